@@ -1,0 +1,33 @@
+// The node's stored configuration: what the serial console sets and the flash store keeps.
+// Field names are the ones the user types in config({...}).
+
+export type SwitchMode = "toggle" | "button" | "detached";
+export type PowerOn = "last" | "on" | "off";
+
+export interface Config {
+  ssid: string;
+  // WPA password, 8-63 characters, or "" for an open network. Never printed.
+  password: string;
+  // Host name or IPv4 address of the MQTT broker.
+  broker: string;
+  port: number;
+  // MQTT client id, 1-23 of [0-9A-Za-z_-]; defaults to one derived from the chip id.
+  id: string;
+  user: string;
+  // MQTT password. Never printed.
+  pass: string;
+  // Base topic; "living_room_lights" by default.
+  topic: string;
+  // MQTT keepalive in seconds (30 by default).
+  keepalive: number;
+  // Espruino's network console on TCP port 23: off unless the user asks for it.
+  telnet: boolean;
+  // How the wall switch input drives the light.
+  mode: SwitchMode;
+  // Light state at power-on.
+  power: PowerOn;
+  // Act on retained messages on the command topic (off: avoids ghost switching after a reboot).
+  retained: boolean;
+  // Publish Home Assistant MQTT discovery.
+  discovery: boolean;
+}

@@ -1,0 +1,60 @@
+// The contract between the MQTT client (src/mqtt/) and its users (connectivity runner, light app).
+// One client object lives for the whole run; connect() is called once per connection attempt, so the
+// outbox of unacknowledged QoS 1 messages and the subscription list survive reconnects.
+
+export interface Will {
+  topic: string;
+  payload: string;
+  qos: 0 | 1;
+  retain: boolean;
+}
+
+export interface MqttOptions {
+  host: string;
+  port: number;
+  clientId: string;
+  username?: string;
+  password?: string;
+  // Seconds; 0 disables keepalive.
+  keepalive: number;
+  clean: boolean;
+  will?: Will;
+  // Largest incoming packet accepted, in bytes (default about 1 KB); bigger ones close the link.
+  maxPacket?: number;
+  // How long to wait for CONNACK after the TCP connection opens, in ms.
+  connackTimeout?: number;
+  // How many QoS 1 messages may wait for PUBACK at once.
+  outboxSize?: number;
+}
+
+export interface MqttMessage {
+  topic: string;
+  // Bytes as an 8-bit string, passed through untouched.
+  payload: string;
+  qos: number;
+  retain: boolean;
+  dup: boolean;
+}
+
+export interface MqttClient {
+  // The CONNACK accepted the connection.
+  onConnect: (sessionPresent: boolean) => void;
+  // The connection attempt or the established connection ended; once per connect(). `reason` is
+  // one of the short codes documented in the client (e.g. "refused: bad user name or password").
+  onClose: (reason: string) => void;
+  onMessage: (message: MqttMessage) => void;
+  // SUBACK arrived for a topic: granted QoS, or 0x80 on failure.
+  onSubscribed: (topic: string, grantedQos: number) => void;
+  readonly connected: boolean;
+  // Opens a TCP connection and sends CONNECT; later options override the constructor's.
+  connect(options?: Partial<MqttOptions>): void;
+  // Remembered, and re-sent after every reconnect where the broker reports no session.
+  subscribe(topic: string, qos: 0 | 1): void;
+  // QoS 0 is dropped while disconnected; QoS 1 waits in the bounded outbox until PUBACK.
+  // Returns false when the message could not be queued or sent.
+  publish(topic: string, payload: string, qos: 0 | 1, retain: boolean): boolean;
+  // Sends DISCONNECT (so the broker does not send the will), then closes.
+  disconnect(): void;
+  // Closes the socket without DISCONNECT. Safe to call twice; clears every timer.
+  close(): void;
+}

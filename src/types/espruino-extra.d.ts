@@ -1,0 +1,12 @@
+// Ambient types for the Espruino APIs the firmware uses that @types/espruino lacks or gets wrong.
+declare namespace E {
+  function CRC32(data: string): number;
+  function setConsole(device: any, options?: any): void;
+  function on(event: "init" | "kill", callback: () => void): void;
+}
+declare function require(name: string): any;
+declare var process: { memory(): { free: number; usage: number; total: number }; version: string };
+declare function Pin(name: string): Pin;
+// Replaced at build time by scripts/build.mjs.
+declare const __BOARD__: import("../ports").BoardProfile;
+declare const __VERSION__: string;
