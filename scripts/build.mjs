@@ -58,7 +58,7 @@ async function build() {
     toplevel: false,
     compress: { passes: 2, ecma: 5, unsafe_arrows: false },
     mangle: true,
-    format: { ecma: 5, comments: false }
+    format: { ecma: 5, comments: false, ascii_only: true }
   });
   writeFileSync(path.join(out, "firmware.min.js"), min.code);
 

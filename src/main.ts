@@ -1,18 +1,126 @@
 // Composition root: the only module that touches Espruino's globals and require().
-import { BoardProfile } from "./ports";
+import { AppHooks } from "./app-hooks";
+import { backoff } from "./conn/backoff";
+import { runner, Runner } from "./conn/runner";
+import { wifiLink } from "./conn/wifi";
+import { commands } from "./console/commands";
+import { Serial } from "./console/wizard";
+import { createClient } from "./mqtt/client";
+import { BoardProfile, Pins } from "./ports";
+import { configStore } from "./store/config-store";
+import { createLightApp } from "./light/app";
 
 var started = false;
 var board: BoardProfile = __BOARD__;
+var run: Runner | undefined;
+
+// Espruino's network console (TCP 23) hands the REPL, and so the stored password, to the LAN.
+// The 512 KB build has no TelnetServer, hence the guard.
+function telnet(on: boolean) {
+  try {
+    require("TelnetServer").setOptions({ mode: on ? "on" : "off" });
+  } catch (e) {}
+}
+
+// setup() holds the serial line by moving the REPL to the loopback device meanwhile.
+var serial: Serial = {
+  grab: function (fn) {
+    LoopbackA.setConsole(false);
+    Serial1.on("data", fn);
+  },
+  write: function (s) {
+    Serial1.write(s);
+  },
+  release: function () {
+    (Serial1 as any).removeAllListeners("data");
+    Serial1.setConsole(false);
+  }
+};
+
+// The Pins port over Espruino's pin functions; pins are passed by name ("D12").
+// @ts-ignore: used by the light app's wiring below
+function boardPins(): Pins {
+  return {
+    write: function (p, v) {
+      digitalWrite(Pin(p), v);
+    },
+    read: function (p) {
+      return digitalRead(Pin(p)) == 1;
+    },
+    mode: function (p, m) {
+      pinMode(Pin(p), m, false);
+    },
+    watch: function (p, ms, fn) {
+      return setWatch(function (e: any) {
+        fn(e.state);
+      }, Pin(p), { repeat: true, edge: "both", debounce: ms });
+    },
+    unwatch: function (h) {
+      clearWatch(h);
+    }
+  };
+}
+
+var NO_APP: AppHooks = {
+  onState: function () {},
+  will: function () {
+    return undefined;
+  },
+  onActive: function () {},
+  onMessage: function () {},
+  onConfig: function () {}
+};
 
 function start() {
   if (started) return;
   started = true;
   print("lightnode " + __VERSION__ + " (relay " + board.relay + ")");
+  var t0 = Date.now();
+  var store = configStore(require("Storage"), E.CRC32, getSerial(), print);
+  var cfg = store.load();
+  telnet(!!cfg && cfg.telnet);
+  var wifi = wifiLink(require("Wifi"));
+  var hooks = NO_APP;
+  // ---- light app wiring (owned by the light engineer): set `hooks` here ----
+  hooks = createLightApp({
+    pins: boardPins(), board: board, storage: require("Storage"), crc: E.CRC32, print: print,
+    version: __VERSION__, config: cfg,
+    info: function () {
+      var reset = "";
+      try {
+        reset = require("ESP8266").getResetInfo().reason;
+      } catch (e) {}
+      return {
+        version: __VERSION__, reset: reset, ip: wifi.ip(), rssi: wifi.rssi(), free: process.memory().free,
+        uptime: Math.round((Date.now() - t0) / 1000), reconnects: run ? run.drops : 0
+      };
+    }
+  });
+  // ---- end of light app wiring ----
+  run = runner({
+    wifi: wifi,
+    mqtt: createClient(require("net"), { host: "", port: 0, clientId: "", keepalive: 30, clean: true }),
+    hooks: hooks,
+    print: print,
+    backoff: backoff(Math.random)
+  });
+  var cmds: any = commands({
+    store: store, runner: run, wifi: wifi, print: print, serial: serial, telnet: telnet,
+    free: function () {
+      return process.memory().free;
+    },
+    uptime: function () {
+      return Date.now() - t0;
+    }
+  }, cfg);
+  for (var k in cmds) (global as any)[k] = cmds[k];
+  run.start(cfg);
 }
 
-(global as any).help = function () {
-  print("lightnode commands: help()");
-};
-
 E.on("init", start);
+// save() runs 'kill' before storing the RAM image: stop the links and let the image start afresh.
+E.on("kill", function () {
+  if (run) run.offline();
+  started = false;
+});
 start();

@@ -40,11 +40,16 @@ export interface MqttClient {
   // The CONNACK accepted the connection.
   onConnect: (sessionPresent: boolean) => void;
   // The connection attempt or the established connection ended; once per connect(). `reason` is
-  // one of the short codes documented in the client (e.g. "refused: bad user name or password").
+  // one of the short codes documented in src/mqtt/client.ts (e.g. "refused: bad user name or
+  // password", "connack timeout", "ping timeout", "packet too large", "malformed: flags",
+  // "connection lost", "connect failed", "disconnected", "closed").
   onClose: (reason: string) => void;
   onMessage: (message: MqttMessage) => void;
   // SUBACK arrived for a topic: granted QoS, or 0x80 on failure.
   onSubscribed: (topic: string, grantedQos: number) => void;
+  // An exception thrown by one of the callbacks above; the client swallows it otherwise, so it
+  // can never break the socket callback or lose a PUBACK.
+  onError?: (err: any) => void;
   readonly connected: boolean;
   // Opens a TCP connection and sends CONNECT; later options override the constructor's.
   connect(options?: Partial<MqttOptions>): void;

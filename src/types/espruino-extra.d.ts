@@ -10,3 +10,6 @@ declare function Pin(name: string): Pin;
 // Replaced at build time by scripts/build.mjs.
 declare const __BOARD__: import("../ports").BoardProfile;
 declare const __VERSION__: string;
+// Timers (missing from @types/espruino); Espruino returns numbers.
+declare function setTimeout(callback: () => void, ms: number): number;
+declare function setInterval(callback: () => void, ms: number): number;

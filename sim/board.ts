@@ -1,0 +1,205 @@
+// One power-on of the simulated ESP8266: a fresh Espruino-shaped context wired to the persistent
+// hardware (flash, pins, access point, network), the boot sequence, and the teardown. The
+// Simulator (simulator.ts) creates a new Board for every boot and keeps the hardware.
+import { Realm, createRealm } from "./realm";
+import { Runtime, Events } from "./runtime";
+import { Timers } from "./timers";
+import { SerialConsole } from "./console";
+import { FlashStorage } from "./storage";
+import { Pins } from "./pins";
+import { AccessPoint } from "./wifi";
+import { Network } from "./net";
+import { Telnet } from "./telnet";
+import { esp8266Module, ResetReason } from "./esp8266";
+import { crc32 } from "./crc32";
+import { estimateVariables } from "./memory";
+
+export type BoardId = "ESP8266_4MB" | "ESP8266_BOARD";
+
+export interface Hardware {
+  storage: FlashStorage;
+  pins: Pins;
+  ap: AccessPoint;
+  net: Network;
+  telnet: Telnet;
+  serial: string; // getSerial(), "aabbccdd-eeff"
+  board: BoardId;
+  variables: number; // JS variables of RAM (1,600 on 4 MB boards, 1,700 on 512 KB ones)
+}
+
+// What the board asks of the simulator: output, and power events it cannot perform itself.
+export interface BoardHooks {
+  serial(text: string): void;
+  // Console output that went over the loopback instead of Serial1.
+  hidden(text: string): void;
+  uncaught(err: any): void;
+  // reset(): wipe RAM, no boot code. load()/E.reboot(): boot again with the boot code.
+  reboot(how: "reset" | "load" | "software"): void;
+}
+
+export class Board {
+  readonly realm: Realm;
+  readonly runtime: Runtime;
+  readonly events: Events;
+  readonly timers: Timers;
+  readonly console: SerialConsole;
+  readonly E: any;
+  saveCalls = 0;
+  private readonly cache: { [name: string]: any } = {};
+  private readonly builtins: Set<string>;
+
+  constructor(private readonly hw: Hardware, private readonly hooks: BoardHooks, private readonly reset: ResetReason) {
+    this.realm = createRealm();
+    this.runtime = new Runtime((err) => this.console.uncaught(err));
+    this.events = new Events(this.runtime);
+    this.events.install(this.realm);
+    this.timers = new Timers(this.realm, this.runtime);
+    this.console = new SerialConsole(this.realm, this.runtime, this.events, { serial: hooks.serial, hidden: hooks.hidden, uncaught: hooks.uncaught });
+    const mac = hw.serial.replace("-", "").match(/../g)!.join(":");
+    hw.pins.powerOn(this.realm, this.runtime);
+    hw.ap.powerOn(this.realm, this.runtime, this.events, mac);
+    hw.net.powerOn(this.realm, this.runtime, this.events);
+    hw.telnet.powerOn();
+    this.E = this.makeE();
+    Object.assign(this.realm.global, this.timers.globals(), hw.pins.globals(), this.console.globals(), this.globals());
+    this.builtins = new Set(Object.keys(this.realm.global));
+  }
+
+  // Espruino's boot: run the boot code, then E.on('init') handlers, then onInit().
+  boot(code: string | null, filename: string): void {
+    if (code === null) return;
+    try {
+      this.realm.run(code, filename);
+    } catch (err) {
+      if (!this.runtime.alive) return;
+      this.console.uncaught(err);
+    }
+    this.init();
+  }
+
+  // Power is gone: no callback runs again; sockets close (or stay half-open, mute).
+  shutdown(halfOpen = false): void {
+    this.runtime.alive = false;
+    this.timers.clearAll();
+    this.hw.pins.powerOff();
+    this.hw.ap.powerOff();
+    this.hw.net.powerOff(halfOpen);
+  }
+
+  private init(): void {
+    this.events.emitNow(this.E, "init");
+    const onInit = this.realm.global.onInit;
+    if (typeof onInit === "function") this.runtime.call(onInit, this.realm.global, []);
+  }
+
+  private makeE(): any {
+    const { realm, runtime, console } = this;
+    const bytes = (args: any[]): number[] => {
+      const out: number[] = [];
+      const add = (v: any): void => {
+        if (typeof v === "string") for (let i = 0; i < v.length; i++) out.push(v.charCodeAt(i) & 0xff);
+        else if (typeof v === "number") out.push(v & 0xff);
+        else if (v instanceof realm.global.ArrayBuffer) new Uint8Array(v).forEach((b) => out.push(b));
+        else if (v && typeof v === "object" && typeof v.length === "number") for (let i = 0; i < v.length; i++) add(v[i]);
+        else if (v && typeof v === "object" && v.data !== undefined) for (let i = 0; i < (v.count || 1); i++) add(v.data);
+      };
+      args.forEach(add);
+      return out;
+    };
+    return realm.obj({
+      CRC32: (data: any) => crc32(data),
+      toString: (...args: any[]) => String.fromCharCode(...bytes(args)),
+      toUint8Array: (...args: any[]) => new realm.global.Uint8Array(bytes(args)),
+      setConsole: (device: any) => console.setConsole(device),
+      getConsole: () => console.current,
+      reboot: () => this.hooks.reboot("software"),
+      setBootCode: (code: any) => {
+        runtime.check();
+        this.hw.storage.put(".bootcde", String(code));
+      },
+      enableWatchdog: () => {},
+      kickWatchdog: () => {},
+      getErrorFlags: () => realm.copy([]),
+      getSizeOf: (v: any) => estimateVariables(v, { functionProto: realm.global.Function.prototype }),
+      setFlags: () => {},
+      getFlags: () => realm.obj({})
+    });
+  }
+
+  private memory(): { free: number; usage: number; total: number } {
+    const usage = Math.min(
+      this.hw.variables,
+      estimateVariables(this.realm.global, { functionProto: this.realm.global.Function.prototype, skip: this.builtins, timers: this.timers.count() })
+    );
+    return { free: this.hw.variables - usage, usage, total: this.hw.variables };
+  }
+
+  private globals(): { [name: string]: any } {
+    const { realm, runtime, hw } = this;
+    const modules: { [name: string]: () => any } = {
+      Storage: () => hw.storage.module(realm, runtime),
+      Wifi: () => hw.ap.moduleObject,
+      net: () => hw.net.module(),
+      ESP8266: () =>
+        esp8266Module(realm, runtime, {
+          reset: this.reset,
+          flashKB: hw.board === "ESP8266_4MB" ? 4096 : 512,
+          freeHeap: () => 8000 + this.memory().free * 12,
+          reboot: () => this.hooks.reboot("software")
+        })
+    };
+    if (hw.board === "ESP8266_4MB") modules.TelnetServer = () => hw.telnet.module(realm, runtime);
+    const require = (name: any) => {
+      runtime.check();
+      const n = String(name);
+      if (this.cache[n] === undefined && modules[n]) this.cache[n] = modules[n]();
+      if (this.cache[n] === undefined) throw realm.error("Module " + n + " not found");
+      return this.cache[n];
+    };
+    const later = (fn: () => void) => runtime.defer(fn);
+    realm.global.Date.now = () => Date.now();
+    return {
+      E: this.E,
+      require,
+      Modules: realm.obj({
+        addCached: (name: any, fn: any) => {
+          const exports = realm.obj({});
+          const module = realm.obj({ exports });
+          if (typeof fn === "function") fn.call(exports, module, exports);
+          else realm.run("(function(module,exports){" + String(fn) + "\n})").call(exports, module, exports);
+          this.cache[String(name)] = module.exports;
+        },
+        removeCached: (name: any) => delete this.cache[String(name)],
+        getCached: () => realm.copy(Object.keys(this.cache))
+      }),
+      getSerial: () => hw.serial,
+      getTime: () => Date.now() / 1000,
+      process: realm.obj({
+        version: "2v29",
+        env: realm.copy({ VERSION: "2v29", BOARD: hw.board }),
+        memory: () => realm.copy({ ...this.memory(), history: 0, gc: 0, gctime: 1, blocksize: 12 })
+      }),
+      // save() stores the RAM image and then runs the init handlers again, as on the board.
+      save: () => {
+        runtime.check();
+        this.saveCalls++;
+        later(() => {
+          this.console.print("Running onInit()...");
+          this.init();
+        });
+      },
+      reset: () => {
+        runtime.check();
+        this.events.emitNow(this.E, "kill");
+        later(() => this.hooks.reboot("reset"));
+      },
+      load: () => {
+        runtime.check();
+        this.events.emitNow(this.E, "kill");
+        later(() => this.hooks.reboot("load"));
+      },
+      echo: () => {},
+      dump: () => {}
+    };
+  }
+}

@@ -1,0 +1,283 @@
+// The host simulator: runs the real artifact (build/firmware.js) in a node:vm context shaped like
+// Espruino 2v29 on an ESP8266, with real TCP, a persisted Storage, a simulated access point and
+// observable pins. Tests drive it in-process; sim/cli.ts wires it to a terminal.
+//
+// API (stable; other engineers' tests depend on it):
+//   const sim = await Simulator.start({ bundle?, dataDir?, ap?: {ssid, password, rssi?}, ... });
+//   sim.type("config({ssid:'x'})")   one line typed on Serial1, Enter = "\r" (typeRaw: exact chars)
+//   sim.output                        all Serial1 output so far, every boot ("\n" line ends; typing
+//                                     is not echoed). sim.hidden: console output sent elsewhere
+//                                     (console on LoopbackA). sim.errors: uncaught errors.
+//   await sim.waitFor(/re/, ms?)      resolves with the RegExpExecArray (or string index) found in
+//                                     output AFTER the cursor, then moves the cursor past it (expect-
+//                                     style: each waitFor consumes output; {from: 0} searches all).
+//                                     Rejects after ms (default 5000) with the recent output.
+//   sim.mark() / sim.since(mark)      cursor-free: remember the output length, read what came after.
+//   sim.eval("expr")                  evaluate in the firmware's global scope, value as is
+//   sim.evalJSON("expr")              same, JSON round-tripped into host objects (deepEqual-safe)
+//   sim.pins      level(pin) mode(pin) set(pin, level) float(pin) press/release/bounce(pin, opts)
+//                 history(pin, boot?) writes(pin, boot?) watchCount(pin?) currentBoot()
+//   sim.wifi      apDown() apUp() configure({ssid,password,rssi}) station hostname saveCalls
+//                 connectCalls up
+//   sim.storage   get(name) put(name, data) remove(name) names() failNextWrite("throw"|"false")
+//                 powerCutDuringNextWrite() corrupt(name, {at?, xor?}) writes erases used()
+//   sim.net       connections (log of {host, port}) openCount() dropAll()
+//   sim.telnet    mode ("on" at power-on; firmware should set "off")
+//   sim.saveCalls number of global save() calls this boot;  sim.timerCount() pending timers
+//   sim.dead      true after a power cut (Storage fault) until restart()
+//   await sim.restart({halfOpenSockets?})  power cycle: new context, timers/sockets gone, Storage,
+//                 pin wiring and output kept; boots the bundle again (re-read from disk)
+//   await sim.stop()                      idempotent; closes sockets, clears timers
+//
+// Behaviour kept from the board on purpose (see the module files): no hoisting is NOT simulated
+// (V8 hoists; the gate checks it), clearTimeout(undefined) clears all timers, events from
+// obj.emit run after the emitting code returns, Wifi.getDetails() includes the password, require
+// of an unknown module throws, the 512 KB board (board: "ESP8266_BOARD") has no TelnetServer.
+// Timers use the host's setTimeout/Date at call time, so sinon fake timers drive them; pin
+// press/release helpers sleep on host timers too (under fake timers use pins.set and tick).
+import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Board, BoardId, Hardware } from "./board";
+import { FlashStorage } from "./storage";
+import { Pins } from "./pins";
+import { AccessPoint, ApConfig, WifiTiming } from "./wifi";
+import { Network } from "./net";
+import { Telnet } from "./telnet";
+import { ResetReason } from "./esp8266";
+import { formatError } from "./format";
+
+export interface SimulatorOptions {
+  // The bundle to boot (default build/firmware.js of this repository).
+  bundle?: string;
+  // Where Storage persists; default: a fresh temporary folder, removed by stop().
+  dataDir?: string;
+  ap?: ApConfig;
+  board?: BoardId;
+  serial?: string;
+  // JS variables of RAM (default 1,600 for ESP8266_4MB, 1,700 for ESP8266_BOARD).
+  variables?: number;
+  storageBytes?: number;
+  wifi?: WifiTiming;
+  // Silence after the Wi-Fi link drops before open sockets error out (default 10 s).
+  silentCloseMs?: number;
+  // Externally driven input levels from power-on, e.g. { D0: true } for a button with a pull-up.
+  inputs?: { [pin: string]: boolean };
+  // Copy Serial1 output somewhere as it happens (the CLI passes process.stdout.write).
+  // SIM_ECHO=1 in the environment copies it to stderr, for debugging tests.
+  echo?: (text: string) => void;
+}
+
+export interface WaitOptions {
+  from?: number;
+}
+
+const ROOT = path.resolve(__dirname, "..");
+const DEFAULT_AP: ApConfig = { ssid: "lightnode-sim", password: "correct horse" };
+
+export class Simulator {
+  output = "";
+  hidden = "";
+  readonly errors: any[] = [];
+  readonly storage: FlashStorage;
+  readonly pins: Pins;
+  readonly wifi: AccessPoint;
+  readonly net: Network;
+  readonly telnet: Telnet;
+  readonly bundle: string;
+  dead = false;
+  stopped = false;
+  private cursor = 0;
+  private board: Board | null = null;
+  private readonly hw: Hardware;
+  private readonly ownDataDir: string | null;
+  private readonly echo: ((text: string) => void) | null;
+  private waiters: Array<() => void> = [];
+  private rebooting: Promise<void> = Promise.resolve();
+
+  private constructor(options: SimulatorOptions) {
+    this.bundle = path.resolve(options.bundle || path.join(ROOT, "build", "firmware.js"));
+    this.ownDataDir = options.dataDir ? null : mkdtempSync(path.join(tmpdir(), "lightnode-sim-"));
+    const dataDir = options.dataDir || this.ownDataDir!;
+    this.storage = new FlashStorage({ dataDir, capacity: options.storageBytes });
+    this.storage.onPowerCut = () => this.powerCut();
+    this.pins = new Pins(options.inputs);
+    this.wifi = new AccessPoint(options.ap || DEFAULT_AP, options.wifi);
+    this.net = new Network(() => this.wifi.linkUp(), { silentCloseMs: options.silentCloseMs });
+    this.wifi.linkListeners.push((up) => this.net.link(up));
+    this.telnet = new Telnet();
+    const board = options.board || "ESP8266_4MB";
+    this.hw = {
+      storage: this.storage,
+      pins: this.pins,
+      ap: this.wifi,
+      net: this.net,
+      telnet: this.telnet,
+      serial: options.serial || "5ccf7f0a-1b2c",
+      board,
+      variables: options.variables || (board === "ESP8266_4MB" ? 1600 : 1700)
+    };
+    const env = process.env.SIM_ECHO ? (t: string) => process.stderr.write(t) : null;
+    this.echo = options.echo || env;
+  }
+
+  // Creates the simulator and powers the board on; resolves once the boot code and init ran.
+  static async start(options: SimulatorOptions = {}): Promise<Simulator> {
+    const sim = new Simulator(options);
+    sim.powerOn("power on");
+    return sim;
+  }
+
+  // ---- console ---------------------------------------------------------------------------------
+
+  // Types a line on Serial1 followed by Enter ("\r", as a serial terminal sends).
+  type(line: string, eol = "\r"): void {
+    this.typeRaw(line + eol);
+  }
+
+  typeRaw(chars: string): void {
+    if (this.board && !this.dead) this.board.console.receive("Serial1", chars);
+  }
+
+  // Which device holds the console: "Serial1", "LoopbackA", "LoopbackB" or null.
+  get consoleDevice(): string | null {
+    return this.board ? this.board.console.current : null;
+  }
+
+  mark(): number {
+    return this.output.length;
+  }
+
+  since(mark: number): string {
+    return this.output.slice(mark);
+  }
+
+  // Waits until `pattern` shows up in the output after the cursor (see the header).
+  waitFor(pattern: RegExp | string, timeoutMs = 5000, options: WaitOptions = {}): Promise<RegExpExecArray> {
+    const from = options.from === undefined ? this.cursor : options.from;
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const text = this.output.slice(from);
+        let m: RegExpExecArray | null;
+        if (typeof pattern === "string") {
+          const i = text.indexOf(pattern);
+          m = i < 0 ? null : Object.assign([pattern], { index: i, input: text }) as any;
+        } else {
+          const re = new RegExp(pattern.source, pattern.flags.replace("g", ""));
+          m = re.exec(text);
+        }
+        if (!m) return false;
+        this.cursor = from + m.index + m[0].length;
+        resolve(m);
+        return true;
+      };
+      if (check()) return;
+      const waiter = () => {
+        if (check()) done();
+      };
+      const timer = setTimeout(() => {
+        done();
+        const recent = this.output.slice(Math.max(from, this.output.length - 1500));
+        const errs = this.errors.length ? "\nuncaught errors: " + this.errors.map(formatError).join("; ") : "";
+        const state = this.dead ? " (the board is dead: power cut)" : this.stopped ? " (the simulator is stopped)" : "";
+        reject(new Error(`waitFor ${String(pattern)}: not seen within ${timeoutMs} ms${state}.${errs}\n--- output since the cursor (last 1500 chars) ---\n${recent}\n---`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  // ---- firmware state --------------------------------------------------------------------------
+
+  eval(expr: string): any {
+    if (!this.board || this.dead) throw new Error("eval: the board is not running");
+    return this.board.realm.run(expr, "eval");
+  }
+
+  evalJSON(expr: string): any {
+    const json = this.board!.realm.global.JSON.stringify(this.eval(expr));
+    return json === undefined ? undefined : JSON.parse(json);
+  }
+
+  get saveCalls(): number {
+    return this.board ? this.board.saveCalls : 0;
+  }
+
+  timerCount(): number {
+    return this.board ? this.board.timers.count() : 0;
+  }
+
+  // The firmware's global object (for tests that need to reach in; prefer eval).
+  get global(): any {
+    return this.board ? this.board.realm.global : undefined;
+  }
+
+  // ---- power ----------------------------------------------------------------------------------------
+
+  // Power cycle. Storage, pin wiring and output are kept; the bundle is read again from disk.
+  async restart(options: { halfOpenSockets?: boolean } = {}): Promise<void> {
+    await this.rebooting;
+    this.powerOff(!!options.halfOpenSockets);
+    this.dead = false;
+    this.powerOn("power on");
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.rebooting;
+    this.powerOff(false);
+    this.net.destroyAll();
+    for (const w of this.waiters.slice()) w();
+    if (this.ownDataDir) rmSync(this.ownDataDir, { recursive: true, force: true });
+  }
+
+  private powerOn(reason: ResetReason): void {
+    if (this.stopped) return;
+    this.board = this.newBoard(reason);
+    this.board.boot(readFileSync(this.bundle, "utf8"), this.bundle);
+  }
+
+  private newBoard(reason: ResetReason): Board {
+    return new Board(
+      this.hw,
+      {
+        serial: (text) => this.write(text),
+        hidden: (text) => (this.hidden += text),
+        uncaught: (err) => this.errors.push(err),
+        reboot: (how) => (this.rebooting = this.reboot(how))
+      },
+      reason
+    );
+  }
+
+  private powerOff(halfOpen: boolean): void {
+    if (this.board) this.board.shutdown(halfOpen);
+    this.board = null;
+  }
+
+  // reset(): RAM wiped, nothing runs. load()/E.reboot(): boots the code again.
+  private async reboot(how: "reset" | "load" | "software"): Promise<void> {
+    if (this.stopped || !this.board) return;
+    this.powerOff(false);
+    if (how === "reset") {
+      this.board = this.newBoard("software restart");
+      return;
+    }
+    this.powerOn(how === "software" ? "software restart" : "power on");
+  }
+
+  private powerCut(): void {
+    this.dead = true;
+    if (this.board) this.board.shutdown(true);
+  }
+
+  private write(text: string): void {
+    this.output += text;
+    if (this.echo) this.echo(text);
+    for (const w of this.waiters.slice()) w();
+  }
+}

@@ -1,0 +1,257 @@
+// The runner with its real parts: the real MQTT client over real TCP to aedes, the Wi-Fi link
+// over a Wifi module double, real timers (backoff made short by random() = 0) except where the
+// clock itself is under test (sinon).
+import { strict as assert } from "node:assert";
+import sinon from "sinon";
+import { runner, Runner, WATCHDOG } from "../../src/conn/runner";
+import { wifiLink } from "../../src/conn/wifi";
+import { backoff, SLOW } from "../../src/conn/backoff";
+import { createClient } from "../../src/mqtt/client";
+import { AppHooks, NodeState } from "../../src/app-hooks";
+import { Config } from "../../src/config";
+import { FakeWifi, nodeNet } from "./fakes";
+import { startAedes, freePort } from "../support/brokers";
+
+const WIFI_PW = "wifi-pass-123";
+const MQTT_PW = "mqtt-pass-456";
+
+function config(port: number, more: Partial<Config> = {}): Config {
+  return Object.assign(
+    {
+      ssid: "home", password: WIFI_PW, broker: "127.0.0.1", port, id: "lightnode-test", user: "", pass: "",
+      topic: "living_room_lights", keepalive: 30, telnet: false, mode: "toggle", power: "last", retained: false,
+      discovery: true
+    } as Config,
+    more
+  );
+}
+
+interface Rig {
+  r: Runner;
+  wifi: FakeWifi;
+  lines: string[];
+  states: NodeState[];
+  actives: number;
+  // Resolves when the runner reaches `s` (or already is there).
+  until(s: NodeState, ms?: number): Promise<void>;
+}
+
+function rig(random = () => 0): Rig {
+  const wifi = new FakeWifi();
+  const lines: string[] = [];
+  const states: NodeState[] = [];
+  const waiters: [NodeState, () => void][] = [];
+  const rg: any = { wifi, lines, states, actives: 0 };
+  const hooks: AppHooks = {
+    onState: (s) => {
+      states.push(s);
+      for (const w of waiters.splice(0)) if (w[0] == s) w[1](); else waiters.push(w);
+    },
+    will: (c) => ({ topic: c.topic + "/status", payload: "offline", qos: 1, retain: true }),
+    onActive: (client) => {
+      rg.actives++;
+      client.publish("living_room_lights/status", "online", 1, true);
+    },
+    onMessage: () => {},
+    onConfig: () => {}
+  };
+  const mqtt = createClient(nodeNet, { host: "", port: 0, clientId: "", keepalive: 30, clean: true });
+  rg.r = runner({ wifi: wifiLink(wifi), mqtt, hooks, print: (l) => lines.push(l), backoff: backoff(random) });
+  rg.until = (s: NodeState, ms = 5000) =>
+    rg.r.state() == s
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          const t = setTimeout(() => reject(new Error(`not ${s} after ${ms} ms; lines: ${lines.join(" | ")}`)), ms);
+          waiters.push([s, () => (clearTimeout(t), resolve())]);
+        });
+  return rg;
+}
+
+function noSecrets(lines: string[]) {
+  const all = lines.join("\n");
+  assert.ok(!all.includes(WIFI_PW) && !all.includes(MQTT_PW), "a password was printed");
+}
+
+describe("conn/runner", function () {
+  let rg: Rig | undefined;
+  const brokers: { close(): Promise<void> }[] = [];
+  afterEach(async function () {
+    if (rg) rg.r.offline();
+    rg = undefined;
+    for (const b of brokers.splice(0)) await b.close();
+    sinon.restore();
+  });
+
+  it("boots without config into Offline with a hint", function () {
+    rg = rig();
+    rg.r.start(undefined);
+    assert.equal(rg.r.state(), "Offline");
+    assert.deepEqual(rg.lines, ["[net] no config: run setup() or config({...})"]);
+  });
+
+  it("goes Offline -> Disconnected -> LookingForBroker -> Active against aedes, printing each step", async function () {
+    const broker = await startAedes();
+    brokers.push(broker);
+    rg = rig();
+    rg.wifi.password = WIFI_PW;
+    rg.r.start(config(broker.port));
+    await rg.until("Active");
+    assert.deepEqual(rg.lines, [
+      "[net] Offline -> Disconnected",
+      "[net] Disconnected -> LookingForBroker",
+      "[net] LookingForBroker -> Active"
+    ]);
+    assert.deepEqual(rg.states, ["Offline", "Disconnected", "LookingForBroker", "Active"]);
+    assert.equal(rg.actives, 1);
+    assert.ok(rg.wifi.calls.includes("hostname lightnode-test"));
+    const clients = Object.keys(broker.aedes.clients);
+    assert.deepEqual(clients, ["lightnode-test"]);
+    noSecrets(rg.lines);
+  });
+
+  it("reports a wrong Wi-Fi password as such and retries slowly", async function () {
+    rg = rig();
+    rg.wifi.password = "the-real-one";
+    rg.r.start(config(1));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(rg.r.state(), "Disconnected");
+    assert.equal(rg.lines[1], `[net] wifi: wrong password, retry in ${(SLOW * 0.8) / 1000}s`);
+    assert.equal(rg.r.error, "wifi: wrong password");
+    noSecrets(rg.lines);
+  });
+
+  it("reports refused MQTT credentials as such and retries slowly", async function () {
+    const broker = await startAedes({ users: { node: MQTT_PW } });
+    brokers.push(broker);
+    rg = rig();
+    rg.r.start(config(broker.port, { user: "node", pass: "wrong-pass" }));
+    await rg.until("LookingForBroker");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(rg.r.state(), "LookingForBroker");
+    assert.equal(rg.lines[2], `[net] mqtt: refused: bad user name or password, retry in ${(SLOW * 0.8) / 1000}s`);
+    // The right password, set while looking for the broker, reconnects at once.
+    rg.r.setConfig(config(broker.port, { user: "node", pass: MQTT_PW }));
+    await rg.until("Active");
+    noSecrets(rg.lines);
+  });
+
+  it("survives the broker stopping and restarting on the same port", async function () {
+    const port = await freePort();
+    let broker = await startAedes({ port });
+    rg = rig();
+    rg.r.start(config(port));
+    await rg.until("Active");
+    await broker.close();
+    await rg.until("LookingForBroker");
+    assert.ok(rg.lines.some((l) => /^\[net\] mqtt: connection lost, retry in 1s$/.test(l)), rg.lines.join("|"));
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.ok(rg.lines.some((l) => l.startsWith("[net] mqtt: connect failed, retry in 2s")), rg.lines.join("|"));
+    broker = await startAedes({ port });
+    brokers.push(broker);
+    await rg.until("Active", 8000);
+    assert.equal(rg.actives, 2);
+    assert.equal(rg.r.drops, 1);
+  });
+
+  it("goes Disconnected when Wi-Fi drops and comes back when the AP returns", async function () {
+    const broker = await startAedes();
+    brokers.push(broker);
+    rg = rig();
+    rg.r.start(config(broker.port));
+    await rg.until("Active");
+    rg.wifi.ap = "no_ap_found";
+    rg.wifi.drop();
+    assert.equal(rg.r.state(), "Disconnected");
+    assert.ok(rg.lines.includes("[net] wifi: lost (beacon_timeout), retry in 1s"), rg.lines.join("|"));
+    await new Promise((r) => setTimeout(r, 900));
+    assert.ok(rg.lines.includes("[net] wifi: no_ap_found, retry in 2s"), rg.lines.join("|"));
+    rg.wifi.ap = "ok";
+    await rg.until("Active", 5000);
+    assert.equal(rg.actives, 2);
+  });
+
+  it("offline() stops cleanly (no will) and waits for connect(); forget() then config leaves by itself", async function () {
+    const broker = await startAedes();
+    brokers.push(broker);
+    const wills: string[] = [];
+    broker.aedes.on("publish", (p: any) => p.topic.endsWith("/status") && wills.push(String(p.payload)));
+    rg = rig();
+    rg.r.start(config(broker.port));
+    await rg.until("Active");
+    rg.r.offline();
+    assert.equal(rg.r.state(), "Offline");
+    assert.equal(rg.wifi.status, "off");
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(Object.keys(broker.aedes.clients), []);
+    assert.ok(!wills.includes("offline"), "the will was published: " + wills);
+    // A config change while held does not leave Offline.
+    rg.r.setConfig(config(broker.port, { topic: "other" }));
+    assert.equal(rg.r.state(), "Offline");
+    rg.r.connect();
+    await rg.until("Active");
+    rg.r.setConfig(undefined);
+    assert.equal(rg.r.state(), "Offline");
+    rg.r.connect();
+    assert.equal(rg.lines[rg.lines.length - 1], "[net] no config: run setup() or config({...})");
+    rg.r.setConfig(config(broker.port));
+    await rg.until("Active");
+  });
+
+  it("reconnects with new broker settings while Active", async function () {
+    const a = await startAedes();
+    const b = await startAedes();
+    brokers.push(a, b);
+    rg = rig();
+    rg.r.start(config(a.port));
+    await rg.until("Active");
+    rg.r.setConfig(config(b.port));
+    assert.equal(rg.r.state(), "LookingForBroker");
+    await rg.until("Active");
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(Object.keys(a.aedes.clients), []);
+    assert.deepEqual(Object.keys(b.aedes.clients), ["lightnode-test"]);
+    // A Wi-Fi change rejoins from scratch.
+    const joins = rg.wifi.calls.filter((c) => c.startsWith("connect")).length;
+    rg.r.setConfig(config(b.port, { ssid: "other" }));
+    assert.equal(rg.r.state(), "Disconnected");
+    await rg.until("Active");
+    assert.equal(rg.wifi.calls.filter((c) => c == "connect other").length, 1);
+    assert.equal(rg.wifi.calls.filter((c) => c.startsWith("connect")).length, joins + 1);
+  });
+
+  it("times out a silent Wi-Fi join after 30 s", async function () {
+    const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    rg = rig();
+    rg.wifi.ap = "silent";
+    rg.r.start(config(1));
+    await clock.tickAsync(29999);
+    assert.equal(rg.lines.length, 1);
+    await clock.tickAsync(1);
+    assert.equal(rg.lines[1], "[net] wifi: timeout, retry in 1s");
+    assert.equal(rg.wifi.calls[rg.wifi.calls.length - 1], "disconnect");
+  });
+
+  it("restarts the stack when not Active for 15 minutes, with the backoff reset", async function () {
+    const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    rg = rig(() => 0.5);
+    rg.wifi.ap = "no_ap_found";
+    rg.r.start(config(1));
+    await clock.tickAsync(WATCHDOG - 1);
+    const before = rg.lines.length;
+    assert.ok(rg.lines[before - 1].endsWith("retry in 60s"), rg.lines[before - 1]);
+    await clock.tickAsync(1);
+    assert.equal(rg.lines[before], "[net] watchdog");
+    await clock.tickAsync(10);
+    assert.equal(rg.lines[before + 1], "[net] wifi: no_ap_found, retry in 1s");
+  });
+
+  it("never storms: retries over ten minutes of a missing AP stay few", async function () {
+    const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    rg = rig(Math.random);
+    rg.wifi.ap = "no_ap_found";
+    rg.r.start(config(1));
+    await clock.tickAsync(600000);
+    const joins = rg.wifi.calls.filter((c) => c.startsWith("connect")).length;
+    assert.ok(joins >= 10 && joins <= 20, String(joins));
+  });
+});

@@ -1,0 +1,35 @@
+// First end-to-end test: the built artifact boots in the simulator and its console answers.
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { Simulator } from "../../sim/simulator";
+
+describe("e2e: boot", () => {
+  let sim: Simulator;
+  const version = JSON.parse(readFileSync("package.json", "utf8")).version;
+
+  beforeEach(async () => {
+    sim = await Simulator.start({ bundle: "build/firmware.js" });
+  });
+  afterEach(() => sim.stop());
+
+  it("prints its banner with the package version", async () => {
+    await sim.waitFor(new RegExp("lightnode " + version.replace(/\./g, "\\.")), 2000);
+    assert.deepEqual(sim.errors, []);
+  });
+
+  it("answers help() on the console", async () => {
+    sim.type("help()");
+    const m = await sim.waitFor(/help[^\n]*\n/, 2000);
+    assert.match(m[0], /help/);
+    assert.deepEqual(sim.errors, []);
+  });
+
+  it("prints the banner once per boot, including after save() and a power cycle", async () => {
+    await sim.waitFor(/lightnode /, 2000);
+    sim.type("save()");
+    await sim.waitFor(/Running onInit\(\)\.\.\./, 2000);
+    await sim.restart();
+    await sim.waitFor(/lightnode /, 2000);
+    assert.equal(sim.output.split("lightnode " + version).length - 1, 2);
+  });
+});

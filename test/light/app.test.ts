@@ -1,0 +1,233 @@
+// The app's logic against fake pins and a recording client; the real-broker behaviour (echo
+// ordering, outages) is in app-broker.test.ts and the end-to-end tests.
+import { strict as assert } from "node:assert";
+import sinon from "sinon";
+import { createLightApp, LightDeps } from "../../src/light/app";
+import { MqttClient } from "../../src/mqtt/api";
+import { SAVE_DELAY_MS } from "../../src/light/power-state";
+import { FakeStorage, crc } from "../store/fake-storage";
+import { FakePins } from "./fake-pins";
+import { BOARD, config, espruinoTimers } from "./helpers";
+
+class RecordingClient {
+  connected = true;
+  accept = true;
+  sent: string[] = [];
+  subs: string[] = [];
+  onConnect = () => {};
+  onClose = () => {};
+  onMessage = () => {};
+  onSubscribed = () => {};
+  connect() {}
+  disconnect() {}
+  close() {}
+  subscribe(topic: string, qos: number) {
+    this.subs.push(`${topic} ${qos}`);
+  }
+  publish(topic: string, payload: string, qos: number, retain: boolean) {
+    if (!this.connected || !this.accept) return false;
+    this.sent.push(`${topic} ${topic.endsWith("/config") || topic.endsWith("/info") ? "{...}" : payload} q${qos}${retain ? " r" : ""}`);
+    return true;
+  }
+  take() {
+    const s = this.sent;
+    this.sent = [];
+    return s;
+  }
+}
+
+const msg = (topic: string, payload: string, retain = false) => ({ topic, payload, qos: 1, retain, dup: false });
+
+describe("light/app", function () {
+  let clock: sinon.SinonFakeTimers;
+  let pins: FakePins;
+  let storage: FakeStorage;
+  let log: string[];
+  const make = (over: Partial<LightDeps> = {}) =>
+    createLightApp({
+      pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "0.1.0",
+      info: () => ({ version: "0.1.0", ip: "10.0.0.2" }), config: config(), ...over
+    });
+  // A wall-switch flip: the level goes the other way.
+  const flip = () => pins.set("D0", !pins.read("D0"));
+
+  beforeEach(function () {
+    clock = espruinoTimers(sinon);
+    pins = new FakePins();
+    pins.levels.D0 = true;
+    storage = new FakeStorage();
+    log = [];
+  });
+  afterEach(() => clock.restore());
+
+  it("boots with the relay at its power-on state, first write final", function () {
+    make({ config: config({ power: "on" }) });
+    assert.deepEqual(pins.log.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
+  });
+
+  it("restores the last state saved in flash", function () {
+    const app = make();
+    flip();
+    assert.equal(app.on, true);
+    clock.tick(SAVE_DELAY_MS);
+    pins = new FakePins();
+    const again = make();
+    assert.equal(again.on, true);
+    assert.deepEqual(pins.log.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
+  });
+
+  it("the wall switch drives the relay while Offline, with no client at all", function () {
+    const app = make();
+    app.onState("Offline");
+    flip();
+    assert.equal(pins.levels.D12, true);
+    flip();
+    assert.equal(pins.levels.D12, false);
+    assert.equal(app.on, false);
+  });
+
+  it("onActive subscribes at QoS 1 and announces status, info, discovery and state", function () {
+    const app = make();
+    const c = new RecordingClient();
+    app.onState("Active");
+    app.onActive(c as unknown as MqttClient, false, config());
+    assert.deepEqual(c.subs, ["living_room_lights 1", "homeassistant/status 1"]);
+    assert.deepEqual(c.take(), [
+      "living_room_lights/status online q1 r",
+      "living_room_lights/info {...} q0 r",
+      "homeassistant/light/node1/config {...} q1 r",
+      "living_room_lights/state off q1 r"
+    ]);
+  });
+
+  it("the will is offline, retained, on the status topic of the given config", function () {
+    assert.deepEqual(make().will(config({ topic: "hall" })), { topic: "hall/status", payload: "offline", qos: 1, retain: true });
+  });
+
+  it("a flip while Active publishes the command and the retained state at QoS 1", function () {
+    const app = make();
+    const c = new RecordingClient();
+    app.onActive(c as unknown as MqttClient, false, config());
+    c.take();
+    flip();
+    assert.deepEqual(c.take(), ["living_room_lights on q1", "living_room_lights/state on q1 r"]);
+  });
+
+  it("flips while offline are delivered after reconnect, once, latest only", function () {
+    const app = make();
+    const c = new RecordingClient();
+    app.onActive(c as unknown as MqttClient, false, config());
+    app.onState("LookingForBroker");
+    c.take();
+    flip();
+    flip();
+    flip();
+    assert.deepEqual(c.take(), []);
+    assert.equal(pins.levels.D12, true);
+    app.onState("Active");
+    app.onActive(c as unknown as MqttClient, false, config());
+    const sent = c.take();
+    assert.deepEqual(sent.filter((s) => s.startsWith("living_room_lights ")), ["living_room_lights on q1"]);
+    assert.deepEqual(sent.filter((s) => s.startsWith("living_room_lights/state")), ["living_room_lights/state on q1 r"]);
+    clock.tick(10000);
+    assert.deepEqual(c.take(), []);
+  });
+
+  it("a publish the client refuses (outbox full) is retried", function () {
+    const app = make();
+    const c = new RecordingClient();
+    app.onActive(c as unknown as MqttClient, false, config());
+    c.take();
+    c.accept = false;
+    flip();
+    c.accept = true;
+    clock.tick(1000);
+    assert.deepEqual(c.take(), ["living_room_lights on q1", "living_room_lights/state on q1 r"]);
+  });
+
+  it("commands set the light; state is published retained; toggle toggles", function () {
+    const app = make();
+    const c = new RecordingClient();
+    app.onActive(c as unknown as MqttClient, false, config());
+    c.take();
+    app.onMessage(msg("living_room_lights", "ON"));
+    assert.equal(pins.levels.D12, true);
+    app.onMessage(msg("living_room_lights", "toggle"));
+    assert.equal(pins.levels.D12, false);
+    app.onMessage(msg("living_room_lights", "1"));
+    assert.equal(pins.levels.D12, true);
+    assert.deepEqual(c.take(), ["living_room_lights/state on q1 r", "living_room_lights/state off q1 r", "living_room_lights/state on q1 r"]);
+  });
+
+  it("ignores anything else with a console note, and other topics silently", function () {
+    const app = make();
+    app.onMessage(msg("living_room_lights", "dim 50%"));
+    app.onMessage(msg("living_room_lights/state", "on"));
+    assert.equal(app.on, false);
+    assert.deepEqual(log, ['light: ignored "dim 50%"']);
+  });
+
+  it("ignores retained commands unless configured", function () {
+    const app = make();
+    app.onMessage(msg("living_room_lights", "on", true));
+    assert.equal(app.on, false);
+    app.onConfig(config({ retained: true }));
+    app.onMessage(msg("living_room_lights", "on", true));
+    assert.equal(app.on, true);
+  });
+
+  it("drops the echo of its own flips: on-off-on ends on", function () {
+    const app = make();
+    const c = new RecordingClient();
+    app.onActive(c as unknown as MqttClient, false, config());
+    flip();
+    flip();
+    flip();
+    for (const p of ["on", "off", "on"]) app.onMessage(msg("living_room_lights", p));
+    assert.equal(app.on, true);
+    assert.equal(pins.levels.D12, true);
+    // A phone's later "off" is obeyed.
+    app.onMessage(msg("living_room_lights", "off"));
+    assert.equal(app.on, false);
+  });
+
+  it("re-publishes discovery when Home Assistant comes online, unless discovery is off", function () {
+    const app = make();
+    const c = new RecordingClient();
+    app.onActive(c as unknown as MqttClient, false, config());
+    c.take();
+    app.onMessage(msg("homeassistant/status", "online"));
+    app.onMessage(msg("homeassistant/status", "offline"));
+    assert.deepEqual(c.take(), ["homeassistant/light/node1/config {...} q1 r"]);
+    const c2 = new RecordingClient();
+    app.onActive(c2 as unknown as MqttClient, false, config({ discovery: false }));
+    app.onMessage(msg("homeassistant/status", "online"));
+    assert.deepEqual(c2.subs, ["living_room_lights 1"]);
+    assert.equal(c2.take().filter((s) => s.includes("homeassistant")).length, 0);
+  });
+
+  it("detached: the relay stays energised, the switch only changes and publishes the state", function () {
+    const app = make({ config: config({ mode: "detached" }) });
+    const c = new RecordingClient();
+    app.onActive(c as unknown as MqttClient, false, config({ mode: "detached" }));
+    c.take();
+    assert.equal(pins.levels.D12, true);
+    flip();
+    assert.equal(app.on, true);
+    flip();
+    assert.equal(app.on, false);
+    assert.equal(pins.levels.D12, true);
+    assert.deepEqual(c.take(), ["living_room_lights on q1", "living_room_lights/state on q1 r", "living_room_lights off q1", "living_room_lights/state off q1 r"]);
+  });
+
+  it("the LED shows the light when Active and blinks otherwise; no LED on boards without one", function () {
+    const app = make();
+    app.onState("Active");
+    flip();
+    assert.equal(pins.levels.D13, false); // lit, active-low
+    pins = new FakePins();
+    const bare = make({ board: { ...BOARD, led: null } });
+    bare.onState("Disconnected");
+    assert.equal(pins.log.some((l) => l.includes("D13")), false);
+  });
+});

@@ -1,0 +1,50 @@
+import { strict as assert } from "node:assert";
+import { utf8Encode, utf8Decode } from "../../src/mqtt/utf8";
+
+const latin1 = (b: Buffer) => b.toString("latin1");
+
+describe("mqtt utf8", function () {
+  const SAMPLES = ["", "plain ascii", "Wohnzimmer/Läuchte", "€", "日本語", "😀 and 𝄞", "\u007f\u0080\u07ff\u0800\uffff", "\u{10000}\u{10ffff}"];
+  for (const s of SAMPLES) {
+    it(`encodes and decodes ${JSON.stringify(s)} as Node's UTF-8 does`, function () {
+      const enc = utf8Encode(s);
+      assert.equal(enc, latin1(Buffer.from(s, "utf8")));
+      assert.equal(utf8Decode(enc), s === "" ? "" : s);
+    });
+  }
+
+  it("round-trips every BMP code point outside the surrogates and U+0000", function () {
+    for (let c = 1; c < 0x10000; c++) {
+      if (c >= 0xd800 && c < 0xe000) continue;
+      const s = String.fromCharCode(c);
+      const enc = utf8Encode(s);
+      if (enc !== latin1(Buffer.from(s, "utf8"))) assert.fail("encode U+" + c.toString(16));
+      if (utf8Decode(enc) !== s) assert.fail("decode U+" + c.toString(16));
+    }
+  });
+
+  // Ill-formed sequences [MQTT-1.5.3-1] and U+0000 [MQTT-1.5.3-2].
+  const BAD: Array<[string, number[]]> = [
+    ["U+0000", [0x00]],
+    ["a lone continuation byte", [0x80]],
+    ["0xBF as a lead byte", [0xbf, 0x80]],
+    ["overlong 2-byte (0xC0)", [0xc0, 0xaf]],
+    ["overlong 2-byte (0xC1)", [0xc1, 0xbf]],
+    ["overlong 3-byte", [0xe0, 0x80, 0xaf]],
+    ["overlong 4-byte", [0xf0, 0x80, 0x80, 0xaf]],
+    ["a UTF-16 surrogate (U+D800)", [0xed, 0xa0, 0x80]],
+    ["a CESU-8 surrogate pair", [0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80]],
+    ["past U+10FFFF", [0xf4, 0x90, 0x80, 0x80]],
+    ["lead byte 0xF5", [0xf5, 0x80, 0x80, 0x80]],
+    ["lead byte 0xFF", [0xff]],
+    ["a truncated 3-byte sequence", [0xe2, 0x82]],
+    ["a continuation byte replaced by ASCII", [0xc3, 0x41]]
+  ];
+  for (const [name, b] of BAD) {
+    it(`refuses ${name}`, function () {
+      assert.equal(utf8Decode(String.fromCharCode(...b)), null);
+      // Node's own strict decoder agrees the bytes are ill-formed (U+0000 is well-formed UTF-8).
+      if (name !== "U+0000") assert.throws(() => new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(b)));
+    });
+  }
+});
