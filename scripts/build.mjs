@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { rollup } from "rollup";
 import { minify } from "terser";
+import { checkSource, formatViolations } from "./espruino-gate.mjs";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -66,6 +67,16 @@ async function build() {
   const small = Buffer.byteLength(min.code);
   console.log(`build/firmware.js      ${full} bytes`);
   console.log(`build/firmware.min.js  ${small} bytes (budget ${SIZE_BUDGET})`);
+  let violations = 0;
+  for (const [file, source] of [["build/firmware.js", code], ["build/firmware.min.js", min.code]]) {
+    const found = checkSource(source);
+    violations += found.length;
+    if (found.length) console.error(formatViolations(file, found));
+  }
+  if (violations) {
+    console.error(`build: the Espruino compatibility gate found ${violations} problem(s)`);
+    process.exit(1);
+  }
   if (small > SIZE_BUDGET) {
     console.error(`build: firmware.min.js is ${small - SIZE_BUDGET} bytes over the ${SIZE_BUDGET}-byte budget`);
     process.exit(1);

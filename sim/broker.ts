@@ -1,4 +1,5 @@
-// A real MQTT broker (aedes) on a TCP port, for `npm start`; tests keep test/support/brokers.ts.
+// A real MQTT broker (aedes) on a TCP port: the embedded broker of `npm start`, and the one tests
+// start through test/support/brokers.ts.
 import { createServer, Socket } from "node:net";
 import { Aedes } from "aedes";
 
@@ -9,13 +10,33 @@ export interface EmbeddedBroker {
   // Prints each client's connect/disconnect and every publish (the CLI shows them).
   onLog: ((line: string) => void) | null;
   close(): Promise<void>;
+  // The aedes instance, for tests that inspect it.
+  aedes: any;
 }
 
-export async function startBroker(host = "127.0.0.1", port = 1883): Promise<EmbeddedBroker> {
+// When set, only these user names with these passwords are accepted (others get CONNACK 4).
+export type Users = { [name: string]: string };
+
+// Accepts only the listed user name/password pairs.
+function authenticate(users: Users) {
+  return (_client: any, username: string | undefined, password: Buffer | undefined, done: any) => {
+    if (username !== undefined && users[username] !== undefined && password && password.toString() === users[username]) {
+      return done(null, true);
+    }
+    const err: any = new Error("bad user name or password");
+    err.returnCode = 4;
+    done(err, false);
+  };
+}
+
+export async function startBroker(host = "127.0.0.1", port = 1883, users?: Users): Promise<EmbeddedBroker> {
   const aedes: any = await (Aedes as any).createBroker();
+  if (users) aedes.authenticate = authenticate(users);
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
+    // Latency figures should be the node's, not those of Nagle's algorithm on the broker side.
+    socket.setNoDelay(true);
     socket.on("close", () => sockets.delete(socket));
     aedes.handle(socket);
   });
@@ -29,6 +50,7 @@ export async function startBroker(host = "127.0.0.1", port = 1883): Promise<Embe
     host,
     port: actual,
     onLog: null,
+    aedes,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

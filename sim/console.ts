@@ -38,8 +38,8 @@ export class SerialConsole {
 
   // Characters arriving on Serial1's receive line (a person typing, or a test's sim.type()).
   receive(device: DeviceName, chars: string): void {
-    if (!this.runtime.alive) return;
-    if (this.current === device) this.repl(chars);
+    if (!this.runtime.alive || !chars.length) return;
+    if (this.current === device) this.repl(device, chars);
     else this.events.emit(this.devices[device], "data", chars);
   }
 
@@ -116,12 +116,15 @@ export class SerialConsole {
   // Line editing as the board's REPL does it: Enter (\r or \n) runs the line, Ctrl-C drops it,
   // backspace deletes, \x10 (the CLI's "don't echo" prefix) is ignored. An incomplete statement
   // (an open bracket) waits for more lines.
-  private repl(chars: string): void {
-    for (const ch of chars) {
+  private repl(device: DeviceName, chars: string): void {
+    for (let i = 0; i < chars.length; i++) {
+      const ch = chars[i];
       if (ch === "\r" || ch === "\n") {
         const line = this.line;
         this.line = "";
         if (line.length || this.pending.length) this.evaluate(line);
+        // The line moved the console: the rest of the input goes where it now belongs.
+        if (this.current !== device) return this.receive(device, chars.slice(i + 1));
       } else if (ch === "\x03") {
         this.line = "";
         this.pending = "";

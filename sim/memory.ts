@@ -31,8 +31,8 @@ function post(method: string, params: any): any {
 const HANDLE = "__simMemoryProbe";
 
 // The variables closed over by `fn`, as values (undefined when the inspector cannot tell).
-function closureValues(fn: Function): any[] {
-  const values: any[] = [];
+function closureValues(fn: Function): Array<{ name: string; value: any }> {
+  const values: Array<{ name: string; value: any }> = [];
   try {
     (globalThis as any)[HANDLE] = fn;
     const { result } = post("Runtime.evaluate", { expression: "globalThis." + HANDLE, objectGroup: "sim-mem" });
@@ -48,8 +48,8 @@ function closureValues(fn: Function): any[] {
           if (v.value.objectId) {
             (globalThis as any)[HANDLE] = undefined;
             post("Runtime.callFunctionOn", { objectId: v.value.objectId, functionDeclaration: "function(){ globalThis." + HANDLE + " = this; }" });
-            values.push((globalThis as any)[HANDLE]);
-          } else values.push(v.value.value);
+            values.push({ name: v.name, value: (globalThis as any)[HANDLE] });
+          } else values.push({ name: v.name, value: v.value.value });
         }
       }
     }
@@ -79,6 +79,8 @@ export interface EstimateOptions {
 // Variables used by everything reachable from `root`, plus pending timers.
 export function estimateVariables(root: any, options: EstimateOptions = {}): number {
   const seen = new Set<any>();
+  // Functions share their enclosing scopes: count each captured variable once.
+  const slots = new Set<string>();
   let count = 0;
   const visit = (v: any): void => {
     if (typeof v === "string") {
@@ -92,8 +94,11 @@ export function estimateVariables(root: any, options: EstimateOptions = {}): num
     if (typeof v === "function") {
       count += 2;
       for (const c of closureValues(v)) {
+        const isRef = c.value !== null && (typeof c.value === "object" || typeof c.value === "function");
+        if (isRef ? seen.has(c.value) : slots.has(c.name + "\0" + String(c.value))) continue;
+        if (!isRef) slots.add(c.name + "\0" + String(c.value));
         count += 1;
-        visit(c);
+        visit(c.value);
       }
     }
     let keys: string[] = [];

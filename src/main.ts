@@ -1,5 +1,4 @@
 // Composition root: the only module that touches Espruino's globals and require().
-import { AppHooks } from "./app-hooks";
 import { backoff } from "./conn/backoff";
 import { runner, Runner } from "./conn/runner";
 import { wifiLink } from "./conn/wifi";
@@ -37,53 +36,38 @@ var serial: Serial = {
   }
 };
 
-// The Pins port over Espruino's pin functions; pins are passed by name ("D12").
-// @ts-ignore: used by the light app's wiring below
-function boardPins(): Pins {
-  return {
-    write: function (p, v) {
-      digitalWrite(Pin(p), v);
-    },
-    read: function (p) {
-      return digitalRead(Pin(p)) == 1;
-    },
-    mode: function (p, m) {
-      pinMode(Pin(p), m, false);
-    },
-    watch: function (p, ms, fn) {
-      return setWatch(function (e: any) {
-        fn(e.state);
-      }, Pin(p), { repeat: true, edge: "both", debounce: ms });
-    },
-    unwatch: function (h) {
-      clearWatch(h);
-    }
-  };
-}
-
-var NO_APP: AppHooks = {
-  onState: function () {},
-  will: function () {
-    return undefined;
+// The Pins port over Espruino's pin functions, which take pin names ("D12") as they are.
+var pins: Pins = {
+  write: function (p, v) {
+    digitalWrite(p as any, v);
   },
-  onActive: function () {},
-  onMessage: function () {},
-  onConfig: function () {}
+  read: function (p) {
+    return !!digitalRead(p as any);
+  },
+  mode: function (p, m) {
+    pinMode(p as any, m, false);
+  },
+  watch: function (p, ms, fn) {
+    return setWatch(function (e: any) {
+      fn(e.state);
+    }, p as any, { repeat: true, edge: "both", debounce: ms });
+  },
+  unwatch: function (h) {
+    clearWatch(h);
+  }
 };
 
 function start() {
   if (started) return;
   started = true;
-  print("lightnode " + __VERSION__ + " (relay " + board.relay + ")");
+  print("lightnode " + __VERSION__);
   var t0 = Date.now();
   var store = configStore(require("Storage"), E.CRC32, getSerial(), print);
   var cfg = store.load();
   telnet(!!cfg && cfg.telnet);
   var wifi = wifiLink(require("Wifi"));
-  var hooks = NO_APP;
-  // ---- light app wiring (owned by the light engineer): set `hooks` here ----
-  hooks = createLightApp({
-    pins: boardPins(), board: board, storage: require("Storage"), crc: E.CRC32, print: print,
+  var hooks = createLightApp({
+    pins: pins, board: board, storage: require("Storage"), crc: E.CRC32, print: print,
     version: __VERSION__, config: cfg,
     info: function () {
       var reset = "";
@@ -96,7 +80,6 @@ function start() {
       };
     }
   });
-  // ---- end of light app wiring ----
   run = runner({
     wifi: wifi,
     mqtt: createClient(require("net"), { host: "", port: 0, clientId: "", keepalive: 30, clean: true }),

@@ -1,79 +1,48 @@
 // The connection state machine as data: a pure transition (state, event) -> {state, effects}. The
 // runner performs the effects and owns every timer, so this file tests as a table.
-import { NodeState } from "../app-hooks";
 
-// s: the NodeState; cfg: a valid configuration is stored; hold: the user said offline() and the
-// node waits for connect().
-export interface MachineState {
-  s: NodeState;
-  cfg: boolean;
-  hold: boolean;
-}
+// The machine's states. Offline comes in three: OFFLINE (no valid configuration yet: one leaves it),
+// HELD (the user said offline(): the node waits for connect()) and HELD_EMPTY (held, and without a
+// configuration). The others always have a configuration. NAMES gives each its NodeState.
+export const enum St { OFFLINE, DISCONNECTED, LOOKING, ACTIVE, HELD_EMPTY, HELD }
+export var NAMES = ["Offline", "Disconnected", "LookingForBroker", "Active", "Offline", "Offline"];
 
-// cfg: a valid config appeared (boot, or first config); wifiCfg / mqttCfg: Wi-Fi or broker settings
-// changed; forget: config erased; connect / offline: the console commands; wifiUp: joined with an
-// IP; wifiFail / mqttFail: an attempt failed (retry soon), wifiSlow / mqttSlow: failed for wrong
-// credentials (retry slowly); wifiLost / mqttLost: an established link dropped; timer: the retry
-// delay ran out; watchdog: no Active for too long.
-export type MachineEvent =
-  | "cfg" | "wifiCfg" | "mqttCfg" | "forget" | "connect" | "offline"
-  | "wifiUp" | "wifiFail" | "wifiSlow" | "wifiLost"
-  | "mqttUp" | "mqttFail" | "mqttSlow" | "mqttLost" | "timer" | "watchdog";
+// CFG: a valid config appeared (boot, or first config); WIFI_CFG / MQTT_CFG: Wi-Fi or broker
+// settings changed; FORGET: config erased; OFFLINE / CONNECT: the console commands; WATCHDOG: no
+// Active for too long; TIMER: the retry delay ran out; WIFI_UP: joined with an IP; MQTT_UP:
+// CONNACK accepted; FAIL: the attempt under way failed (retry soon), SLOW: it failed for wrong
+// credentials (retry slowly); WIFI_LOST / MQTT_LOST: an established link dropped (keep them last:
+// the runner counts events from WIFI_LOST on as drops).
+export const enum Ev { CFG, WIFI_CFG, MQTT_CFG, FORGET, OFFLINE, CONNECT, WATCHDOG, TIMER, WIFI_UP, MQTT_UP, FAIL, SLOW, WIFI_LOST, MQTT_LOST }
 
 // Effects, one character each, run in order: w / W start / stop Wi-Fi, m / M start / stop MQTT,
 // r / s arm the retry timer with the next backoff delay / the slow delay, 0 reset the backoff,
 // h tell the user a configuration is needed.
 export interface Step {
-  state: MachineState;
+  state: St;
   effects: string;
 }
 
-var RESTART = "MW0w";
+// One row per Ev, one column per St: the next state's number followed by the effects; empty:
+// nothing happens.
+var TABLE = [
+  /* CFG       */ "10w,,,,5",
+  /* WIFI_CFG  */ ",1MW0w,1MW0w,1MW0w",
+  /* MQTT_CFG  */ ",,2M0m,2M0m",
+  /* FORGET    */ "0MW,0MW,0MW,0MW,0MW,0MW",
+  /* OFFLINE   */ "4MW,5MW,5MW,5MW,4MW,5MW",
+  /* CONNECT   */ "0h,,,,0h,10w",
+  /* WATCHDOG  */ ",1MW0w,1MW0w",
+  /* TIMER     */ ",1w,2m",
+  /* WIFI_UP   */ ",20m",
+  /* MQTT_UP   */ ",,30",
+  /* FAIL      */ ",1r,2r",
+  /* SLOW      */ ",1s,2s",
+  /* WIFI_LOST */ ",,1Mr,1Mr",
+  /* MQTT_LOST */ ",,,2r"
+];
 
-export function transition(m: MachineState, e: MachineEvent): Step {
-  var s = m.s;
-  var cfg = m.cfg;
-  var hold = m.hold;
-  var fx = "";
-  var off = s == "Offline";
-  var linked = s == "LookingForBroker" || s == "Active";
-
-  function go(to: NodeState, effects: string) {
-    s = to;
-    fx = effects;
-  }
-
-  if (e == "cfg") {
-    cfg = true;
-    if (off && !hold) go("Disconnected", "0w");
-  } else if (e == "wifiCfg") {
-    if (!off) go("Disconnected", RESTART);
-  } else if (e == "mqttCfg") {
-    if (linked) go("LookingForBroker", "M0m");
-  } else if (e == "forget" || e == "offline") {
-    if (e == "forget") cfg = false;
-    hold = e == "offline";
-    go("Offline", "MW");
-  } else if (e == "connect") {
-    hold = false;
-    if (!cfg) fx = "h";
-    else if (off) go("Disconnected", "0w");
-  } else if (e == "watchdog") {
-    if (!off && s != "Active") go("Disconnected", RESTART);
-  } else if (s == "Disconnected") {
-    if (e == "wifiUp") go("LookingForBroker", "0m");
-    else if (e == "wifiFail") fx = "r";
-    else if (e == "wifiSlow") fx = "s";
-    else if (e == "timer") fx = "w";
-  } else if (linked && e == "wifiLost") {
-    go("Disconnected", "Mr");
-  } else if (s == "LookingForBroker") {
-    if (e == "mqttUp") go("Active", "0");
-    else if (e == "mqttFail") fx = "r";
-    else if (e == "mqttSlow") fx = "s";
-    else if (e == "timer") fx = "m";
-  } else if (s == "Active" && e == "mqttLost") {
-    go("LookingForBroker", "r");
-  }
-  return { state: { s: s, cfg: cfg, hold: hold }, effects: fx };
+export function transition(s: St, e: Ev): Step {
+  var to = TABLE[e].split(",")[s] || "";
+  return { state: to ? +to[0] : s, effects: to.slice(1) };
 }

@@ -1,18 +1,17 @@
 // Runs the connection state machine: performs its effects through the Wi-Fi link and the MQTT
-// client, owns every timer (retry, MQTT attempt, watchdog), prints each transition in one line
-// and tells the application through its hooks.
+// client, owns every timer (retry, watchdog), prints each transition in one line and tells the
+// application through its hooks.
 import { AppHooks, NodeState } from "../app-hooks";
 import { Config } from "../config";
 import { MqttClient } from "../mqtt/api";
 import { Print } from "../ports";
-import { Backoff } from "./backoff";
-import { MachineEvent, MachineState, transition } from "./machine";
+import { Ev, NAMES, St, transition } from "./machine";
 import { WifiLink } from "./wifi";
 
 // No Active for this long (and not Offline): restart Wi-Fi and MQTT from scratch.
 export var WATCHDOG = 900000;
-var WIFI_KEYS = "ssid password";
-var MQTT_KEYS = "broker port id user pass topic keepalive";
+// Settings a link depends on: a change in the first two rejoins Wi-Fi, in the others reconnects MQTT.
+var KEYS = "ssid password broker port id user pass topic keepalive".split(" ");
 
 export interface Runner {
   // Boot with the stored configuration, if any.
@@ -27,159 +26,151 @@ export interface Runner {
   error: string;
 }
 
+// backoff(n): the delay of retry n, or of a slow retry for n < 0 (see backoff.ts). The hooks are
+// plain functions (no `this`).
 export interface RunnerDeps {
   wifi: WifiLink;
   mqtt: MqttClient;
   hooks: AppHooks;
   print: Print;
-  backoff: Backoff;
-}
-
-function changed(a: any, b: any, keys: string) {
-  return keys.split(" ").some(function (k) {
-    return a[k] !== b[k];
-  });
+  backoff: (n: number) => number;
 }
 
 export function runner(d: RunnerDeps): Runner {
-  var m: MachineState = { s: "Offline", cfg: false, hold: false };
-  var cfg: Config | undefined;
-  // MQTT link: 0 none (closes are ours, ignored), 1 connecting, 2 up. The client reports
-  // onClose synchronously inside close()/disconnect(), so mq is cleared before calling them.
-  var mq = 0;
+  var m = St.OFFLINE;
+  var cfg: any;
+  var hooks = d.hooks;
+  var mqtt = d.mqtt;
+  // An MQTT connection of ours is under way or up (else closes are ours, ignored). The client
+  // reports onClose synchronously inside close()/disconnect(), so mq is cleared before calling them.
+  var mq = false;
   var session = false;
+  var tries = 0;
   // Timer ids, 0 when not pending: Espruino throws on clearing an unknown id, and
   // clearTimeout(undefined) clears every timer of every module.
   var retryT: any = 0;
   var dogT: any = 0;
-  var mqtt = d.mqtt;
   // Events raised while an event is being handled (callbacks may fire synchronously) wait here.
-  var queue: MachineEvent[] = [];
-  var busy = false;
+  // The queue's head is the event being handled.
+  var queue: Ev[] = [];
 
-  function fail(ev: MachineEvent, why: string) {
-    r.error = why;
-    dispatch(ev);
+  function log(s: string) {
+    d.print("[net] " + s);
   }
 
-  function retry(ms: number) {
-    d.print("[net] " + r.error + ", retry in " + Math.round(ms / 1000) + "s");
+  // A lost link, or else a failed attempt: wrong credentials (a Wi-Fi password, or MQTT's "bad
+  // user name or password" / "not authorized") will not fix themselves, so they retry slowly.
+  function fail(why: string, lost?: Ev) {
+    r.error = why;
+    dispatch(lost || (/pass|auth/.test(why) ? Ev.SLOW : Ev.FAIL));
+  }
+
+  function retry(n: number) {
+    var ms = d.backoff(n);
+    log(r.error + ", retry in " + Math.round(ms / 1000) + "s");
     retryT = setTimeout(function () {
       retryT = 0;
-      dispatch("timer");
+      dispatch(Ev.TIMER);
     }, ms);
   }
 
   // The client's CONNACK timeout also covers a TCP connect that never completes.
-  function mqttOn(c: Config) {
-    mq = 1;
-    mqtt.connect({
-      host: c.broker, port: c.port, clientId: c.id, username: c.user || undefined,
-      password: c.pass || undefined, keepalive: c.keepalive, clean: true, will: d.hooks.will(c)
-    });
-  }
-
-  function perform(e: string) {
-    var c = cfg as Config;
-    if (e == "w") {
+  function perform(x: string) {
+    var c = cfg;
+    if (x == "w")
       d.wifi.up(c.ssid, c.password, c.id, function (err) {
-        if (!err) dispatch("wifiUp");
-        else if (err == "bad_password") fail("wifiSlow", "wifi: wrong password");
-        else fail("wifiFail", "wifi: " + err);
+        if (err) fail("wifi: " + (err == "bad_password" ? "wrong password" : err));
+        else dispatch(Ev.WIFI_UP);
       });
-    } else if (e == "W") d.wifi.down();
-    else if (e == "m") mqttOn(c);
-    else if (e == "M") {
-      mq = 0;
+    else if (x == "W") d.wifi.down();
+    else if (x == "m") {
+      mq = true;
+      mqtt.connect({
+        host: c.broker, port: c.port, clientId: c.id, username: c.user, password: c.pass || undefined,
+        keepalive: c.keepalive, will: hooks.will(c)
+      });
+    } else if (x == "M") {
+      mq = false;
       if (mqtt.connected) mqtt.disconnect();
       else mqtt.close();
-    } else if (e == "r") retry(d.backoff.next());
-    else if (e == "s") retry(d.backoff.slow());
-    else if (e == "0") d.backoff.reset();
-    else d.print("[net] no config: run setup() or config({...})");
+    } else if (x == "r") retry(tries++);
+    else if (x == "s") retry(-1);
+    else if (x == "0") tries = 0;
+    else log("no config: run setup()");
   }
 
-  function dispatch(e: MachineEvent) {
-    queue.push(e);
-    if (busy) return;
-    busy = true;
+  function dispatch(e: Ev) {
+    if (queue.push(e) > 1) return;
     try {
-      while (queue.length) handle(queue.shift() as MachineEvent);
+      for (; queue.length; queue.shift()) handle(queue[0]);
     } finally {
-      busy = false;
       queue = [];
     }
   }
 
-  function handle(e: MachineEvent) {
-    var was = m.s;
+  // The watchdog runs while the node is neither Active nor Offline.
+  function handle(e: Ev) {
+    var was = m;
     var step = transition(m, e);
-    m = step.state;
-    if (e == "wifiLost" || e == "mqttLost") r.drops++;
+    var s = (m = step.state);
+    if (e >= Ev.WIFI_LOST) r.drops++;
     if (step.effects && retryT) retryT = clearTimeout(retryT);
-    if (m.s != was) {
-      d.print("[net] " + was + " -> " + m.s);
-      if (m.s == "Active" || m.s == "Offline") {
-        if (dogT) dogT = clearTimeout(dogT);
-      } else if (!dogT) {
-        dogT = setTimeout(function () {
-          dogT = 0;
-          d.print("[net] " + (r.error = "watchdog"));
-          dispatch("watchdog");
-        }, WATCHDOG);
-      }
-    }
+    if (s != St.DISCONNECTED && s != St.LOOKING) {
+      if (dogT) dogT = clearTimeout(dogT);
+    } else if (!dogT)
+      dogT = setTimeout(function () {
+        dogT = 0;
+        log((r.error = "watchdog"));
+        dispatch(Ev.WATCHDOG);
+      }, WATCHDOG);
     step.effects.split("").forEach(perform);
-    if (m.s != was) {
-      d.hooks.onState(m.s);
-      if (m.s == "Active") d.hooks.onActive(mqtt, session, cfg as Config);
+    if (NAMES[s] != NAMES[was]) {
+      log(NAMES[was] + " -> " + NAMES[s]);
+      hooks.onState(NAMES[s] as NodeState);
+      if (s == St.ACTIVE) hooks.onActive(mqtt, session, cfg);
     }
   }
 
   mqtt.onConnect = function (sp) {
-    if (mq != 1) return;
-    mq = 2;
     session = sp;
-    dispatch("mqttUp");
+    if (mq) dispatch(Ev.MQTT_UP);
   };
   mqtt.onClose = function (reason) {
     if (!mq) return;
-    mq = 0;
-    var slow = reason.indexOf("refused") >= 0 && /user|auth/.test(reason);
-    fail(m.s == "Active" ? "mqttLost" : slow ? "mqttSlow" : "mqttFail", "mqtt: " + reason);
+    mq = false;
+    fail("mqtt: " + reason, m == St.ACTIVE ? Ev.MQTT_LOST : undefined);
   };
-  mqtt.onMessage = function (msg) {
-    d.hooks.onMessage(msg);
-  };
+  mqtt.onMessage = hooks.onMessage;
   d.wifi.onLost = function (reason) {
-    fail("wifiLost", "wifi: lost (" + reason + ")");
+    fail("wifi: lost (" + reason + ")", Ev.WIFI_LOST);
   };
 
   var r: Runner = {
     drops: 0,
     error: "",
     start: function (c) {
-      d.hooks.onState(m.s);
+      hooks.onState("Offline");
       if (c) r.setConfig(c);
       else perform("h");
     },
-    setConfig: function (c) {
+    setConfig: function (c: any) {
       var old = cfg;
+      var i = 0;
       cfg = c;
-      if (!c) return dispatch("forget");
-      d.hooks.onConfig(c);
-      if (!old || !m.cfg) dispatch("cfg");
-      else if (changed(old, c, WIFI_KEYS)) dispatch("wifiCfg");
-      else if (changed(old, c, MQTT_KEYS)) dispatch("mqttCfg");
+      if (!c) return dispatch(Ev.FORGET);
+      hooks.onConfig(c);
+      if (!old) return dispatch(Ev.CFG);
+      while (i < 9 && old[KEYS[i]] === c[KEYS[i]]) i++;
+      if (i < 9) dispatch(i < 2 ? Ev.WIFI_CFG : Ev.MQTT_CFG);
     },
     offline: function () {
-      dispatch("offline");
+      dispatch(Ev.OFFLINE);
     },
     connect: function () {
-      dispatch("connect");
+      dispatch(Ev.CONNECT);
     },
     state: function () {
-      return m.s;
+      return NAMES[m] as NodeState;
     }
   };
   return r;

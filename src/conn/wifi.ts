@@ -10,37 +10,34 @@ export interface WifiLink {
   // "connect_failed" or "timeout". Exactly one call per up(), none after down().
   up(ssid: string, password: string, hostname: string, done: (err: string | null) => void): void;
   down(): void;
-  // A link that was up dropped; reason as in the module's "disconnected" event.
+  // A link that was up dropped; reason as in the module's "disconnected" event. Set by the user.
   onLost: (reason: string) => void;
   ip(): string;
   rssi(): number | undefined;
 }
 
 export function wifiLink(wifi: WifiModule): WifiLink {
-  // gen invalidates callbacks of an attempt that was timed out or stopped.
+  // Every stop() starts a new generation: callbacks of older attempts are ignored, and the link
+  // counts as up only while `upGen` is the current one. The join timeout's id while pending, else 0
+  // (Espruino throws on clearing an unknown id; clearTimeout(undefined) clears every timer).
   var gen = 0;
-  var isUp = false;
-  // The join timeout's id while pending, else 0 (see runner.ts on clearTimeout).
+  var upGen = -1;
   var timer: any = 0;
 
   function stop() {
     gen++;
-    isUp = false;
     if (timer) timer = clearTimeout(timer);
   }
 
-  var link: WifiLink = {
-    onLost: function () {},
+  var link = {
     up: function (ssid, password, hostname, done) {
       stop();
       var my = gen;
       function end(err: string | null) {
         if (my != gen) return;
-        if (timer) timer = clearTimeout(timer);
-        if (err) {
-          gen++;
-          wifi.disconnect();
-        } else isUp = true;
+        stop();
+        if (err) wifi.disconnect();
+        else upGen = gen;
         done(err);
       }
       timer = setTimeout(function () {
@@ -50,9 +47,7 @@ export function wifiLink(wifi: WifiModule): WifiLink {
       try {
         wifi.setHostname(hostname);
       } catch (e) {}
-      wifi.connect(ssid, { password: password }, function (err) {
-        end(err || null);
-      });
+      wifi.connect(ssid, { password: password }, end);
     },
     down: function () {
       stop();
@@ -64,11 +59,11 @@ export function wifiLink(wifi: WifiModule): WifiLink {
     rssi: function () {
       return wifi.getDetails().rssi;
     }
-  };
-  wifi.on("disconnected", function (d: any) {
-    if (!isUp) return;
+  } as WifiLink;
+  wifi.on("disconnected", function (d) {
+    if (upGen != gen) return;
     stop();
-    link.onLost((d && d.reason) || "?");
+    link.onLost(d.reason);
   });
   return link;
 }

@@ -5,7 +5,6 @@ import { Runner } from "../conn/runner";
 import { WifiLink } from "../conn/wifi";
 import { Print } from "../ports";
 import { ConfigStore } from "../store/config-store";
-import { checkField } from "../store/validate";
 import { Serial, wizard } from "./wizard";
 
 export interface ConsoleDeps {
@@ -24,69 +23,63 @@ export interface ConsoleDeps {
 
 export function commands(d: ConsoleDeps, cur: Config | undefined) {
   var p = d.print;
+  var run = d.runner;
 
-  function base(): any {
-    var c: any = {};
-    var from: any = cur || d.store.defaults();
-    for (var k in from) c[k] = from[k];
-    return c;
+  // A copy of the current configuration (or of the defaults), to change before saving.
+  function copy(): any {
+    return (Object as any).assign({}, cur || d.store.defaults());
   }
 
-  // Validates every given field, saves the whole, and only then applies it; true once saved.
+  // Sets the given fields on a copy, saves it if the whole is valid, and only then applies it;
+  // true once saved. The store names the first broken rule (also of an unknown field).
   function save(ch: any) {
-    var c = base();
-    var e = typeof ch != "object" || !ch ? "config: pass an object, e.g. config({ssid:\"x\"})" : undefined;
-    for (var k in ch) if (!e) e = checkField(k, (c[k] = ch[k]));
-    e = e || d.store.save(c);
+    var c = copy();
+    var e: string | undefined = "config: pass {key: value, ...}";
+    if (ch && typeof ch == "object") {
+      e = d.store.save((Object as any).assign(c, ch));
+    }
     if (e) {
       p("error: " + e + " (nothing saved)");
       return false;
     }
     p("saved");
-    if (c.telnet != (cur ? cur.telnet : false)) {
+    if (c.telnet != !!(cur && cur.telnet)) {
       d.telnet(c.telnet);
-      if (c.telnet) p("warning: telnet on: anyone on the LAN gets this console");
+      if (c.telnet) p("warning: telnet on: open to the LAN");
     }
-    cur = c;
-    d.runner.setConfig(c);
+    run.setConfig((cur = c));
     return true;
   }
 
   return {
     config: function (ch?: any) {
       if (ch !== undefined) return void save(ch);
-      var c = base();
+      var c = copy();
       if (c.password) c.password = "***";
       if (c.pass) c.pass = "***";
       p(JSON.stringify(c) + (cur ? "" : " (not saved)"));
     },
     setup: function () {
-      wizard(d.serial, base(), function (answers: any) {
-        if (save(answers)) d.runner.connect();
+      wizard(d.serial, copy(), function (answers: any) {
+        if (save(answers)) run.connect();
       });
     },
     status: function () {
       var c: any = cur || {};
-      var up = d.runner.state() != "Offline";
-      p("state: " + d.runner.state() + ", ssid: " + (c.ssid || "-") + ", ip: " + (up ? d.wifi.ip() : "-") +
-        ", rssi: " + (up ? d.wifi.rssi() : "-") + ", broker: " + (c.broker ? c.broker + ":" + c.port : "-") +
-        ", uptime: " + Math.round(d.uptime() / 1000) + "s, drops: " + d.runner.drops +
-        ", error: " + (d.runner.error || "-") + ", free: " + d.free());
+      p(JSON.stringify({
+        state: run.state(), ssid: c.ssid, ip: d.wifi.ip(), rssi: d.wifi.rssi(), broker: c.broker, port: c.port,
+        uptime: Math.round(d.uptime() / 1000), drops: run.drops, error: run.error, free: d.free()
+      }));
     },
-    offline: function () {
-      d.runner.offline();
-    },
-    connect: function () {
-      d.runner.connect();
-    },
+    offline: run.offline,
+    connect: run.connect,
     forget: function () {
       d.store.erase();
-      cur = undefined;
-      d.runner.setConfig(undefined);
+      run.setConfig((cur = undefined));
       p("forgotten");
     },
     help: function () {
-      p("setup() config() config({ssid,password,broker,port,id,user,pass,topic,keepalive,telnet,mode,power,retained,discovery}) status() offline() connect() forget() help()");
+      p("setup() config() config({key: value, ...}) status() offline() connect() forget() help()");
     }
   };
 }

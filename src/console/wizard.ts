@@ -1,14 +1,13 @@
 // setup(): asks for the settings one by one on the serial line (taken over only while it runs),
 // checks each answer against the store's rules and asks again on a bad one. An empty answer keeps
-// the value in brackets (or abandons when there is none); Ctrl-C abandons; 2 minutes of silence
-// abandons, so the REPL (and code upload) always comes back.
+// the value in brackets (and abandons when that one is not valid); Ctrl-C abandons; 2 minutes of
+// silence abandon, so the REPL (and code upload) always comes back.
 import { Config } from "../config";
-import { checkField } from "../store/validate";
-import { lineReader } from "./line";
+import { checkField } from "../store/config-store";
 
 export var IDLE = 120000;
-var FIELDS = ["ssid", "password", "broker", "port", "id", "user", "pass"];
-var SECRET = "password pass";
+export var MAX_LINE = 100;
+var FIELDS = "ssid password broker port id user pass".split(" ");
 
 // The wizard's hold on the serial line; main.ts moves the REPL away while it is held.
 export interface Serial {
@@ -18,19 +17,32 @@ export interface Serial {
 }
 
 // `apply` saves the answers atomically and connects; it prints its own result after release.
+// Typed lines are assembled from raw serial chunks: backspace edits, CR, LF or CRLF ends a line,
+// Ctrl-C (or the DLE that starts every line the espruino CLI uploads) abandons. Hostile lines are
+// refused whole: too long, or holding control characters. Password fields are not echoed.
 export function wizard(serial: Serial, cur: Config, apply: (answers: any) => void) {
   var i = 0;
   var got: any = {};
   // The idle timer's id while pending, else 0 (Espruino throws on clearing an unknown id).
   var timer: any = 0;
-  var secret = false;
-  var over = false;
+  // The field asked for; empty once the wizard is over.
+  var k: string;
+  var buf = "";
+  var bad = "";
+  var cr = false;
+
+  function out(s: string) {
+    serial.write(s);
+  }
+
+  function secret() {
+    return /^pass/.test(k);
+  }
 
   function end(answers?: any) {
-    if (over) return;
-    over = true;
+    k = "";
     if (timer) clearTimeout(timer);
-    serial.write(answers ? "\r\n" : "\r\nsetup abandoned\r\n");
+    if (!answers) out("\r\nsetup abandoned\r\n");
     serial.release();
     if (answers) apply(answers);
   }
@@ -41,25 +53,17 @@ export function wizard(serial: Serial, cur: Config, apply: (answers: any) => voi
       timer = 0;
       end();
     }, IDLE);
-    if (i == FIELDS.length) return end(got);
-    var k = FIELDS[i];
-    var v: any = (cur as any)[k];
-    secret = SECRET.indexOf(k) >= 0;
-    serial.write(k + (v === "" ? "" : " [" + (secret ? "***" : v) + "]") + ": ");
+    k = FIELDS[i];
+    if (!k) return end(got);
+    var v = (cur as any)[k];
+    out(k + (v === "" ? "" : " [" + (secret() ? "***" : v) + "]") + ": ");
   }
 
-  function answer(err: string | null, line?: string) {
-    if (over) return;
-    if (err == "abort") return end();
-    var k = FIELDS[i];
-    var v: any = line;
-    if (!err && line === "") {
-      v = (cur as any)[k];
-      if (v === "" && !secret && k != "user") return end();
-    }
-    if (k == "port" && /^[0-9]+$/.test(v)) v = +v;
-    err = err || checkField(k, v) || null;
-    if (err) serial.write("error: " + err + "\r\n");
+  // An empty answer keeps the shown value, and abandons when that one is not valid.
+  function answer(v: any, err: string) {
+    if (!err && !v && checkField(k, (v = (cur as any)[k]))) return end();
+    if (k == "port") v = +v;
+    if ((err = err || (checkField(k, v) as string))) out("error: " + err + "\r\n");
     else {
       got[k] = v;
       i++;
@@ -67,12 +71,31 @@ export function wizard(serial: Serial, cur: Config, apply: (answers: any) => voi
     ask();
   }
 
-  var feed = lineReader(function (s) {
-    if (!secret || s == "\r\n") serial.write(s);
-  }, answer);
-  serial.grab(function (d) {
-    feed(d);
+  serial.grab(function (chunk) {
+    for (var j = 0; j < chunk.length && k; j++) {
+      var ch = chunk[j];
+      var c = ch.charCodeAt(0);
+      var wasCr = cr;
+      var line = buf;
+      var err = bad;
+      cr = c == 13;
+      if (c == 3 || c == 16) end();
+      else if (c == 13 || (c == 10 && !wasCr)) {
+        buf = bad = "";
+        out("\r\n");
+        answer(line, err);
+      } else if (c == 8 || c == 127) {
+        if (buf && !secret()) out("\b \b");
+        buf = buf.slice(0, -1);
+      } else if (c == 10) {
+      } else if (buf.length >= MAX_LINE) bad = "line too long";
+      else {
+        if (c < 32) bad = "control chars";
+        else if (!secret()) out(ch);
+        buf += ch;
+      }
+    }
   });
-  serial.write("setup (Ctrl-C quits)\r\n");
+  out("setup (Ctrl-C quits)\r\n");
   ask();
 }

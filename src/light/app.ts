@@ -1,24 +1,37 @@
 // The living-room light: local control first (the wall switch drives the relay in every state,
 // with no network at all), MQTT when Active. Connectivity calls the AppHooks; the app never drives
-// connectivity. Published on change, and again (latest only) on every onActive:
-//   <base>        "on"/"off" after a wall-switch flip (the phone app's original contract)
-//   <base>/state  the light after every change, retained
-// In detached mode the relay stays energised (it feeds a smart bulb that listens on <base>) and
-// the light state is only published.
+// connectivity. The node's MQTT contract, under the base topic <base>:
+//   <base>         commands in (QoS 1); "on"/"off" out after each wall-switch flip (QoS 1)
+//   <base>/state   the light after every change, QoS 1, retained
+//   <base>/status  "online" at connect, "offline" as the will, both retained
+//   <base>/info    diagnostics JSON at connect, retained
+//   homeassistant/light/<id>/config   Home Assistant discovery, retained, again when
+//                  homeassistant/status says "online"
+// Flips and state go through a latest-only outbox, published again on every onActive. In detached
+// mode the relay stays energised (it feeds a smart bulb that listens on <base>) and the light state
+// is only published.
 import { AppHooks, NodeState } from "../app-hooks";
-import { Config, PowerOn, SwitchMode } from "../config";
+import { Config } from "../config";
 import { MqttClient, MqttMessage } from "../mqtt/api";
 import { BoardProfile, Pins, Print, StorageModule } from "../ports";
 import { openRecord } from "../store/record";
-import { createEcho } from "./echo";
-import { createLed } from "./led";
-import { createPowerState } from "./power-state";
-import { createRelay } from "./relay";
-import { watchSwitch } from "./switch";
-import * as T from "./topics";
+import { createLed, output, watchSwitch } from "./io";
 
+// Command payloads, matched after trimming and lower-casing: an index's low bit is the light it
+// asks for (so CMDS[+light] is what the node publishes), 6 is toggle. An array, not an object: on
+// Espruino every object inherits `on` and `emit`.
+var CMDS = ["off", "on", "0", "1", "false", "true", "toggle"];
+var HA = "homeassistant/";
+var ONLINE = "online";
+var OFFLINE = "offline";
+var NAME = "lightnode";
 // A publish the client could not take (outbox full) is retried after this long.
 var RETRY_MS = 1000;
+// The light is saved to flash once it has kept its state this long: a child flipping the switch
+// for a minute costs one flash write, not hundreds.
+var SAVE_MS = 3000;
+// How long after the last own publication its echo is still expected (see onMessage).
+var ECHO_MS = 5000;
 
 export interface LightDeps {
   pins: Pins;
@@ -38,114 +51,144 @@ export interface LightApp extends AppHooks {
   readonly on: boolean;
 }
 
-interface LightConfig {
-  topic: string;
-  mode: SwitchMode;
-  power: PowerOn;
-  retained: boolean;
-  discovery: boolean;
-  id?: string;
-}
-
-var DEFAULTS: LightConfig = { topic: "living_room_lights", mode: "toggle", power: "last", retained: false, discovery: true };
-
+// Timer ids are guarded: on Espruino clearTimeout(undefined) clears every timer, and clearing one
+// that already fired throws.
 export function createLightApp(deps: LightDeps): LightApp {
-  var cfg: LightConfig = deps.config || DEFAULTS;
-  var print = deps.print;
-  var power = createPowerState(openRecord(deps.storage, "light", 1, deps.crc, print), print);
-  var echo = createEcho();
+  var cfg = deps.config || ({ power: "last" } as Config);
+  var pins = deps.pins;
   var board = deps.board;
-  var light = power.initial(cfg.power);
-  var relay = createRelay(deps.pins, board.relay, board.relayActiveLow, cfg.mode == "detached" || light);
-  var led = board.led ? createLed(deps.pins, board.led, board.ledActiveLow) : null;
+  var print = deps.print;
+  var record = openRecord(deps.storage, "light", 1, deps.crc, print);
+  var saved = record.read() === true;
+  var light = cfg.power == "last" ? saved : cfg.power == "on";
+  var relay = output(pins, board.relay, board.relayActiveLow, cfg.mode == "detached" || light);
+  var led = board.led && createLed(pins, board.led, board.ledActiveLow, function () {
+    return light;
+  });
   var mqtt: MqttClient | undefined;
-  // The outbox: the latest flip not yet published on <base>, and whether <base>/state is stale.
-  var flip: string | undefined;
+  // The outbox: the CMDS index of the latest flip not yet published on <base> (or -1), and
+  // whether <base>/state is stale.
+  var flip = -1;
   var stale = false;
+  // Own flips published per payload (echo[0] "off", echo[1] "on"), whose echoes are still due.
+  var echo = [0, 0];
+  var until = 0;
   var retry: any;
+  var saving: any;
 
   function send(topic: string, payload: string, qos: 0 | 1, retain: boolean) {
-    return !!mqtt && mqtt.connected && mqtt.publish(topic, payload, qos, retain);
+    return mqtt && mqtt.connected && mqtt.publish(topic, payload, qos, retain);
+  }
+
+  function drive() {
+    relay(cfg.mode == "detached" || light);
   }
 
   // Publishes what the outbox holds; whatever the client cannot take now is retried shortly, and
-  // while not Active it waits for onActive. (On Espruino clearTimeout(undefined) clears every timer,
-  // and clearing a fired one throws: hence the guard.)
+  // while not Active it waits for onActive.
   function flush() {
     if (retry) clearTimeout(retry);
     retry = 0;
-    if (flip && send(cfg.topic, flip, 1, false)) {
-      echo.sent(flip);
-      flip = undefined;
+    if (flip >= 0 && send(cfg.topic, CMDS[flip], 1, false)) {
+      echo[flip]++;
+      until = Date.now() + ECHO_MS;
+      flip = -1;
     }
-    if (stale && send(T.stateTopic(cfg.topic), light ? T.ON : T.OFF, 1, true)) stale = false;
-    if ((flip || stale) && mqtt)
+    if (stale && send(cfg.topic + "/state", CMDS[+light], 1, true)) stale = false;
+    if ((flip >= 0 || stale) && mqtt)
       retry = setTimeout(function () {
         retry = 0;
         flush();
       }, RETRY_MS);
   }
 
-  function set(next: boolean, fromSwitch: boolean) {
-    if (next !== light) {
+  // With power-on "last", a changed light is saved once stable; flipping back to the saved state
+  // cancels the pending write, so equal states are never rewritten.
+  function set(next: boolean, fromSwitch?: boolean) {
+    if (next != light) {
       light = next;
-      relay.set(cfg.mode == "detached" || light);
-      if (led) led.light(light);
-      power.changed(light, cfg.power);
+      drive();
+      if (led) led();
+      if (saving) clearTimeout(saving);
+      saving = 0;
+      if (cfg.power == "last" && light != saved)
+        saving = setTimeout(function () {
+          saving = 0;
+          if (record.write(light)) saved = light;
+          else print("light: could not save state");
+        }, SAVE_MS);
     }
-    if (fromSwitch) flip = light ? T.ON : T.OFF;
+    if (fromSwitch) flip = +light;
     stale = true;
     flush();
   }
 
+  // Home Assistant's MQTT light (default schema) in its documented abbreviations. State payloads
+  // equal the command ones, so no value template is needed; QoS 1 as the node's own.
   function announce() {
-    if (cfg.discovery && cfg.id) send(T.discoveryTopic(cfg.id), T.discovery(cfg.topic, cfg.id, deps.version), 1, true);
+    var t = cfg.topic;
+    if (cfg.discovery)
+      send(HA + "light/" + cfg.id + "/config", JSON.stringify({
+        name: null, uniq_id: cfg.id, cmd_t: t, stat_t: t + "/state", avty_t: t + "/status",
+        pl_on: CMDS[1], pl_off: CMDS[0], pl_avail: ONLINE, pl_not_avail: OFFLINE, qos: 1,
+        dev: { ids: [cfg.id], name: t, sw: deps.version, mdl: NAME, mf: NAME }
+      }), 1, true);
   }
 
-  if (led) led.light(light);
-  watchSwitch(deps.pins, board.button, board.buttonPressedLow, function () {
-    return cfg.mode;
-  }, function () {
-    set(!light, true);
+  function onConfig(config: Config) {
+    cfg = config;
+    drive();
+  }
+
+  if (led) led();
+  // Toggle and detached: every change of level is a flip; button: only the press.
+  watchSwitch(pins, board.button, board.buttonPressedLow, function (pressed: boolean) {
+    if (pressed || cfg.mode != "button") set(!light, true);
   });
 
-  var app: LightApp = {
+  return {
     get on() {
       return light;
     },
     onState: function (state: NodeState) {
       if (state != "Active") mqtt = undefined;
-      if (led) led.state(state);
+      if (led) led(state);
     },
     will: function (config: Config) {
-      return { topic: T.statusTopic(config.topic), payload: "offline", qos: 1, retain: true };
+      return { topic: config.topic + "/status", payload: OFFLINE, qos: 1, retain: true };
     },
+    // The client resends unacknowledged flips after a reconnect: their echoes are due again.
     onActive: function (client: MqttClient, _sessionPresent: boolean, config: Config) {
-      app.onConfig(config);
+      onConfig(config);
       mqtt = client;
-      echo.refresh();
+      until = Date.now() + ECHO_MS;
       client.subscribe(cfg.topic, 1);
-      if (cfg.discovery) client.subscribe(T.HA_STATUS, 1);
-      send(T.statusTopic(cfg.topic), T.ONLINE, 1, true);
-      send(T.infoTopic(cfg.topic), JSON.stringify(deps.info()), 0, true);
+      if (cfg.discovery) client.subscribe(HA + "status", 1);
+      send(cfg.topic + "/status", ONLINE, 1, true);
+      send(cfg.topic + "/info", JSON.stringify(deps.info()), 0, true);
       announce();
-      stale = true;
-      flush();
+      set(light);
     },
+    // MQTT 3.1.1 sends a client its own publications, so each flip comes back on <base>. After
+    // quick flips on-off-on the echoes arrive late and would drag the light through old states,
+    // or loop: so as many messages as were sent with each exact payload are dropped (a phone's "ON"
+    // or "1" never matches the node's "on"), until ECHO_MS after the last own send (a lost echo
+    // must not swallow a later command forever).
     onMessage: function (m: MqttMessage) {
-      if (m.topic == T.HA_STATUS) {
-        if (m.payload == T.ONLINE) announce();
-        return;
+      var p = m.payload;
+      if (m.topic == HA + "status") {
+        if (p == ONLINE) announce();
+      } else if (m.topic == cfg.topic && (cfg.retained || !m.retain)) {
+        if (Date.now() > until) echo = [0, 0];
+        var k = CMDS.indexOf(p);
+        if (echo[k] > 0) echo[k]--;
+        else {
+          k = CMDS.indexOf(p.trim().toLowerCase());
+          if (k < 0) print("light: ignored " + JSON.stringify(p.slice(0, 20)));
+          else set(k > 5 ? !light : k % 2 > 0);
+        }
       }
-      if (m.topic != cfg.topic || (m.retain && !cfg.retained) || echo.isEcho(m.payload)) return;
-      var command = T.parseCommand(m.payload);
-      if (command < 0) print("light: ignored " + JSON.stringify(m.payload.slice(0, 20)));
-      else set(command == 2 ? !light : command == 1, false);
     },
-    onConfig: function (config: Config) {
-      cfg = config;
-      relay.set(cfg.mode == "detached" || light);
-    }
+    onConfig: onConfig
   };
-  return app;
 }

@@ -44,12 +44,11 @@ export interface MqttClient {
   // password", "connack timeout", "ping timeout", "packet too large", "malformed: flags",
   // "connection lost", "connect failed", "disconnected", "closed").
   onClose: (reason: string) => void;
+  // Exceptions thrown by these callbacks are swallowed: they can never break the socket callback
+  // or lose a PUBACK.
   onMessage: (message: MqttMessage) => void;
   // SUBACK arrived for a topic: granted QoS, or 0x80 on failure.
   onSubscribed: (topic: string, grantedQos: number) => void;
-  // An exception thrown by one of the callbacks above; the client swallows it otherwise, so it
-  // can never break the socket callback or lose a PUBACK.
-  onError?: (err: any) => void;
   readonly connected: boolean;
   // Opens a TCP connection and sends CONNECT; later options override the constructor's.
   connect(options?: Partial<MqttOptions>): void;

@@ -1,7 +1,8 @@
 // The node's MQTT 3.1.1 client: one session over a socket handed in through `Net`. QoS 0 and 1,
 // a bounded outbox resent after reconnects, keepalive with a PINGRESP deadline, and one failure
 // path (fail) that closes the socket, stops the timer, drops listeners and reports once.
-// Time is kept as deadlines checked by one interval per connection, not a timer per event.
+// Time is counted in ticks of one 500 ms interval per connection, not a timer per event: deadlines
+// and the keepalive are that precise.
 //
 // onClose reasons (the closed set):
 //   "refused: unacceptable protocol version" | "refused: identifier rejected" |
@@ -24,29 +25,29 @@
 import { Net, Socket } from "../ports";
 import { MqttClient, MqttOptions } from "./api";
 import { createFramer } from "./framer";
-import { chr } from "./utf8";
-import { badTopic, decode, encodeConnect, encodePublish, encodePuback, encodeSubscribe, Packet, PINGREQ, DISCONNECT } from "./codec";
+import { at, chr } from "./utf8";
+import { bad, badTopic, decode, encodeConnect, Packet, packet, u16, text, PINGREQ, DISCONNECT } from "./codec";
 
-var REFUSED = ["", "unacceptable protocol version", "identifier rejected", "server unavailable", "bad user name or password", "not authorized"];
-// How often deadlines are checked, in ms: the keepalive and timeouts are this precise.
-var TICK = 500;
+// CONNACK return codes 1-5 [MQTT-3.2.2-3], as "refused: ..." reasons.
+var REFUSED = "unacceptable protocol version,identifier rejected,server unavailable,bad user name or password,not authorized".split(",");
 
 export function createClient(net: Net, options: MqttOptions): MqttClient {
   var o: any = {};
-  var sock: Socket | null = null;
-  // 0 idle, 1 TCP connecting, 2 CONNECT sent, 3 connected (CONNACK accepted).
-  var st = 0;
+  // The socket of the current attempt, 0 when there is none.
+  var sock: any = 0;
+  // 0 or undefined idle, 1 TCP connecting, 2 CONNECT sent, 3 connected (CONNACK accepted).
+  var st: any;
   var tick: any;
-  // Deadlines and the time of the last write, from Date.now(); pingBy is 0 when no PINGREQ is out.
-  var ackBy = 0;
-  var pingBy = 0;
-  var sent = 0;
+  // Ticks left before the one deadline: CONNACK before st 3, PINGRESP after (0: none pending).
+  var dead: any;
+  // Ticks since the last write: PINGREQ only after keepalive seconds without one.
+  var idle: any;
   var lastId = 0;
-  // QoS 1 messages awaiting PUBACK, oldest first: [id, packet]. The packet gets DUP once sent.
+  // QoS 1 messages awaiting PUBACK, oldest first, flat: id, packet, id, packet... Ids are numbers
+  // and packets strings, so indexOf(id) finds an id. A packet gets DUP once sent.
   var box: any[] = [];
-  // Subscriptions (topic -> qos), those SUBACKed in this session, and SUBSCRIBEs in flight (id -> topic).
+  // Subscriptions, topic -> qos, plus 8 once SUBACKed in this session; SUBSCRIBEs in flight, id -> topic.
   var subs: any = {};
-  var done: any = {};
   var pend: any = {};
   var c: any;
 
@@ -54,188 +55,170 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
     if (x) for (var k in x) o[k] = x[k];
   }
 
-  // Runs a user callback; its exceptions go to onError and never reach the socket callback.
+  // Runs a user callback (unset is fine); its exceptions never reach the socket callback, nor
+  // lose a PUBACK or the rest of a chunk.
   function call(fn: any, a?: any, b?: any) {
     try {
       fn(a, b);
-    } catch (e) {
-      try {
-        c.onError(e);
-      } catch (x) {}
-    }
+    } catch (e) {}
   }
 
   function fail(reason: string) {
     if (!st) return;
     var s = sock;
-    st = 0;
-    sock = null;
-    c.connected = false;
+    st = sock = 0;
     pend = {};
     clearInterval(tick);
     if (s) {
       s.removeAllListeners();
-      try {
-        s.end();
-      } catch (e) {}
+      s.end();
     }
     call(c.onClose, reason);
   }
 
   function waitAck() {
-    ackBy = Date.now() + (o.connackTimeout || 10000);
+    dead = (o.connackTimeout || 10000) / 500;
   }
 
   function send(p: string) {
     (sock as Socket).write(p);
-    sent = Date.now();
+    idle = 0;
   }
 
-  // PINGREQ only after keepalive seconds without a write (reads do not count) [MQTT-3.1.2-23].
+  // PINGREQ after keepalive seconds without a write (reads do not count) [MQTT-3.1.2-23]; the
+  // link is dead when its PINGRESP is not back within keepalive/2.
+  // Idle time counts from the CONNECT, as the broker's does. At 2 ticks a second, keepalive/2
+  // seconds is `keepalive` ticks.
   function check() {
-    var now = Date.now(), ka = o.keepalive * 1000;
-    if (st < 3 && now >= ackBy) fail("connack timeout");
-    else if (pingBy && now >= pingBy) fail("ping timeout");
-    else if (ka && st > 1 && now - sent >= ka) {
+    var ka = o.keepalive;
+    if (dead && --dead < 1) fail(st < 3 ? "connack timeout" : "ping timeout");
+    else if (ka && ++idle >= 2 * ka && st > 2) {
       send(PINGREQ);
-      pingBy = pingBy || now + ka / 2;
+      dead = ka;
     }
-  }
-
-  function find(id: number) {
-    for (var i = 0; i < box.length; i++) if (box[i][0] == id) return i;
-    return -1;
   }
 
   // Packet ids are non-zero and unique among those in flight, wrapping 65535 -> 1 [MQTT-2.3.1-2].
   function nextId() {
     do lastId = (lastId % 65535) + 1;
-    while (pend[lastId] || find(lastId) >= 0);
+    while (pend[lastId] || ~box.indexOf(lastId));
     return lastId;
   }
 
-  function sendPub(e: any[]) {
-    send(e[1]);
-    e[1] = chr(e[1].charCodeAt(0) | 8) + e[1].substr(1);
+  // Sends the outbox packet at index i, and marks it DUP for any resend [MQTT-3.3.1-1].
+  function sendPub(i: number) {
+    var p = box[i];
+    send(p);
+    box[i] = chr(at(p, 0) | 8) + p.substr(1);
   }
 
   function sub(topic: string) {
     var id = nextId();
     pend[id] = topic;
-    send(encodeSubscribe(id, topic, subs[topic]));
+    send(packet(0x82, u16(id) + text(topic) + chr(subs[topic])));
   }
 
   // Session logic per decoded packet; throws a reason string on a protocol violation.
   function onPacket(p: Packet) {
-    var t = p.type, i: number, k: string;
+    var t = p.type, code = p.code as number, id = p.id as number, i: number, k: string;
     // CONNACK comes first and once [MQTT-3.2.0-1].
-    if ((t == 2) != (st == 2)) throw "malformed: sequence";
+    if ((t == 2) != (st == 2)) bad("sequence");
     if (t == 2) {
-      if (p.code) throw "refused: " + (REFUSED[p.code] || p.code);
+      if (code) throw "refused: " + (REFUSED[code - 1] || code);
       st = 3;
-      c.connected = true;
-      if (!p.session) done = {};
-      for (k in subs) if (!done[k]) sub(k);
+      dead = 0;
+      for (k in subs) {
+        if (!p.session) subs[k] &= 7;
+        if (subs[k] < 8) sub(k);
+      }
       // Unacknowledged QoS 1 messages go again, same ids [MQTT-4.4.0-1].
-      for (i = 0; i < box.length; i++) sendPub(box[i]);
+      for (i = 1; i < box.length; i += 2) sendPub(i);
       call(c.onConnect, p.session);
     } else if (t == 3) {
       // Acknowledged before delivery, so a throwing handler cannot lose the PUBACK.
-      if (p.qos) send(encodePuback(p.id as number));
+      if (p.qos) send(packet(0x40, u16(id)));
       call(c.onMessage, p);
     } else if (t == 4) {
-      i = find(p.id as number);
-      if (i >= 0) box.splice(i, 1);
+      i = box.indexOf(id);
+      if (~i) box.splice(i, 2);
     } else if (t == 9) {
-      k = pend[p.id as number];
+      k = pend[id];
       if (k) {
-        delete pend[p.id as number];
-        if ((p.code as number) < 0x80) done[k] = true;
-        call(c.onSubscribed, k, p.code);
+        delete pend[id];
+        if (code < 0x80) subs[k] |= 8;
+        call(c.onSubscribed, k, code);
       }
-    } else if (t == 13) pingBy = 0;
-  }
-
-  function connect(more?: Partial<MqttOptions>) {
-    var s: Socket, feed: (d: string) => void, lost: () => void;
-    fail("closed");
-    merge(more);
-    feed = createFramer(o.maxPacket || 1024, function (h, b) {
-      if (s === sock) onPacket(decode(h, b));
-    });
-    lost = function () {
-      if (s === sock) fail(st > 1 ? "connection lost" : "connect failed");
-    };
-    st = 1;
-    pingBy = 0;
-    waitAck();
-    tick = setInterval(check, TICK);
-    try {
-      s = sock = net.connect({ host: o.host, port: o.port }, function () {
-        if (s !== sock) return;
-        st = 2;
-        waitAck();
-        send(encodeConnect(o));
-      });
-    } catch (e) {
-      return fail("connect failed");
-    }
-    s.on("data", function (d: string) {
-      try {
-        feed(d);
-      } catch (e) {
-        if (s === sock) fail(typeof e == "string" ? e : "error");
-      }
-    });
-    s.on("close", lost);
-    s.on("end", lost);
-    s.on("error", lost);
-  }
-
-  function subscribe(topic: string, qos: 0 | 1) {
-    subs[topic] = qos;
-    delete done[topic];
-    if (st == 3) sub(topic);
-  }
-
-  // False for a topic that is empty or has wildcards, QoS 0 while offline, or a full outbox.
-  function publish(topic: string, payload: string, qos: 0 | 1, retain: boolean) {
-    if (badTopic(topic)) return false;
-    if (!qos) {
-      if (st == 3) send(encodePublish(topic, payload, 0, retain, 0));
-      return st == 3;
-    }
-    if (box.length >= (o.outboxSize || 8)) return false;
-    var id = nextId(), e = [id, encodePublish(topic, payload, 1, retain, id)];
-    box.push(e);
-    if (st == 3) sendPub(e);
-    return true;
-  }
-
-  // DISCONNECT only once CONNECT went out; it makes the broker discard the will [MQTT-3.1.2-10].
-  function disconnect() {
-    if (st > 1) send(DISCONNECT);
-    fail("disconnected");
-  }
-
-  function close() {
-    fail("closed");
+    } else if (t == 13) dead = 0;
   }
 
   merge(options);
-  var noop = function () {};
   c = {
-    onConnect: noop,
-    onClose: noop,
-    onMessage: noop,
-    onSubscribed: noop,
-    onError: noop,
-    connected: false,
-    connect: connect,
-    subscribe: subscribe,
-    publish: publish,
-    disconnect: disconnect,
-    close: close
+    get connected() {
+      return st == 3;
+    },
+
+    connect: function (more?: Partial<MqttOptions>) {
+      var s: Socket, feed: (d: string) => void, lost: () => void;
+      c.close();
+      s = sock;
+      merge(more);
+      feed = createFramer(o.maxPacket || 1024, function (h, b) {
+        if (s === sock) onPacket(decode(h, b));
+      });
+      lost = function () {
+        if (s === sock) fail(st > 1 ? "connection lost" : "connect failed");
+      };
+      st = 1;
+      waitAck();
+      tick = setInterval(check, 500);
+      try {
+        s = sock = net.connect({ host: o.host, port: o.port }, function () {
+          if (s !== sock) return;
+          st = 2;
+          waitAck();
+          send(encodeConnect(o));
+        });
+      } catch (e) {
+        return lost();
+      }
+      s.on("data", function (d: string) {
+        try {
+          feed(d);
+        } catch (e) {
+          // Reasons are thrown as strings; anything else is a bug.
+          if (s === sock) fail((e as any).charAt ? (e as any) : "error");
+        }
+      });
+      // 'close' follows 'end' and 'error' on Espruino and Node alike; 'error' is heard as well so
+      // an unheard error cannot throw.
+      s.on("close", lost);
+      s.on("error", lost);
+    },
+
+    subscribe: function (topic: string, qos: 0 | 1) {
+      subs[topic] = qos;
+      if (st == 3) sub(topic);
+    },
+
+    // False for a topic that is empty or has wildcards, QoS 0 while offline, or a full outbox.
+    publish: function (topic: string, payload: string, qos: 0 | 1, retain: boolean) {
+      var id: any, p: string;
+      if (badTopic(topic) || (qos && box.length >= 2 * (o.outboxSize || 8))) return false;
+      p = packet(0x30 | (qos << 1) | (retain as any), text(topic) + (qos ? u16((id = nextId())) : "") + payload);
+      if (qos) box.push(id, p);
+      if (st == 3) qos ? sendPub(box.length - 1) : send(p);
+      return qos > 0 || st == 3;
+    },
+
+    // DISCONNECT only once CONNECT went out; it makes the broker discard the will [MQTT-3.1.2-10].
+    disconnect: function () {
+      if (st > 1) send(DISCONNECT);
+      fail("disconnected");
+    },
+
+    close: function () {
+      fail("closed");
+    }
   };
   return c as MqttClient;
 }

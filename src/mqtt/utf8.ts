@@ -4,46 +4,50 @@
 // Shared by the codec and the client: one byte (or code unit) per argument.
 export var chr = String.fromCharCode;
 
+// charCodeAt as a plain function: a mangled call is shorter than the method name at every use.
+export function at(s: string, i: number): number {
+  return s.charCodeAt(i);
+}
+
+// One code point as UTF-8, built from the end: continuation bytes carry 6 bits each while the
+// rest does not fit the lead byte, whose room shrinks from 7 bits (ASCII) to 5, 4, 3 as the
+// sequence grows; the lead's marker (0, 0xC0, 0xE0, 0xF0) is the complement of that room.
+function point(c: number): string {
+  for (var s = "", m = 127; c > m; m = (m >> 1) & 31) {
+    s = chr(128 | (c & 63)) + s;
+    c >>= 6;
+  }
+  return chr(((~m << 1) & 255) | c) + s;
+}
+
 // Encodes a JS string (surrogate pairs joined) to a UTF-8 byte string.
 export function utf8Encode(s: string): string {
-  var out = "", i = 0, c: number, d: number, n: number;
+  var out = "", i = 0, c: number;
   while (i < s.length) {
-    c = s.charCodeAt(i++);
-    d = s.charCodeAt(i);
+    c = at(s, i++);
     // A surrogate pair: 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00), folded into one constant.
-    if (c >> 10 == 0x36 && d >> 10 == 0x37) {
-      c = (c << 10) + d - 0x35fdc00;
-      i++;
-    }
-    if (c < 0x80) out += chr(c);
-    else {
-      n = c < 0x800 ? 1 : c < 0x10000 ? 2 : 3;
-      out += chr((256 - (128 >> n)) | (c >> (6 * n)));
-      while (n--) out += chr(0x80 | ((c >> (6 * n)) & 63));
-    }
+    if (c >> 10 == 0x36 && at(s, i) >> 10 == 0x37) c = (c << 10) + at(s, i++) - 0x35fdc00;
+    out += point(c);
   }
   return out;
 }
 
-// Decodes a UTF-8 byte string; null when ill-formed (overlong, surrogate, past U+10FFFF,
-// truncated) or holding U+0000, which [MQTT-1.5.3-1] and [MQTT-1.5.3-2] make a protocol error.
+// Decodes a UTF-8 byte string; null when ill-formed or holding U+0000, which [MQTT-1.5.3-1] and
+// [MQTT-1.5.3-2] make a protocol error. Each sequence is read loosely (its length from the lead
+// byte's leading ones), then re-encoded: UTF-8 decodes uniquely, so the input is well-formed
+// exactly when it equals the shortest encodings of the code points read. That refuses overlong
+// forms, stray or missing continuation bytes and bad lead bytes in one comparison. A value that
+// is not allowed (U+0000, a surrogate, past U+10FFFF) is re-encoded as U+0001 instead, which
+// cannot match: the bytes at that place started a longer sequence, or were 0.
 export function utf8Decode(b: string): string | null {
-  var out = "", i = 0, c: number, d: number, n: number, m: number;
+  var out = "", again = "", i = 0, c: number, n: number;
   while (i < b.length) {
-    c = b.charCodeAt(i++);
-    n = c < 0x80 ? 0 : c < 0xc2 ? -1 : c < 0xe0 ? 1 : c < 0xf0 ? 2 : c < 0xf5 ? 3 : -1;
-    if (n < 0) return null;
-    c &= n ? 0x3f >> n : 0x7f;
-    m = n;
-    while (m--) {
-      d = b.charCodeAt(i++);
-      if ((d & 0xc0) != 0x80) return null;
-      c = (c << 6) | (d & 63);
-    }
-    // Overlong 3- and 4-byte forms (2-byte ones were refused by their lead byte), U+0000, past
-    // U+10FFFF, or a surrogate.
-    if (!c || c < (n > 1 ? 1 << (5 * n + 1) : 0) || c > 0x10ffff || c >> 11 == 0x1b) return null;
-    out += c < 0x10000 ? chr(c) : chr(0xd7c0 + (c >> 10), 0xdc00 | (c & 0x3ff));
+    c = at(b, i++);
+    for (n = 0; c & (128 >> n); n++);
+    c &= 127 >> n;
+    while (--n > 0) c = (c << 6) | (at(b, i++) & 63);
+    again += point(!c || c >> 11 == 0x1b || c > 0x10ffff ? 1 : c);
+    out += c >> 16 ? chr(0xd7c0 + (c >> 10), 0xdc00 | (c & 0x3ff)) : chr(c);
   }
-  return out;
+  return again == b ? out : null;
 }

@@ -1,9 +1,66 @@
-// The node's configuration in flash: one record ("cfg"), validated on every write and read. An
-// invalid record is reported and treated as absent, never overwritten by a read.
+// The node's configuration in flash: one record ("cfg"), and the rules it obeys, checked on every
+// write and every read. An invalid record is reported and treated as absent, never overwritten by
+// a read. Error messages name the field and the rule, never the value (it may be a password).
 import { Config } from "../config";
 import { Print, StorageModule } from "../ports";
 import { openRecord } from "./record";
-import { check } from "./validate";
+
+// Per field: the kind, then the bounds (of the length, or of the value for i) as "lo-hi". Kinds:
+// s text (8-bit: on Espruino one char is one byte; no control chars), p WPA passphrase (printable
+// ASCII, or empty for an open network), h host name or IPv4, d client id, t topic, i integer,
+// b boolean, | one of the listed values.
+var RULES: { [field: string]: string } = {
+  ssid: "s1-32", password: "p8-63", broker: "h1-253", port: "i1-65535", id: "d1-23",
+  user: "s0-64", pass: "s0-64", topic: "t1-64", keepalive: "i0-65535", telnet: "b",
+  mode: "|toggle|button|detached", power: "|last|on|off", retained: "b", discovery: "b"
+};
+// The rule of each kind in words; # stands for the bounds (or the listed values).
+var TEXT: { [kind: string]: string } = {
+  s: "# chars", p: "# ASCII chars or empty", h: "host name or IPv4", d: "# of 0-9A-Za-z_-",
+  t: "# chars, no + or #", i: "integer #", b: "true or false", "|": "#"
+};
+
+// Letters, digits, '-' and '.' in labels of 1-63 not starting or ending with '-'; an
+// all-digit-and-dot name must be IPv4.
+function host(v: string) {
+  var parts = v.split(".");
+  var ip = /^[0-9.]+$/.test(v);
+  return /^[0-9A-Za-z.-]+$/.test(v) && (!ip || parts.length == 4) && parts.every(function (p) {
+    return p && p.length < (ip ? 4 : 64) && !/^-|-$/.test(p) && !(ip && +p > 255);
+  });
+}
+
+// The broken rule of one field, as "field: rule", or undefined when the value is fine. n is the
+// value of an integer, the length of a text.
+export function checkField(field: string, v: any): string | undefined {
+  var rule = RULES[field];
+  if (!rule) return field + ": unknown field";
+  var k = rule[0];
+  var range = rule.slice(1);
+  var r = range.split("-");
+  function ok() {
+    if (k == "|") return rule.split("|").indexOf(v) > 0;
+    if (k == "b") return typeof v == "boolean";
+    if (typeof v != (k == "i" ? "number" : "string")) return false;
+    var n = k == "i" ? v : v.length;
+    if (k == "p" && !v) return true;
+    if (n % 1 || n < +r[0] || n > +r[1]) return false;
+    for (var i = 0; k != "i" && i < n; i++) {
+      var c = v.charCodeAt(i);
+      if (c < 32 || c == 127 || c > (k == "p" ? 126 : 255)) return false;
+    }
+    return k == "h" ? host(v) : k == "d" ? /^[0-9A-Za-z_-]+$/.test(v) : k != "t" || !/[+#]/.test(v);
+  }
+  return ok() ? undefined : field + ": " + TEXT[k].replace("#", range);
+}
+
+// The first broken rule of a whole configuration (a missing field, an unknown one), or undefined
+// when it is valid.
+export function check(c: Config): string | undefined {
+  var e;
+  for (var k in (Object as any).assign({}, RULES, c)) e = e || checkField(k, (c as any)[k]);
+  return e;
+}
 
 export interface ConfigStore {
   // The valid stored configuration, or undefined (why is logged).
@@ -21,25 +78,24 @@ export function configStore(storage: StorageModule, crc: (s: string) => number, 
   function defaults(): Config {
     return {
       ssid: "", password: "", broker: "", port: 1883,
-      id: "lightnode-" + serial.replace(/[^0-9a-fA-F]/g, "").slice(-6).toLowerCase(),
+      id: "lightnode-" + serial.replace(/[^0-9a-fA-F]/g, "").slice(-6),
       user: "", pass: "", topic: "living_room_lights", keepalive: 30,
       telnet: false, mode: "toggle", power: "last", retained: false, discovery: true
     };
   }
   return {
     defaults: defaults,
+    // Fields missing from a record of an older firmware take their defaults; unknown ones are dropped.
     load: function () {
       var data = rec.read();
-      if (!data) return;
-      // Fields added by a later firmware take their defaults.
       var c: any = defaults();
-      for (var k in data) c[k] = data[k];
-      var e = check(c);
-      if (!e) return c;
+      var e;
+      if (!data) return;
+      for (var k in c) if (data[k] !== undefined) c[k] = data[k];
+      if (!(e = check(c))) return c;
       log("cfg: " + e);
-      return;
     },
-    save: function (c: Config) {
+    save: function (c) {
       return check(c) || (rec.write(c) ? undefined : "flash write failed");
     },
     erase: rec.erase

@@ -6,7 +6,6 @@ declare namespace E {
 }
 declare function require(name: string): any;
 declare var process: { memory(): { free: number; usage: number; total: number }; version: string };
-declare function Pin(name: string): Pin;
 // Replaced at build time by scripts/build.mjs.
 declare const __BOARD__: import("../ports").BoardProfile;
 declare const __VERSION__: string;

@@ -1,19 +1,29 @@
 import { strict as assert } from "node:assert";
-import { transition, MachineState, MachineEvent } from "../../src/conn/machine";
+import { transition, Ev, St, NAMES } from "../../src/conn/machine";
 
 const OFF = "Offline", DIS = "Disconnected", LFB = "LookingForBroker", ACT = "Active";
-// Short state codes: state name, then c (has config) and/or h (held by offline()).
-function st(code: string): MachineState {
-  const [s, flags = ""] = code.split(":");
-  return { s: s as any, cfg: flags.includes("c"), hold: flags.includes("h") };
+// Short state codes: the NodeState, then c (has config) and/or h (held by offline()). Offline with a
+// config but not held is not a state: such a node leaves Offline at once.
+const CODES: { [code: string]: St } = {
+  [`${OFF}:`]: St.OFFLINE, [`${OFF}:h`]: St.HELD_EMPTY, [`${OFF}:ch`]: St.HELD,
+  [`${DIS}:c`]: St.DISCONNECTED, [`${LFB}:c`]: St.LOOKING, [`${ACT}:c`]: St.ACTIVE
+};
+function st(code: string): St {
+  assert.ok(code in CODES, code);
+  return CODES[code];
 }
+// The events by the names the table uses (wifiFail and mqttFail are both a failed attempt).
+const EV: { [name: string]: Ev } = {
+  cfg: Ev.CFG, wifiCfg: Ev.WIFI_CFG, mqttCfg: Ev.MQTT_CFG, forget: Ev.FORGET, offline: Ev.OFFLINE, connect: Ev.CONNECT,
+  watchdog: Ev.WATCHDOG, timer: Ev.TIMER, wifiUp: Ev.WIFI_UP, mqttUp: Ev.MQTT_UP, wifiFail: Ev.FAIL, mqttFail: Ev.FAIL,
+  wifiSlow: Ev.SLOW, mqttSlow: Ev.SLOW, wifiLost: Ev.WIFI_LOST, mqttLost: Ev.MQTT_LOST
+};
 
 // [from, event, to, effects]
-const TABLE: [string, MachineEvent, string, string][] = [
+const TABLE: [string, string, string, string][] = [
   // Boot / configuration
   [`${OFF}:`, "cfg", `${DIS}:c`, "reset wifiOn"],
   [`${OFF}:h`, "cfg", `${OFF}:ch`, ""],
-  [`${OFF}:c`, "wifiCfg", `${OFF}:c`, ""],
   [`${DIS}:c`, "wifiCfg", `${DIS}:c`, "mqttOff wifiOff reset wifiOn"],
   [`${LFB}:c`, "wifiCfg", `${DIS}:c`, "mqttOff wifiOff reset wifiOn"],
   [`${ACT}:c`, "wifiCfg", `${DIS}:c`, "mqttOff wifiOff reset wifiOn"],
@@ -24,7 +34,14 @@ const TABLE: [string, MachineEvent, string, string][] = [
   // Console commands
   [`${ACT}:c`, "offline", `${OFF}:ch`, "mqttOff wifiOff"],
   [`${DIS}:c`, "offline", `${OFF}:ch`, "mqttOff wifiOff"],
-  [`${OFF}:c`, "offline", `${OFF}:ch`, "mqttOff wifiOff"],
+  [`${OFF}:`, "offline", `${OFF}:h`, "mqttOff wifiOff"],
+  [`${OFF}:h`, "offline", `${OFF}:h`, "mqttOff wifiOff"],
+  [`${OFF}:ch`, "offline", `${OFF}:ch`, "mqttOff wifiOff"],
+  [`${OFF}:h`, "forget", `${OFF}:`, "mqttOff wifiOff"],
+  [`${OFF}:`, "forget", `${OFF}:`, "mqttOff wifiOff"],
+  [`${OFF}:ch`, "cfg", `${OFF}:ch`, ""],
+  [`${OFF}:ch`, "wifiCfg", `${OFF}:ch`, ""],
+  [`${DIS}:c`, "cfg", `${DIS}:c`, ""],
   [`${OFF}:ch`, "connect", `${DIS}:c`, "reset wifiOn"],
   [`${OFF}:h`, "connect", `${OFF}:`, "hint"],
   [`${OFF}:`, "connect", `${OFF}:`, "hint"],
@@ -62,21 +79,23 @@ const TABLE: [string, MachineEvent, string, string][] = [
 describe("conn/machine", function () {
   for (const [from, ev, to, fx] of TABLE) {
     it(`${from} --${ev}--> ${to} [${fx}]`, function () {
-      const before = st(from);
-      const copy = JSON.stringify(before);
-      const r = transition(before, ev);
-      assert.deepEqual(r.state, st(to));
+      const r = transition(st(from), EV[ev]);
+      assert.equal(r.state, st(to));
       const names: any = { w: "wifiOn", W: "wifiOff", m: "mqttOn", M: "mqttOff", r: "retry", s: "slow", "0": "reset", h: "hint" };
       assert.equal(r.effects.split("").map((c) => names[c]).join(" "), fx);
-      assert.equal(JSON.stringify(before), copy, "transition must not mutate its input");
     });
   }
 
-  it("from every state, offline() stops both links and holds", function () {
-    for (const s of [OFF, DIS, LFB, ACT]) {
-      const r = transition(st(s + ":c"), "offline");
-      assert.deepEqual(r.state, st(`${OFF}:ch`));
+  it("from every state, offline() stops both links and holds (keeping the config)", function () {
+    for (const s of [DIS, LFB, ACT]) {
+      const r = transition(st(s + ":c"), Ev.OFFLINE);
+      assert.equal(r.state, st(`${OFF}:ch`));
       assert.equal(r.effects, "MW");
     }
+  });
+
+  it("names every state by its NodeState", function () {
+    assert.deepEqual(NAMES, [OFF, DIS, LFB, ACT, OFF, OFF]);
+    assert.deepEqual([St.OFFLINE, St.DISCONNECTED, St.LOOKING, St.ACTIVE, St.HELD_EMPTY, St.HELD].map((s) => NAMES[s]), [OFF, DIS, LFB, ACT, OFF, OFF]);
   });
 });

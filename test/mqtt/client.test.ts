@@ -313,8 +313,6 @@ describe("mqtt client session", function () {
     it("incoming QoS 1 is acknowledged with its id, in arrival order, even when the handler throws", function () {
       const r = rig();
       const s = up(r);
-      const errors: any[] = [];
-      r.client.onError = (e) => errors.push(e);
       r.client.onMessage = (m) => {
         r.messages.push(m);
         throw new Error("handler bug");
@@ -323,13 +321,13 @@ describe("mqtt client session", function () {
       s.feed(pub("a", "1", 1, 9) + pub("b", "2", 0) + pub("c", "3", 1, 4));
       assert.deepEqual(sent(s).map((p) => [p.cmd, p.messageId]), [["puback", 9], ["puback", 4]]);
       assert.deepEqual(r.messages.map((m) => [m.topic, m.payload, m.qos]), [["a", "1", 1], ["b", "2", 0], ["c", "3", 1]]);
-      assert.equal(errors.length, 3);
       assert.deepEqual(r.closes, []);
+      assert.equal(r.client.connected, true);
     });
 
-    it("a throwing onError, onConnect or onClose cannot escape into the socket callback", function () {
+    it("a throwing onConnect, onSubscribed or onClose cannot escape into the socket callback", function () {
       const r = rig();
-      r.client.onError = () => {
+      r.client.onSubscribed = () => {
         throw new Error("x");
       };
       r.client.onConnect = () => {
@@ -340,8 +338,26 @@ describe("mqtt client session", function () {
       };
       const s = up(r);
       assert.equal(r.client.connected, true);
+      r.client.subscribe("a", 1);
+      assert.doesNotThrow(() => s.feed(suback(sent(s)[1].messageId, 1)));
+      assert.equal(r.client.connected, true);
       assert.doesNotThrow(() => s.feed(bytes(0xf0, 0)));
       assert.equal(r.client.connected, false);
+    });
+
+    it("callbacks left unset are skipped: nothing throws, QoS 1 is still acknowledged", function () {
+      const net = fakeNet();
+      const client = createClient(net, OPTS);
+      client.subscribe("a", 1);
+      client.connect();
+      const s = net.last();
+      s.open();
+      assert.doesNotThrow(() => s.feed(CONNACK + suback(1, 1) + pub("a", "x", 1, 5)));
+      assert.equal(client.connected, true);
+      assert.deepEqual(cmds(s), ["connect", "subscribe", "puback"]);
+      assert.doesNotThrow(() => s.emit("close"));
+      assert.equal(client.connected, false);
+      assert.equal(liveTimers(clock), 0);
     });
   });
 

@@ -47,4 +47,37 @@ describe("mqtt utf8", function () {
       if (name !== "U+0000") assert.throws(() => new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(b)));
     });
   }
+
+  // The decoder against Node's strict one (the oracle) on seeded random byte strings, biased
+  // towards lead and continuation bytes so that most are near-misses of well-formed UTF-8.
+  it("agrees with Node's strict decoder on 200,000 seeded random byte strings", function () {
+    let seed = 0x0ddba11;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const POOL = [0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf8, 0xfe, 0xff];
+    const strict = new TextDecoder("utf-8", { fatal: true });
+    for (let k = 0; k < 200_000; k++) {
+      const b = Array.from({ length: 1 + rnd(6) }, () => (rnd(3) ? POOL[rnd(POOL.length)] : rnd(256)));
+      let want: string | null;
+      try {
+        want = strict.decode(new Uint8Array(b));
+        if (want.includes("\u0000")) want = null;
+      } catch (e) {
+        want = null;
+      }
+      const got = utf8Decode(String.fromCharCode(...b));
+      if (got !== want) assert.fail(Buffer.from(b).toString("hex") + ": got " + JSON.stringify(got) + ", want " + JSON.stringify(want));
+    }
+  });
+
+  it("round-trips astral code points, every 97th from U+10000 to U+10FFFF", function () {
+    for (let c = 0x10000; c <= 0x10ffff; c += 97) {
+      const s = String.fromCodePoint(c);
+      const enc = utf8Encode(s);
+      if (enc !== latin1(Buffer.from(s, "utf8"))) assert.fail("encode U+" + c.toString(16));
+      if (utf8Decode(enc) !== s) assert.fail("decode U+" + c.toString(16));
+    }
+  });
 });

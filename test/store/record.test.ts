@@ -24,8 +24,8 @@ describe("store/record", function () {
     assert.equal(r.write({ a: 3 }), true);
     assert.deepEqual(open().read(), { a: 3 });
     assert.deepEqual(Object.keys(storage.files).sort(), ["cfg.0", "cfg.1"]);
-    assert.equal(JSON.parse(storage.files["cfg.0"]).seq, 3);
-    assert.equal(JSON.parse(storage.files["cfg.1"]).seq, 2);
+    assert.equal(JSON.parse(storage.files["cfg.0"]).s, 3);
+    assert.equal(JSON.parse(storage.files["cfg.1"]).s, 2);
   });
 
   // Every step at which power can fail during a write, from one and from two existing records.
@@ -65,7 +65,7 @@ describe("store/record", function () {
   it("rejects corrupt JSON and truncated files", function () {
     open().write({ n: 1 });
     storage.files["cfg.0"] = "\xff\xff{";
-    storage.files["cfg.1"] = '{"v":1,"seq":9';
+    storage.files["cfg.1"] = '{"v":1,"s":9';
     assert.equal(open().read(), undefined);
     assert.deepEqual(log, ["cfg.0: corrupt", "cfg.1: corrupt"]);
   });
@@ -82,7 +82,7 @@ describe("store/record", function () {
     r.write({ n: 2 }); // slot 1
     storage.files["cfg.0"] = "garbage";
     assert.equal(open().write({ n: 3 }), true);
-    assert.equal(JSON.parse(JSON.parse(storage.files["cfg.0"]).data).n, 3);
+    assert.equal(JSON.parse(JSON.parse(storage.files["cfg.0"]).d).n, 3);
     assert.deepEqual(open().read(), { n: 3 });
   });
 

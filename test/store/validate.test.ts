@@ -1,6 +1,5 @@
 import { strict as assert } from "node:assert";
-import { check, checkField } from "../../src/store/validate";
-import { configStore } from "../../src/store/config-store";
+import { check, checkField, configStore } from "../../src/store/config-store";
 import { openRecord } from "../../src/store/record";
 import { FakeStorage, crc } from "./fake-storage";
 
@@ -90,9 +89,14 @@ describe("store/validate", function () {
     const s = configStore(new FakeStorage(), crc, "aabbccdd-eeff", () => {});
     const c = s.defaults();
     assert.equal(c.id, "lightnode-ddeeff");
-    assert.equal(check(c), "ssid: 1-32 chars, no control chars");
+    assert.equal(check(c), "ssid: 1-32 chars");
     Object.assign(c, { ssid: "home", password: SECRET, broker: "10.0.0.2" });
     assert.equal(check(c), undefined);
+    // A missing field and an unknown one are both refused.
+    const partial: any = Object.assign({}, c);
+    delete partial.topic;
+    assert.equal(check(partial), "topic: 1-64 chars, no + or #");
+    assert.equal(check(Object.assign({}, c, { colour: "red" }) as any), "colour: unknown field");
   });
 });
 

@@ -1,10 +1,10 @@
 // Real MQTT brokers for tests, on loopback only: an embedded aedes, and Debian's mosquitto.
-import { createServer, Server, Socket } from "node:net";
+import { createServer, Socket } from "node:net";
 import { spawn, spawnSync, ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Aedes } from "aedes";
+import { startBroker } from "../../sim/broker";
 
 export interface RunningBroker {
   host: string;
@@ -20,42 +20,9 @@ export interface BrokerOptions {
   users?: { [name: string]: string };
 }
 
-// Starts aedes on 127.0.0.1 (port 0 picks a free one). Returns the aedes instance for inspection.
+// Starts aedes on 127.0.0.1 (port 0 picks a free one), as the simulator's CLI does.
 export async function startAedes(options: BrokerOptions = {}): Promise<RunningBroker & { aedes: any }> {
-  const aedes: any = await (Aedes as any).createBroker();
-  if (options.users) {
-    const users = options.users;
-    aedes.authenticate = (_client: any, username: string, password: Buffer, done: any) => {
-      if (username !== undefined && users[username] !== undefined && password && password.toString() === users[username]) {
-        return done(null, true);
-      }
-      const err: any = new Error("bad user name or password");
-      err.returnCode = 4;
-      done(err, false);
-    };
-  }
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-    aedes.handle(socket);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const port = (server.address() as any).port;
-  return {
-    aedes,
-    host: "127.0.0.1",
-    port,
-    url: `mqtt://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => aedes.close(() => resolve()));
-      })
-  };
+  return startBroker("127.0.0.1", options.port ?? 0, options.users);
 }
 
 export function mosquittoPath(): string | null {

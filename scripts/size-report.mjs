@@ -1,0 +1,36 @@
+// Prints the minified size of each part of the firmware (each src/ file compiled to ES5 and
+// minified on its own, so figures are approximate: imports/exports add a few bytes per file),
+// summed per folder, next to the real size of build/firmware.min.js.
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync, statSync, existsSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { minify } from "terser";
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const out = path.join(tmpdir(), "lightnode-size-" + process.pid);
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? walk(p) : p.endsWith(".js") ? [p] : [];
+  });
+}
+
+execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.json"), "--outDir", out], { stdio: "inherit" });
+const parts = {};
+for (const file of walk(out)) {
+  const code = readFileSync(file, "utf8");
+  const min = await minify(code, { ecma: 5, module: true, compress: { passes: 2 }, mangle: true, format: { ascii_only: true } });
+  const rel = path.relative(out, file);
+  const folder = rel.includes(path.sep) ? rel.split(path.sep)[0] : rel;
+  parts[folder] = (parts[folder] || 0) + min.code.length;
+  if (process.argv.includes("--files")) console.log(String(min.code.length).padStart(6), rel);
+}
+rmSync(out, { recursive: true, force: true });
+for (const [k, v] of Object.entries(parts).sort((a, b) => b[1] - a[1])) console.log(String(v).padStart(6), k);
+const built = path.join(root, "build", "firmware.min.js");
+if (existsSync(built)) console.log(String(statSync(built).size).padStart(6), "build/firmware.min.js (whole bundle)");

@@ -1,0 +1,90 @@
+// `npm start` as a person uses it: spawn the CLI (against a test broker, not port 1883), read the
+// hint, type at the console, hit Ctrl-C.
+import { strict as assert } from "node:assert";
+import { spawn, ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startAedes, RunningBroker } from "../support/brokers";
+
+function waitOutput(child: ChildProcess, get: () => string, re: RegExp, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not seen ${re} in:\n${get()}`)), ms);
+    const check = () => {
+      if (re.test(get())) {
+        clearTimeout(timer);
+        child.stdout!.off("data", check);
+        resolve();
+      }
+    };
+    child.stdout!.on("data", check);
+    check();
+  });
+}
+
+describe("sim: cli (npm start)", function () {
+  this.timeout(30000);
+  let broker: RunningBroker;
+  let dataDir: string;
+  beforeEach(async () => {
+    broker = await startAedes();
+    dataDir = mkdtempSync(path.join(tmpdir(), "lightnode-cli-"));
+  });
+  afterEach(async () => {
+    await broker.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  function start(): { child: ChildProcess; out: () => string } {
+    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["sim/cli.ts", "--broker", broker.url, "--data", dataDir, "--ssid", "testnet", "--password", "pw-12345678"], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    child.stdout!.on("data", (d) => (out += d));
+    child.stderr!.on("data", (d) => (out += d));
+    return { child, out: () => out };
+  }
+
+  function exited(child: ChildProcess): Promise<number | null> {
+    return new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+  }
+
+  it("prints the hint, boots the firmware, answers typed lines, and stops on Ctrl-C", async () => {
+    const { child, out } = start();
+    const done = exited(child);
+    await waitOutput(child, out, /lightnode \d+\.\d+\.\d+/, 20000);
+    const text = out();
+    assert.match(text, /access point "testnet", password "pw-12345678"/);
+    assert.match(text, new RegExp(`config\\(\\{ssid:"testnet", password:"pw-12345678", broker:"127.0.0.1", port:${broker.port}\\}\\)`));
+    assert.match(text, new RegExp(`mosquitto_pub -h 127.0.0.1 -p ${broker.port} -t living_room_lights -m on`));
+    child.stdin!.write("help()\n");
+    child.stdin!.write("6*7\n");
+    await waitOutput(child, out, /=42/, 5000);
+    assert.match(out(), /help/);
+    child.kill("SIGINT");
+    assert.equal(await done, 0);
+    assert.match(out(), /simulator stopped/);
+  });
+
+  it("stops cleanly on Ctrl-C while a wizard holds the console", async () => {
+    const { child, out } = start();
+    const done = exited(child);
+    await waitOutput(child, out, /lightnode \d/, 20000);
+    child.stdin!.write("LoopbackA.setConsole(); Serial1.on('data', function (d) { Serial1.write('<' + d + '>'); })\n");
+    child.stdin!.write("abc\n");
+    await waitOutput(child, out, /<abc\r>/, 5000);
+    child.kill("SIGINT");
+    assert.equal(await done, 0);
+  });
+
+  it("refuses an unknown option with the usage", async () => {
+    const { child, out } = start();
+    child.kill("SIGINT");
+    await exited(child);
+    const bad = spawn(path.resolve("node_modules/.bin/tsx"), ["sim/cli.ts", "--brokr", "x"], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    bad.stderr!.on("data", (d) => (err += d));
+    assert.equal(await exited(bad), 1);
+    assert.match(err, /unknown option --brokr/);
+    assert.match(err, /usage: npm start/);
+    void out;
+  });
+});
