@@ -1,5 +1,6 @@
 // Measures the MQTT client (codec + framer + session) as the firmware build would ship it:
-// TypeScript to ES5, Rollup bundle of src/mqtt/client.ts alone, terser at ecma 5.
+// TypeScript to ES5, Rollup bundle of src/mqtt/client.ts alone, terser at ecma 5 with the build's
+// options (scripts/build.mjs), ASCII-only output included.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,7 +30,7 @@ export async function minifiedClient(): Promise<{ bytes: number; code: string }>
       toplevel: false,
       compress: { passes: 2, ecma: 5, unsafe_arrows: false },
       mangle: true,
-      format: { ecma: 5, comments: false }
+      format: { ecma: 5, comments: false, ascii_only: true }
     });
     return { bytes: Buffer.byteLength(min.code as string), code: min.code as string };
   } finally {

@@ -2,7 +2,8 @@
 // as the firmware build does), encode/decode throughput on Node, and heap bytes per received
 // message (run with `node --expose-gc` through tsx for that last one).
 import { minifiedClient } from "./mqtt-size";
-import { encodePublish, decode } from "../src/mqtt/codec";
+import { decode, packet as build, PUBLISH } from "../src/mqtt/codec";
+import { text, u16 } from "../src/mqtt/utf8";
 import { createFramer } from "../src/mqtt/framer";
 import { createClient } from "../src/mqtt/client";
 import { Net, Socket } from "../src/ports";
@@ -40,10 +41,17 @@ async function main() {
 
   const N = 200_000;
   const payload = "x".repeat(64);
-  rate("encode PUBLISH QoS 1, 64-byte payload", N, () => {
-    for (let i = 0; i < N; i++) encodePublish("home/living/light/state", payload, 1, false, (i % 65535) + 1);
+  // The client builds PUBLISH inline: measured through publish() on a connected client.
+  const out = benchNet();
+  const sender = createClient(out.net, { host: "h", port: 1, clientId: "b", keepalive: 0, clean: true });
+  sender.connect();
+  out.feed("\x20\x02\x00\x00");
+  rate("encode + write PUBLISH QoS 0, 64-byte payload", N, () => {
+    for (let i = 0; i < N; i++) sender.publish("home/living/light/state", payload, 0, false);
   });
-  const packet = encodePublish("home/living/light/set", payload, 1, false, 7);
+  sender.close();
+  // A broker's PUBLISH QoS 1, id 7.
+  const packet = build(PUBLISH | 2, text("home/living/light/set") + u16(7) + payload);
   const stream = packet.repeat(100);
   rate("frame + decode PUBLISH QoS 1 (100 per chunk)", N, () => {
     const feed = createFramer(1 << 20, (h, b) => decode(h, b));

@@ -127,11 +127,12 @@ export function createLightApp(deps: LightDeps): LightApp {
   // equal the command ones, so no value template is needed; QoS 1 as the node's own.
   function announce() {
     var t = cfg.topic;
+    var id = cfg.id;
     if (cfg.discovery)
-      send(HA + "light/" + cfg.id + "/config", JSON.stringify({
-        name: null, uniq_id: cfg.id, cmd_t: t, stat_t: t + "/state", avty_t: t + "/status",
+      send(HA + "light/" + id + "/config", JSON.stringify({
+        name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + "/status",
         pl_on: CMDS[1], pl_off: CMDS[0], pl_avail: ONLINE, pl_not_avail: OFFLINE, qos: 1,
-        dev: { ids: [cfg.id], name: t, sw: deps.version, mdl: NAME, mf: NAME }
+        dev: { ids: [id], name: t, sw: deps.version, mdl: NAME, mf: NAME }
       }), 1, true);
   }
 

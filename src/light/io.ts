@@ -40,11 +40,11 @@ export function createLed(pins: Pins, pin: string, activeLow: boolean, light: ()
 }
 
 // The wall switch. Pins.watch debounces contact bounce (50 ms) and reports levels; onChange hears
-// each real change of level, and whether it is the press (the level `pressedLow` says pressed).
+// each real change of level, and whether it is the press (a low level when `pressedLow`).
 export function watchSwitch(pins: Pins, pin: string, pressedLow: boolean, onChange: (pressed: boolean) => void) {
   pins.mode(pin, pressedLow ? "input_pullup" : "input");
   var last = pins.read(pin);
   pins.watch(pin, 50, function (level: boolean) {
-    if (level != last) onChange((last = level) == pressedLow);
+    if (level != last) onChange((last = level) != pressedLow);
   });
 }

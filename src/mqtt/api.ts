@@ -37,6 +37,8 @@ export interface MqttMessage {
 }
 
 export interface MqttClient {
+  // The four callbacks may be left unset. Exceptions they throw are swallowed, so they can never
+  // break the socket callback, lose a PUBACK or stop the packets after theirs.
   // The CONNACK accepted the connection.
   onConnect: (sessionPresent: boolean) => void;
   // The connection attempt or the established connection ended; once per connect(). `reason` is
@@ -44,8 +46,6 @@ export interface MqttClient {
   // password", "connack timeout", "ping timeout", "packet too large", "malformed: flags",
   // "connection lost", "connect failed", "disconnected", "closed").
   onClose: (reason: string) => void;
-  // Exceptions thrown by these callbacks are swallowed: they can never break the socket callback
-  // or lose a PUBACK.
   onMessage: (message: MqttMessage) => void;
   // SUBACK arrived for a topic: granted QoS, or 0x80 on failure.
   onSubscribed: (topic: string, grantedQos: number) => void;

@@ -5,37 +5,44 @@
 // and the keepalive are that precise.
 //
 // onClose reasons (the closed set):
-//   "refused: unacceptable protocol version" | "refused: identifier rejected" |
-//   "refused: server unavailable" | "refused: bad user name or password" |
-//   "refused: not authorized" | "refused: N" (reserved CONNACK return code N)
+//   "refused: protocol version" | "refused: client id" | "refused: unavailable" |
+//   "refused: bad user name or password" | "refused: not authorized" (CONNACK return codes 1-5,
+//   the spec's names shortened) | "refused: N" (reserved CONNACK return code N)
 //   "connect failed"   the TCP connection never opened (or net.connect threw)
 //   "connack timeout"  no CONNACK within connackTimeout of the TCP connection opening
 //   "ping timeout"     no PINGRESP within keepalive/2 of a PINGREQ
-//   "packet too large" an incoming fixed header announced more than maxPacket bytes
+//   "packet too large" an incoming fixed header announced more than maxPacket bytes (checked from
+//                      its first length byte on, so before the body is buffered)
 //   "malformed: X"     the broker broke the protocol, X being: remaining length (5th byte), type
 //                      (not broker-to-client, or QoS 2 flow), flags, length (fields do not fit the
 //                      remaining length), qos, topic length (past the packet end), topic (empty,
 //                      wildcard or ill-formed UTF-8), packet id (zero), connack (reserved bits,
 //                      session with a refusal), suback (bad return code), sequence (CONNACK not
 //                      first, or twice)
-//   "connection lost"  the socket closed, ended or failed after opening
+//   "connection lost"  the socket closed or failed after opening
 //   "disconnected"     disconnect() was called
 //   "closed"           close() was called, or connect() while a connection was up
 //   "error"            an unexpected exception inside the client (a bug)
 import { Net, Socket } from "../ports";
 import { MqttClient, MqttOptions } from "./api";
 import { createFramer } from "./framer";
-import { at, chr } from "./utf8";
-import { bad, badTopic, decode, encodeConnect, Packet, packet, u16, text, PINGREQ, DISCONNECT } from "./codec";
+import { at, chr, text, u16 } from "./utf8";
+import { bad, badTopic, decode, encodeConnect, packet, Packet, PINGREQ, DISCONNECT, PUBACK, PUBLISH, SUBSCRIBE } from "./codec";
 
 // CONNACK return codes 1-5 [MQTT-3.2.2-3], as "refused: ..." reasons.
-var REFUSED = "unacceptable protocol version,identifier rejected,server unavailable,bad user name or password,not authorized".split(",");
+var REFUSED = ["protocol version", "client id", "unavailable", "bad user name or password", "not authorized"];
+
+// The same PUBLISH with DUP set, for every send after the first [MQTT-3.3.1-1].
+function dup(p: string): string {
+  return chr(at(p, 0) | 8) + p.slice(1);
+}
 
 export function createClient(net: Net, options: MqttOptions): MqttClient {
   var o: any = {};
   // The socket of the current attempt, 0 when there is none.
   var sock: any = 0;
-  // 0 or undefined idle, 1 TCP connecting, 2 CONNECT sent, 3 connected (CONNACK accepted).
+  // 0 (or undefined before the first connect) idle, 1 TCP connecting, 2 CONNECT sent, 3 connected
+  // (CONNACK accepted).
   var st: any;
   var tick: any;
   // Ticks left before the one deadline: CONNACK before st 3, PINGRESP after (0: none pending).
@@ -44,15 +51,17 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
   var idle: any;
   var lastId = 0;
   // QoS 1 messages awaiting PUBACK, oldest first, flat: id, packet, id, packet... Ids are numbers
-  // and packets strings, so indexOf(id) finds an id. A packet gets DUP once sent.
+  // and packets strings, so indexOf(id) finds an id. A packet is stored with DUP once sent.
   var box: any[] = [];
   // Subscriptions, topic -> qos, plus 8 once SUBACKed in this session; SUBSCRIBEs in flight, id -> topic.
   var subs: any = {};
   var pend: any = {};
   var c: any;
 
+  // Options: the constructor's, then each connect()'s on top. for-in over undefined runs no
+  // iteration, on Espruino as in JS.
   function merge(x: any) {
-    if (x) for (var k in x) o[k] = x[k];
+    for (var k in x) o[k] = x[k];
   }
 
   // Runs a user callback (unset is fine); its exceptions never reach the socket callback, nor
@@ -77,7 +86,7 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
   }
 
   function waitAck() {
-    dead = (o.connackTimeout || 10000) / 500;
+    dead = o.connackTimeout / 500 || 20;
   }
 
   function send(p: string) {
@@ -85,13 +94,12 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
     idle = 0;
   }
 
-  // PINGREQ after keepalive seconds without a write (reads do not count) [MQTT-3.1.2-23]; the
-  // link is dead when its PINGRESP is not back within keepalive/2.
-  // Idle time counts from the CONNECT, as the broker's does. At 2 ticks a second, keepalive/2
-  // seconds is `keepalive` ticks.
+  // PINGREQ after keepalive seconds without a write (reads do not count) [MQTT-3.1.2-23], idle
+  // time counting from the CONNECT as the broker's does; the link is dead when its PINGRESP is
+  // not back within keepalive/2 seconds, which at 2 ticks a second is `keepalive` ticks.
   function check() {
     var ka = o.keepalive;
-    if (dead && --dead < 1) fail(st < 3 ? "connack timeout" : "ping timeout");
+    if (dead && --dead < 1) fail((st < 3 ? "connack" : "ping") + " timeout");
     else if (ka && ++idle >= 2 * ka && st > 2) {
       send(PINGREQ);
       dead = ka;
@@ -105,22 +113,16 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
     return lastId;
   }
 
-  // Sends the outbox packet at index i, and marks it DUP for any resend [MQTT-3.3.1-1].
-  function sendPub(i: number) {
-    var p = box[i];
-    send(p);
-    box[i] = chr(at(p, 0) | 8) + p.substr(1);
-  }
-
   function sub(topic: string) {
     var id = nextId();
     pend[id] = topic;
-    send(packet(0x82, u16(id) + text(topic) + chr(subs[topic])));
+    // One filter per SUBSCRIBE, so each SUBACK maps to exactly one topic.
+    send(packet(SUBSCRIBE, u16(id) + text(topic) + chr(subs[topic])));
   }
 
   // Session logic per decoded packet; throws a reason string on a protocol violation.
   function onPacket(p: Packet) {
-    var t = p.type, code = p.code as number, id = p.id as number, i: number, k: string;
+    var t = p.type, code = p.code as number, id = p.id as number, session = p.session, i: number, k: string;
     // CONNACK comes first and once [MQTT-3.2.0-1].
     if ((t == 2) != (st == 2)) bad("sequence");
     if (t == 2) {
@@ -128,15 +130,19 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
       st = 3;
       dead = 0;
       for (k in subs) {
-        if (!p.session) subs[k] &= 7;
+        if (!session) subs[k] &= 7;
         if (subs[k] < 8) sub(k);
       }
       // Unacknowledged QoS 1 messages go again, same ids [MQTT-4.4.0-1].
-      for (i = 1; i < box.length; i += 2) sendPub(i);
-      call(c.onConnect, p.session);
+      for (i = 1; i < box.length; i += 2) {
+        send(box[i]);
+        box[i] = dup(box[i]);
+      }
+      call(c.onConnect, session);
     } else if (t == 3) {
-      // Acknowledged before delivery, so a throwing handler cannot lose the PUBACK.
-      if (p.qos) send(packet(0x40, u16(id)));
+      // Acknowledged before delivery, so a throwing handler cannot lose the PUBACK. Only QoS 1
+      // carries an id.
+      if (id) send(packet(PUBACK, u16(id)));
       call(c.onMessage, p);
     } else if (t == 4) {
       i = box.indexOf(id);
@@ -144,11 +150,13 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
     } else if (t == 9) {
       k = pend[id];
       if (k) {
-        delete pend[id];
+        pend[id] = 0;
         if (code < 0x80) subs[k] |= 8;
         call(c.onSubscribed, k, code);
       }
-    } else if (t == 13) dead = 0;
+    }
+    // PINGRESP (or UNSUBACK, which never comes): the broker is alive.
+    else dead = 0;
   }
 
   merge(options);
@@ -163,17 +171,17 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
       s = sock;
       merge(more);
       feed = createFramer(o.maxPacket || 1024, function (h, b) {
-        if (s === sock) onPacket(decode(h, b));
+        if (s == sock) onPacket(decode(h, b));
       });
       lost = function () {
-        if (s === sock) fail(st > 1 ? "connection lost" : "connect failed");
+        if (s == sock) fail(st > 1 ? "connection lost" : "connect failed");
       };
       st = 1;
       waitAck();
       tick = setInterval(check, 500);
       try {
         s = sock = net.connect({ host: o.host, port: o.port }, function () {
-          if (s !== sock) return;
+          if (s != sock) return;
           st = 2;
           waitAck();
           send(encodeConnect(o));
@@ -186,11 +194,10 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
           feed(d);
         } catch (e) {
           // Reasons are thrown as strings; anything else is a bug.
-          if (s === sock) fail((e as any).charAt ? (e as any) : "error");
+          if (s == sock) fail((e as any).charAt ? (e as any) : "error");
         }
       });
-      // 'close' follows 'end' and 'error' on Espruino and Node alike; 'error' is heard as well so
-      // an unheard error cannot throw.
+      // 'close' follows 'end' on Espruino and Node; a refused connection may report only 'error'.
       s.on("close", lost);
       s.on("error", lost);
     },
@@ -203,10 +210,11 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
     // False for a topic that is empty or has wildcards, QoS 0 while offline, or a full outbox.
     publish: function (topic: string, payload: string, qos: 0 | 1, retain: boolean) {
       var id: any, p: string;
-      if (badTopic(topic) || (qos && box.length >= 2 * (o.outboxSize || 8))) return false;
-      p = packet(0x30 | (qos << 1) | (retain as any), text(topic) + (qos ? u16((id = nextId())) : "") + payload);
-      if (qos) box.push(id, p);
-      if (st == 3) qos ? sendPub(box.length - 1) : send(p);
+      if (badTopic(topic) || (qos && box.length >= (2 * o.outboxSize || 16))) return false;
+      // DUP 0 at first; the packet id is only present for QoS 1 [MQTT-2.3.1-5].
+      p = packet(PUBLISH | (qos << 1) | (retain as any), text(topic) + (qos ? u16((id = nextId())) : "") + payload);
+      if (qos) box.push(id, st == 3 ? dup(p) : p);
+      if (st == 3) send(p);
       return qos > 0 || st == 3;
     },
 

@@ -20,8 +20,19 @@ function point(c: number): string {
   return chr(((~m << 1) & 255) | c) + s;
 }
 
-// Encodes a JS string (surrogate pairs joined) to a UTF-8 byte string.
-export function utf8Encode(s: string): string {
+// A 16-bit number, big-endian, as two bytes.
+export function u16(n: number): string {
+  return chr(n >> 8, n & 255);
+}
+
+// A length-prefixed field; `s` must already be a byte string.
+export function field(s: string): string {
+  return u16(s.length) + s;
+}
+
+// A JS string as an MQTT string field: its UTF-8 bytes (surrogate pairs joined) behind their
+// count [MQTT-1.5.3]. The encoder and the field in one function, so the client carries one.
+export function text(s: string): string {
   var out = "", i = 0, c: number;
   while (i < s.length) {
     c = at(s, i++);
@@ -29,7 +40,12 @@ export function utf8Encode(s: string): string {
     if (c >> 10 == 0x36 && at(s, i) >> 10 == 0x37) c = (c << 10) + at(s, i++) - 0x35fdc00;
     out += point(c);
   }
-  return out;
+  return field(out);
+}
+
+// The UTF-8 bytes alone (for tests and tools; the client writes fields).
+export function utf8Encode(s: string): string {
+  return text(s).slice(2);
 }
 
 // Decodes a UTF-8 byte string; null when ill-formed or holding U+0000, which [MQTT-1.5.3-1] and
@@ -38,7 +54,7 @@ export function utf8Encode(s: string): string {
 // exactly when it equals the shortest encodings of the code points read. That refuses overlong
 // forms, stray or missing continuation bytes and bad lead bytes in one comparison. A value that
 // is not allowed (U+0000, a surrogate, past U+10FFFF) is re-encoded as U+0001 instead, which
-// cannot match: the bytes at that place started a longer sequence, or were 0.
+// cannot match: the one sequence read as U+0001 is the byte 1, which is allowed.
 export function utf8Decode(b: string): string | null {
   var out = "", again = "", i = 0, c: number, n: number;
   while (i < b.length) {

@@ -4,6 +4,7 @@ import { strict as assert } from "node:assert";
 import mqtt from "mqtt";
 import { Simulator } from "../../sim/simulator";
 import { startAedes, startMosquitto, requireMosquitto, RunningBroker } from "../support/brokers";
+import { expandDiscovery, LIGHT_FIELDS, DEVICE_FIELDS } from "../light/ha";
 
 const BASE = "living_room_lights";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -107,7 +108,10 @@ for (const kind of ["aedes", "mosquitto"] as const) {
       await until("discovery", () => phone.seen.some((s) => s.topic.startsWith("homeassistant/")));
       const d = phone.seen.find((s) => s.topic.startsWith("homeassistant/"))!;
       assert.equal(d.topic, "homeassistant/light/lightnode-0a1b2c/config");
-      const cfg = JSON.parse(d.payload);
+      // As Home Assistant reads it: abbreviations expanded, every key one its light schema knows.
+      const cfg = expandDiscovery(d.payload);
+      for (const k of Object.keys(cfg)) assert.ok(LIGHT_FIELDS.includes(k), k);
+      for (const k of Object.keys(cfg.device)) assert.ok(DEVICE_FIELDS.includes(k), k);
       for (const k of ["unique_id", "command_topic", "state_topic", "availability_topic", "payload_on", "payload_off", "payload_available", "payload_not_available", "device"]) assert.ok(k in cfg, k);
       assert.equal(cfg.command_topic, BASE);
       assert.equal(cfg.state_topic, BASE + "/state");

@@ -4,39 +4,13 @@ import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp, LightDeps } from "../../src/light/app";
 import { MqttClient } from "../../src/mqtt/api";
-import { SAVE_DELAY_MS } from "../../src/light/power-state";
 import { FakeStorage, crc } from "../store/fake-storage";
 import { FakePins } from "./fake-pins";
-import { BOARD, config, espruinoTimers } from "./helpers";
+import { BOARD, config, espruinoTimers, msg, RecordingClient } from "./helpers";
 
-class RecordingClient {
-  connected = true;
-  accept = true;
-  sent: string[] = [];
-  subs: string[] = [];
-  onConnect = () => {};
-  onClose = () => {};
-  onMessage = () => {};
-  onSubscribed = () => {};
-  connect() {}
-  disconnect() {}
-  close() {}
-  subscribe(topic: string, qos: number) {
-    this.subs.push(`${topic} ${qos}`);
-  }
-  publish(topic: string, payload: string, qos: number, retain: boolean) {
-    if (!this.connected || !this.accept) return false;
-    this.sent.push(`${topic} ${topic.endsWith("/config") || topic.endsWith("/info") ? "{...}" : payload} q${qos}${retain ? " r" : ""}`);
-    return true;
-  }
-  take() {
-    const s = this.sent;
-    this.sent = [];
-    return s;
-  }
-}
+// The app saves the light to flash once it has been stable this long (3 s).
+const SAVE_DELAY_MS = 3000;
 
-const msg = (topic: string, payload: string, retain = false) => ({ topic, payload, qos: 1, retain, dup: false });
 
 describe("light/app", function () {
   let clock: sinon.SinonFakeTimers;
@@ -218,6 +192,46 @@ describe("light/app", function () {
     assert.equal(app.on, false);
     assert.equal(pins.levels.D12, true);
     assert.deepEqual(c.take(), ["living_room_lights on q1", "living_room_lights/state on q1 r", "living_room_lights off q1", "living_room_lights/state off q1 r"]);
+  });
+
+  for (const mode of ["toggle", "detached"] as const) {
+    it(`${mode}: every change of the switch level is one flip, repeats of a level are not`, function () {
+      const app = make({ config: config({ mode }) });
+      pins.set("D0", false);
+      pins.set("D0", false);
+      assert.equal(app.on, true);
+      pins.set("D0", true);
+      assert.equal(app.on, false);
+      pins.set("D0", false);
+      assert.equal(app.on, true);
+    });
+  }
+
+  for (const pressedLow of [true, false]) {
+    it(`button: only the press edge flips (pressed = ${pressedLow ? "low" : "high"})`, function () {
+      pins.levels.D0 = pressedLow; // released
+      const app = make({ board: { ...BOARD, buttonPressedLow: pressedLow }, config: config({ mode: "button" }) });
+      pins.set("D0", !pressedLow); // press
+      assert.equal(app.on, true);
+      pins.set("D0", pressedLow); // release
+      assert.equal(app.on, true);
+      pins.set("D0", !pressedLow);
+      assert.equal(app.on, false);
+      pins.set("D0", pressedLow);
+      assert.equal(app.on, false);
+    });
+  }
+
+  it("reads the switch mode at each edge, so a new configuration applies at once", function () {
+    const app = make({ config: config({ mode: "button" }) });
+    pins.set("D0", false);
+    pins.set("D0", true);
+    assert.equal(app.on, true);
+    app.onConfig(config({ mode: "toggle" }));
+    pins.set("D0", false);
+    assert.equal(app.on, false);
+    pins.set("D0", true);
+    assert.equal(app.on, true);
   });
 
   it("the LED shows the light when Active and blinks otherwise; no LED on boards without one", function () {

@@ -1,4 +1,5 @@
-// Shared by the light's unit tests: a full Config and the default board profile.
+// Shared by the light's unit tests: a full Config, the default board profile, a recording MQTT
+// client and Espruino-like timers.
 import { Config } from "../../src/config";
 
 export const BOARD = { relay: "D12", relayActiveLow: false, button: "D0", buttonPressedLow: true, led: "D13" as string | null, ledActiveLow: true };
@@ -44,3 +45,36 @@ export function espruinoTimers(sinon: any, now = 0) {
   };
   return clock;
 }
+
+// The MqttClient contract as the app uses it, recording "<topic> <payload> q<qos>[ r]" (config and
+// info payloads shortened to "{...}"; the last payload per topic is kept whole in `last`).
+export class RecordingClient {
+  connected = true;
+  accept = true;
+  sent: string[] = [];
+  subs: string[] = [];
+  last: { [topic: string]: string } = {};
+  onConnect = () => {};
+  onClose = () => {};
+  onMessage = () => {};
+  onSubscribed = () => {};
+  connect() {}
+  disconnect() {}
+  close() {}
+  subscribe(topic: string, qos: number) {
+    this.subs.push(`${topic} ${qos}`);
+  }
+  publish(topic: string, payload: string, qos: number, retain: boolean) {
+    if (!this.connected || !this.accept) return false;
+    this.last[topic] = payload;
+    this.sent.push(`${topic} ${topic.endsWith("/config") || topic.endsWith("/info") ? "{...}" : payload} q${qos}${retain ? " r" : ""}`);
+    return true;
+  }
+  take() {
+    const s = this.sent;
+    this.sent = [];
+    return s;
+  }
+}
+
+export const msg = (topic: string, payload: string, retain = false) => ({ topic, payload, qos: 1, retain, dup: false });

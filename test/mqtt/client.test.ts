@@ -90,9 +90,9 @@ describe("mqtt client session", function () {
     });
 
     const REFUSALS: Array<[number, string]> = [
-      [1, "refused: unacceptable protocol version"],
-      [2, "refused: identifier rejected"],
-      [3, "refused: server unavailable"],
+      [1, "refused: protocol version"],
+      [2, "refused: client id"],
+      [3, "refused: unavailable"],
       [4, "refused: bad user name or password"],
       [5, "refused: not authorized"],
       [6, "refused: 6"]

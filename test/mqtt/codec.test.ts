@@ -2,21 +2,11 @@
 // codec, in both directions.
 import { strict as assert } from "node:assert";
 import mqttPacket from "mqtt-packet";
-import {
-  decode,
-  encodeConnect,
-  encodePublish,
-  encodePuback,
-  encodeSubscribe,
-  encodeUnsubscribe,
-  remLength,
-  PINGREQ,
-  DISCONNECT,
-  ConnectFields,
-  Packet
-} from "../../src/mqtt/codec";
+import { decode, encodeConnect, encodeUnsubscribe, remLength, PINGREQ, DISCONNECT, ConnectFields, Packet } from "../../src/mqtt/codec";
 import { createFramer } from "../../src/mqtt/framer";
-import { bytes, hex } from "./fake-net";
+import { createClient } from "../../src/mqtt/client";
+import { MqttClient } from "../../src/mqtt/api";
+import { bytes, fakeNet, hex } from "./fake-net";
 
 // Parses one whole packet with mqtt-packet (protocol level 4).
 function refParse(data: string): any {
@@ -41,6 +31,26 @@ function ourDecode(data: string): Packet {
   createFramer(1 << 30, (h, b) => out.push(decode(h, b)))(data);
   assert.equal(out.length, 1);
   return out[0];
+}
+
+// The client builds PUBLISH, PUBACK and SUBSCRIBE inline, so those are taken from what a real
+// client writes to its socket: a connected client whose packet ids were first advanced to `next`
+// (QoS 1 messages published and acknowledged), then `act`.
+function clientWrites(act: (c: MqttClient, feed: (data: string) => void) => void, next = 1): string {
+  const net = fakeNet();
+  const c = createClient(net, { host: "h", port: 1, clientId: "c", keepalive: 0, clean: true, outboxSize: 1 });
+  c.connect();
+  const s = net.last();
+  s.open();
+  s.feed(bytes(0x20, 2, 0, 0));
+  for (let id = 1; id < next; id++) {
+    c.publish("t", "", 1, false);
+    s.feed(bytes(0x40, 2, id >> 8, id & 255));
+  }
+  s.writes.length = 0;
+  act(c, (data) => s.feed(data));
+  c.close();
+  return s.writes.join("");
 }
 
 interface Outgoing {
@@ -117,31 +127,31 @@ const OUTGOING: Outgoing[] = [
   },
   {
     name: "PUBLISH QoS 0, not retained",
-    encode: () => encodePublish("a/b", "on", 0, false, 0),
+    encode: () => clientWrites((c) => c.publish("a/b", "on", 0, false)),
     bytes: bytes(0x30, 7, 0, 3, "a/b", "on"), // no packet id at QoS 0
     ref: { cmd: "publish", topic: "a/b", payload: Buffer.from("on"), qos: 0, retain: false, dup: false }
   },
   {
     name: "PUBLISH QoS 1, retained, id 0x1234, binary payload",
-    encode: () => encodePublish("a/b", "\x00\x80\xff", 1, true, 0x1234),
+    encode: () => clientWrites((c) => c.publish("a/b", "\x00\x80\xff", 1, true), 0x1234),
     bytes: bytes(0x33, 10, 0, 3, "a/b", 0x12, 0x34, "\x00\x80\xff"),
     ref: { cmd: "publish", topic: "a/b", payload: Buffer.from([0, 0x80, 0xff]), qos: 1, retain: true, dup: false, messageId: 0x1234 }
   },
   {
     name: "PUBLISH QoS 1, UTF-8 topic with an astral character, 200-byte payload (2-byte length)",
-    encode: () => encodePublish("€/😀", "x".repeat(200), 1, false, 1),
+    encode: () => clientWrites((c) => c.publish("€/😀", "x".repeat(200), 1, false)),
     bytes: bytes(0x32, 0xd4, 0x01, 0, 8, utf8("€/😀"), 0, 1, "x".repeat(200)), // 212 = 0xd4 0x01; topic 3+1+4 bytes
     ref: { cmd: "publish", topic: "€/😀", payload: Buffer.from("x".repeat(200)), qos: 1, retain: false, dup: false, messageId: 1 }
   },
   {
-    name: "PUBACK id 65535",
-    encode: () => encodePuback(65535),
+    name: "PUBACK id 65535, for an incoming QoS 1 PUBLISH",
+    encode: () => clientWrites((c, feed) => feed(bytes(0x32, 5, 0, 1, "t", 0xff, 0xff))),
     bytes: bytes(0x40, 2, 0xff, 0xff),
     ref: { cmd: "puback", messageId: 65535 }
   },
   {
     name: "SUBSCRIBE id 7, one filter at QoS 1",
-    encode: () => encodeSubscribe(7, "home/+/set", 1),
+    encode: () => clientWrites((c) => c.subscribe("home/+/set", 1), 7),
     bytes: bytes(0x82, 15, 0, 7, 0, 10, "home/+/set", 1), // reserved flags 0010 [MQTT-3.8.1-1]
     ref: { cmd: "subscribe", messageId: 7, subscriptions: [{ topic: "home/+/set", qos: 1 }] }
   },
@@ -225,7 +235,7 @@ const INCOMING: Incoming[] = [
     bytes: bytes(0xb0, 2, 0, 8),
     ours: { type: 11, id: 8, code: NaN }
   },
-  { name: "PINGRESP", ref: { cmd: "pingresp" }, bytes: bytes(0xd0, 0), ours: { type: 13, id: undefined, code: NaN } }
+  { name: "PINGRESP", ref: { cmd: "pingresp" }, bytes: bytes(0xd0, 0), ours: { type: 13, id: 0, code: NaN } }
 ];
 
 // The fields of `want` (deeply) found in `got`; Buffers compared by content.

@@ -31,6 +31,49 @@ const VALID = [
   gen({ cmd: "unsuback", messageId: 3 })
 ];
 
+// Stream n: pure noise (every 4th), or valid packets in random order with 1-4 mutations.
+function makeStream(rnd: () => number, n: number): string {
+  const int = (k: number) => Math.floor(rnd() * k);
+  if (n % 4 === 0) {
+    // Pure noise, sometimes after a valid CONNACK.
+    return (rnd() < 0.5 ? VALID[0] : "") + Array.from({ length: int(64) }, () => String.fromCharCode(int(256))).join("");
+  }
+  const parts = [VALID[0]];
+  for (let k = int(6); k >= 0; k--) parts.push(VALID[int(VALID.length)]);
+  const b = parts.join("").split("");
+  for (let m = 1 + int(4); m > 0; m--) {
+    if (!b.length) break;
+    const at = int(b.length);
+    const op = int(5);
+    if (op === 0) b[at] = String.fromCharCode(int(256));
+    else if (op === 1) b[at] = String.fromCharCode(b[at].charCodeAt(0) ^ (1 << int(8)));
+    else if (op === 2) b.splice(at, 0, String.fromCharCode(int(256)));
+    else if (op === 3) b.splice(at, 1 + int(3));
+    else b.length = at;
+  }
+  return b.join("");
+}
+
+// What a client does with a stream fed as the given chunks: every callback and every write.
+function outcome(stream: string, sizes: number[]): string {
+  const net = fakeNet();
+  const client = createClient(net, { host: "h", port: 1, clientId: "f", keepalive: 5, clean: true, maxPacket: 256 });
+  const log: any[] = [];
+  client.onClose = (r) => log.push(["close", r]);
+  client.onMessage = (m) => log.push(["message", m.topic, m.payload, m.qos, m.retain, m.dup]);
+  client.onSubscribed = (t, q) => log.push(["suback", t, q]);
+  client.onConnect = (sp) => log.push(["connack", sp]);
+  client.subscribe("home/#", 1);
+  client.publish("out", "x", 1, false);
+  client.connect();
+  const s = net.last();
+  s.open();
+  for (let i = 0, k = 0; i < stream.length; i += sizes[k++ % sizes.length]) s.feed(stream.slice(i, i + sizes[k % sizes.length]));
+  client.close();
+  log.push(["writes", s.writes.join("")]);
+  return JSON.stringify(log);
+}
+
 describe("mqtt fuzz", function () {
   this.timeout(60_000);
   let clock: sinon.SinonFakeTimers;
@@ -43,27 +86,7 @@ describe("mqtt fuzz", function () {
     const reasons: { [r: string]: number } = {};
     let alive = 0;
     for (let n = 0; n < STREAMS; n++) {
-      let stream: string;
-      if (n % 4 === 0) {
-        // Pure noise, sometimes after a valid CONNACK.
-        stream = (rnd() < 0.5 ? VALID[0] : "") + Array.from({ length: int(64) }, () => String.fromCharCode(int(256))).join("");
-      } else {
-        // Valid packets in random order, then 1-4 mutations.
-        const parts = [VALID[0]];
-        for (let k = int(6); k >= 0; k--) parts.push(VALID[int(VALID.length)]);
-        const b = parts.join("").split("");
-        for (let m = 1 + int(4); m > 0; m--) {
-          if (!b.length) break;
-          const at = int(b.length);
-          const op = int(5);
-          if (op === 0) b[at] = String.fromCharCode(int(256));
-          else if (op === 1) b[at] = String.fromCharCode(b[at].charCodeAt(0) ^ (1 << int(8)));
-          else if (op === 2) b.splice(at, 0, String.fromCharCode(int(256)));
-          else if (op === 3) b.splice(at, 1 + int(3));
-          else b.length = at;
-        }
-        stream = b.join("");
-      }
+      const stream = makeStream(rnd, n);
       const net = fakeNet();
       const client = createClient(net, { host: "h", port: 1, clientId: "f", keepalive: 5, clean: true, maxPacket: 256 });
       let closes = 0;
@@ -100,5 +123,17 @@ describe("mqtt fuzz", function () {
     const refused = Object.keys(reasons).filter((r) => r.startsWith("refused")).reduce((n, r) => n + reasons[r], 0);
     for (const r of Object.keys(reasons)) if (r.startsWith("refused")) delete reasons[r];
     console.log(`      ${STREAMS} streams: ${alive} stayed connected, ${refused} refused by CONNACK, others:`, JSON.stringify(reasons));
+  });
+
+  it("20000 seeded streams: whole, in random chunks and byte by byte, the client does exactly the same", function () {
+    const rnd = prng(SEED ^ 0x5a5a5a5a);
+    for (let n = 0; n < 20_000; n++) {
+      const stream = makeStream(rnd, n);
+      const whole = outcome(stream, [Math.max(1, stream.length)]);
+      const sizes = [1 + Math.floor(rnd() * 24), 1 + Math.floor(rnd() * 24), 1 + Math.floor(rnd() * 24)];
+      const hex = Buffer.from(stream, "latin1").toString("hex");
+      assert.equal(outcome(stream, sizes), whole, "chunks " + sizes + " of " + hex);
+      assert.equal(outcome(stream, [1]), whole, "byte by byte: " + hex);
+    }
   });
 });

@@ -1,15 +1,27 @@
+// The light at power-on: "on", "off", or "last" (restored from flash, saved once stable).
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
-import { createPowerState, SAVE_DELAY_MS } from "../../src/light/power-state";
-import { openRecord } from "../../src/store/record";
+import { createLightApp } from "../../src/light/app";
+import { PowerOn } from "../../src/config";
 import { FakeStorage, crc } from "../store/fake-storage";
-import { espruinoTimers } from "./helpers";
+import { FakePins } from "./fake-pins";
+import { BOARD, config, espruinoTimers } from "./helpers";
 
-describe("light/power-state", function () {
+// The app saves the light to flash once it has been stable this long (3 s).
+const SAVE_DELAY_MS = 3000;
+
+describe("light/app power-on state", function () {
   let clock: sinon.SinonFakeTimers;
   let storage: FakeStorage;
   let log: string[];
-  const open = () => createPowerState(openRecord(storage, "light", 1, crc, (l) => log.push(l)), (l) => log.push(l));
+  let pins: FakePins;
+  // An app booting on the board's storage with fresh pins.
+  const boot = (power: PowerOn = "last") => {
+    pins = new FakePins();
+    pins.levels.D0 = true;
+    return createLightApp({ pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}), config: config({ power }) });
+  };
+  const flip = () => pins.set("D0", !pins.read("D0"));
 
   beforeEach(function () {
     clock = espruinoTimers(sinon);
@@ -21,78 +33,88 @@ describe("light/power-state", function () {
   });
 
   it("on and off ignore flash; last is off on a fresh board", function () {
-    const p = open();
-    assert.equal(p.initial("on"), true);
-    assert.equal(p.initial("off"), false);
-    assert.equal(p.initial("last"), false);
+    assert.equal(boot("on").on, true);
+    assert.equal(boot("off").on, false);
+    assert.equal(boot("last").on, false);
+    assert.equal(boot(undefined as unknown as PowerOn).on, false);
+  });
+
+  it("without a stored configuration, the light starts as last saved", function () {
+    boot();
+    flip();
+    clock.tick(SAVE_DELAY_MS);
+    pins = new FakePins();
+    assert.equal(createLightApp({ pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}) }).on, true);
   });
 
   it("saves the last state once it has been stable for the save delay, and restores it", function () {
-    const p = open();
-    p.changed(true, "last");
+    boot();
+    flip();
     clock.tick(SAVE_DELAY_MS - 1);
     assert.equal(storage.writes, 0);
     clock.tick(1);
     assert.equal(storage.writes, 1);
-    assert.equal(open().initial("last"), true);
-    assert.equal(open().initial("off"), false);
+    assert.equal(boot("last").on, true);
+    assert.equal(boot("off").on, false);
   });
 
   it("a minute of flipping costs one write", function () {
-    const p = open();
-    let on = false;
+    boot();
     for (let i = 0; i < 120; i++) {
-      on = !on;
-      p.changed(on, "last");
+      flip();
       clock.tick(500);
     }
     clock.tick(SAVE_DELAY_MS);
     // 120 flips end off, which equals what flash already holds: nothing to write at all.
     assert.equal(storage.writes, 0);
-    p.changed(true, "last");
+    flip();
     clock.tick(SAVE_DELAY_MS);
     assert.equal(storage.writes, 1);
-    assert.equal(open().initial("last"), true);
+    assert.equal(boot().on, true);
   });
 
   it("flipping back to the saved state cancels the pending write", function () {
-    const p = open();
-    p.changed(true, "last");
+    boot();
+    flip();
     clock.tick(1000);
-    p.changed(false, "last");
+    flip();
     clock.tick(SAVE_DELAY_MS * 2);
     assert.equal(storage.writes, 0);
   });
 
   it("does not write when the power-on state is fixed", function () {
-    const p = open();
-    p.changed(true, "on");
-    p.changed(false, "off");
+    boot("on");
+    flip();
     clock.tick(SAVE_DELAY_MS * 2);
+    const app = boot("off");
+    flip();
+    clock.tick(SAVE_DELAY_MS * 2);
+    assert.equal(app.on, true);
     assert.equal(storage.writes, 0);
   });
 
   it("a failed flash write is reported and retried at the next change", function () {
-    const p = open();
+    boot();
     storage.fail = true;
-    p.changed(true, "last");
+    flip();
     clock.tick(SAVE_DELAY_MS);
     assert.deepEqual(log, ["light: could not save state"]);
     storage.fail = false;
-    p.changed(true, "last");
+    flip();
+    flip();
     clock.tick(SAVE_DELAY_MS);
-    assert.equal(open().initial("last"), true);
+    assert.equal(boot().on, true);
   });
 
   it("a power cut during the save keeps the previous state", function () {
-    const p = open();
-    p.changed(true, "last");
+    boot();
+    flip();
     clock.tick(SAVE_DELAY_MS);
     storage.cutAt = 2;
-    p.changed(false, "last");
+    flip();
     clock.tick(SAVE_DELAY_MS);
     storage.cutAt = 0;
     assert.deepEqual(log, ["light: could not save state"]);
-    assert.equal(open().initial("last"), true);
+    assert.equal(boot().on, true);
   });
 });

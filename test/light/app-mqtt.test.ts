@@ -1,0 +1,165 @@
+// The app's MQTT contract in detail: command payloads, the discovery document, echo suppression.
+import { strict as assert } from "node:assert";
+import sinon from "sinon";
+import { createLightApp, LightDeps } from "../../src/light/app";
+import { MqttClient } from "../../src/mqtt/api";
+import { FakeStorage, crc } from "../store/fake-storage";
+import { FakePins } from "./fake-pins";
+import { expandDiscovery, LIGHT_FIELDS, DEVICE_FIELDS } from "./ha";
+import { BOARD, config, espruinoTimers, msg, RecordingClient } from "./helpers";
+
+// How long after its last own publication the node expects echoes (5 s).
+const WINDOW_MS = 5000;
+const BASE = "living_room_lights";
+
+describe("light/app MQTT contract", function () {
+  let clock: sinon.SinonFakeTimers;
+  let pins: FakePins;
+  let log: string[];
+  const make = (over: Partial<LightDeps> = {}) =>
+    createLightApp({ pins, board: BOARD, storage: new FakeStorage(), crc, print: (l) => log.push(l), version: "0.1.0", info: () => ({}), config: config(), ...over });
+  // An app that is Active on a recording client, with the connect-time publications taken.
+  function active(over: Partial<LightDeps> = {}) {
+    const app = make(over);
+    const c = new RecordingClient();
+    app.onState("Active");
+    app.onActive(c as unknown as MqttClient, false, config());
+    c.take();
+    return { app, c };
+  }
+  const flip = () => pins.set("D0", !pins.read("D0"));
+  const states = (c: RecordingClient) => c.take().filter((s) => s.startsWith(BASE + "/state"));
+
+  beforeEach(function () {
+    clock = espruinoTimers(sinon, 1000);
+    pins = new FakePins();
+    pins.levels.D0 = true;
+    log = [];
+  });
+  afterEach(() => clock.restore());
+
+  describe("light/app commands", function () {
+    // 1 on, 0 off, 2 toggle, -1 not a command.
+    const cases: [string, number][] = [
+      ["on", 1], ["ON", 1], ["On", 1], ["1", 1], ["true", 1], [" on\n", 1],
+      ["off", 0], ["OFF", 0], ["0", 0], ["false", 0], ["FALSE", 0],
+      ["toggle", 2], ["TOGGLE", 2],
+      ["", -1], ["onn", -1], ["2", -1], ["yes", -1], ["constructor", -1], ["hasOwnProperty", -1], ["\u0000", -1]
+    ];
+    for (const [payload, want] of cases) {
+      it(`takes ${JSON.stringify(payload)} as ${["not a command", "off", "on", "toggle"][want + 1]}`, function () {
+        for (const start of [false, true]) {
+          log = [];
+          const app = make({ config: config({ power: start ? "on" : "off" }) });
+          app.onMessage(msg(BASE, payload));
+          assert.equal(app.on, want < 0 ? start : want == 2 ? !start : want == 1, `from ${start ? "on" : "off"}`);
+          assert.equal(log.length, want < 0 ? 1 : 0);
+        }
+      });
+    }
+  });
+
+  describe("light/app discovery", function () {
+    it("is Home Assistant's basic light schema, in its abbreviations", function () {
+      const { c } = active();
+      const json = c.last["homeassistant/light/node1/config"];
+      const d = expandDiscovery(json);
+      assert.deepEqual(d, {
+        name: null,
+        unique_id: "node1",
+        command_topic: BASE,
+        state_topic: BASE + "/state",
+        availability_topic: BASE + "/status",
+        payload_on: "on",
+        payload_off: "off",
+        payload_available: "online",
+        payload_not_available: "offline",
+        qos: 1,
+        device: { identifiers: ["node1"], name: BASE, sw_version: "0.1.0", model: "lightnode", manufacturer: "lightnode" }
+      });
+      // Every key is one Home Assistant knows; commands are not retained (its default).
+      for (const k of Object.keys(d)) assert.ok(LIGHT_FIELDS.includes(k), k);
+      for (const k of Object.keys(d.device)) assert.ok(DEVICE_FIELDS.includes(k), k);
+      assert.equal(d.retain ?? false, false);
+      // Abbreviated: shorter on the wire and in the firmware.
+      assert.ok(json.length < JSON.stringify(d).length, `${json.length} bytes`);
+    });
+  });
+
+  describe("light/app echo", function () {
+    it("drops exactly as many matching messages as were sent, in any order", function () {
+      const { app, c } = active();
+      flip();
+      flip();
+      flip();
+      c.take();
+      for (const p of ["off", "on", "on"]) app.onMessage(msg(BASE, p));
+      assert.equal(app.on, true);
+      assert.deepEqual(states(c), []);
+      // The next ones are commands again.
+      app.onMessage(msg(BASE, "on"));
+      assert.deepEqual(states(c), [BASE + "/state on q1 r"]);
+      app.onMessage(msg(BASE, "off"));
+      assert.equal(app.on, false);
+    });
+
+    it("never takes another client's spelling for an echo", function () {
+      const { app, c } = active();
+      flip();
+      flip();
+      c.take();
+      app.onMessage(msg(BASE, "ON"));
+      assert.equal(app.on, true);
+      app.onMessage(msg(BASE, "1"));
+      assert.deepEqual(states(c), [BASE + "/state on q1 r", BASE + "/state on q1 r"]);
+      app.onMessage(msg(BASE, "on"));
+      app.onMessage(msg(BASE, "off"));
+      assert.deepEqual(states(c), []);
+      assert.equal(app.on, true);
+    });
+
+    it("works where every object inherits on() and emit(), as on Espruino", function () {
+      const proto = Object.prototype as any;
+      proto.on = function () {};
+      proto.emit = function () {};
+      try {
+        const { app, c } = active();
+        flip();
+        c.take();
+        app.onMessage(msg(BASE, "on"));
+        assert.deepEqual(states(c), []);
+        app.onMessage(msg(BASE, "emit"));
+        assert.deepEqual(log, ['light: ignored "emit"']);
+        app.onMessage(msg(BASE, "off"));
+        assert.equal(app.on, false);
+        app.onMessage(msg(BASE, "on"));
+        assert.equal(app.on, true);
+      } finally {
+        delete proto.on;
+        delete proto.emit;
+      }
+    });
+
+    it("forgets echoes that never came after the window", function () {
+      const { app } = active();
+      flip();
+      flip();
+      clock.tick(WINDOW_MS + 1);
+      app.onMessage(msg(BASE, "on"));
+      assert.equal(app.on, true);
+    });
+
+    it("keeps pending echoes alive across a reconnect (the client resends unacknowledged flips)", function () {
+      const { app, c } = active();
+      flip();
+      flip();
+      clock.tick(WINDOW_MS - 10);
+      app.onState("LookingForBroker");
+      app.onState("Active");
+      app.onActive(c as unknown as MqttClient, false, config());
+      clock.tick(WINDOW_MS - 10);
+      app.onMessage(msg(BASE, "on"));
+      assert.equal(app.on, false);
+    });
+  });
+});
