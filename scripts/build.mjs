@@ -15,6 +15,18 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const out = path.join(root, "build");
 export const SIZE_BUDGET = 12 * 1024;
 const BUILTIN_MODULES = ["Wifi", "Storage", "net", "TelnetServer", "ESP8266"];
+// Property names that only our own modules use between themselves (ports, hooks, deps objects,
+// the MQTT client's API): the minifier shortens them in firmware.min.js. Never list a name that
+// Espruino's API, a JSON payload, the stored record, a console command or a config field uses;
+// the end-to-end tests run on firmware.min.js to catch a slip.
+const INTERNAL_PROPERTIES = [
+  "backoff", "board", "button", "buttonPressedLow", "relay", "relayActiveLow", "led", "ledActiveLow",
+  "clean", "clientId", "connackTimeout", "maxPacket", "outboxSize", "username", "will",
+  "crc", "defaults", "effects", "grab", "release", "hooks", "info", "mqtt", "pins", "runner", "serial",
+  "setConfig", "storage", "store", "unwatch", "watch", "wifi", "connected", "publish", "subscribe",
+  "payload", "retain", "dup", "onActive", "onClose", "onConfig", "onConnect", "onLost", "onMessage",
+  "onState", "onSubscribed"
+];
 
 // Replaces the __BOARD__ and __VERSION__ placeholders with the board profile and package version.
 function bakeConstants(board, version) {
@@ -58,7 +70,7 @@ async function build() {
     ecma: 5,
     toplevel: false,
     compress: { passes: 2, ecma: 5, unsafe_arrows: false },
-    mangle: true,
+    mangle: { properties: { regex: new RegExp("^(" + INTERNAL_PROPERTIES.join("|") + ")$") } },
     format: { ecma: 5, comments: false, ascii_only: true }
   });
   writeFileSync(path.join(out, "firmware.min.js"), min.code);

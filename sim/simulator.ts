@@ -48,7 +48,8 @@ import { ResetReason } from "./esp8266";
 import { formatError } from "./format";
 
 export interface SimulatorOptions {
-  // The bundle to boot (default build/firmware.js of this repository).
+  // The bundle to boot (default: $LIGHTNODE_BUNDLE, else build/firmware.js of this repository;
+  // `npm test` runs the end-to-end tests a second time on the flashed build/firmware.min.js).
   bundle?: string;
   // Where Storage persists; default: a fresh temporary folder, removed by stop().
   dataDir?: string;
@@ -96,7 +97,7 @@ export class Simulator {
   private rebooting: Promise<void> = Promise.resolve();
 
   private constructor(options: SimulatorOptions) {
-    this.bundle = path.resolve(options.bundle || path.join(ROOT, "build", "firmware.js"));
+    this.bundle = path.resolve(options.bundle || process.env.LIGHTNODE_BUNDLE || path.join(ROOT, "build", "firmware.js"));
     this.ownDataDir = options.dataDir ? null : mkdtempSync(path.join(tmpdir(), "lightnode-sim-"));
     const dataDir = options.dataDir || this.ownDataDir!;
     this.storage = new FlashStorage({ dataDir, capacity: options.storageBytes });

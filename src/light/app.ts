@@ -9,13 +9,12 @@
 //                  homeassistant/status says "online"
 // Flips and state go through a latest-only outbox, published again on every onActive. In detached
 // mode the relay stays energised (it feeds a smart bulb that listens on <base>) and the light state
-// is only published.
+// is only published. The pins: the relay, the optional status LED, the wall switch.
 import { AppHooks, NodeState } from "../app-hooks";
 import { Config } from "../config";
 import { MqttClient, MqttMessage } from "../mqtt/api";
 import { BoardProfile, Pins, Print, StorageModule } from "../ports";
 import { openRecord } from "../store/record";
-import { createLed, output, watchSwitch } from "./io";
 
 // Command payloads, matched after trimming and lower-casing: an index's low bit is the light it
 // asks for (so CMDS[+light] is what the node publishes), 6 is toggle. An array, not an object: on
@@ -23,8 +22,10 @@ import { createLed, output, watchSwitch } from "./io";
 var CMDS = ["off", "on", "0", "1", "false", "true", "toggle"];
 var HA = "homeassistant/";
 var ONLINE = "online";
-var OFFLINE = "offline";
 var NAME = "lightnode";
+// LED half-period in ms per state: slow while Offline (waiting for configuration), blinking while
+// joining Wi-Fi, fast while looking for the broker; states absent here show the light.
+var BLINK: { [state: string]: number } = { Offline: 1000, Disconnected: 500, LookingForBroker: 100 };
 // A publish the client could not take (outbox full) is retried after this long.
 var RETRY_MS = 1000;
 // The light is saved to flash once it has kept its state this long: a child flipping the switch
@@ -58,13 +59,15 @@ export function createLightApp(deps: LightDeps): LightApp {
   var pins = deps.pins;
   var board = deps.board;
   var print = deps.print;
+  var relay = board.relay;
+  var led = board.led;
+  var button = board.button;
   var record = openRecord(deps.storage, "light", 1, deps.crc, print);
   var saved = record.read() === true;
   var light = cfg.power == "last" ? saved : cfg.power == "on";
-  var relay = output(pins, board.relay, board.relayActiveLow, cfg.mode == "detached" || light);
-  var led = board.led && createLed(pins, board.led, board.ledActiveLow, function () {
-    return light;
-  });
+  var lit = light;
+  var level: boolean;
+  var blink: any;
   var mqtt: MqttClient | undefined;
   // The outbox: the CMDS index of the latest flip not yet published on <base> (or -1), and
   // whether <base>/state is stale.
@@ -76,47 +79,47 @@ export function createLightApp(deps: LightDeps): LightApp {
   var retry: any;
   var saving: any;
 
+  // The client is only held while Active (the contract keeps it valid until then).
   function send(topic: string, payload: string, qos: 0 | 1, retain: boolean) {
-    return mqtt && mqtt.connected && mqtt.publish(topic, payload, qos, retain);
+    return mqtt && mqtt.publish(topic, payload, qos, retain);
   }
 
+  // The relay shows the light (always on when detached); the LED too, unless it is blinking.
   function drive() {
-    relay(cfg.mode == "detached" || light);
+    pins.write(relay, (cfg.mode == "detached" || light) != board.relayActiveLow);
+    if (led && !blink) pins.write(led, (lit = light) != board.ledActiveLow);
   }
 
   // Publishes what the outbox holds; whatever the client cannot take now is retried shortly, and
   // while not Active it waits for onActive.
   function flush() {
-    if (retry) clearTimeout(retry);
-    retry = 0;
     if (flip >= 0 && send(cfg.topic, CMDS[flip], 1, false)) {
       echo[flip]++;
       until = Date.now() + ECHO_MS;
       flip = -1;
     }
     if (stale && send(cfg.topic + "/state", CMDS[+light], 1, true)) stale = false;
-    if ((flip >= 0 || stale) && mqtt)
+    if ((flip >= 0 || stale) && mqtt && !retry)
       retry = setTimeout(function () {
         retry = 0;
         flush();
       }, RETRY_MS);
   }
 
-  // With power-on "last", a changed light is saved once stable; flipping back to the saved state
-  // cancels the pending write, so equal states are never rewritten.
+  // With power-on "last", the light is saved once stable, and only when it differs from flash: a
+  // flip back to the saved state writes nothing.
   function set(next: boolean, fromSwitch?: boolean) {
     if (next != light) {
       light = next;
       drive();
-      if (led) led();
       if (saving) clearTimeout(saving);
-      saving = 0;
-      if (cfg.power == "last" && light != saved)
-        saving = setTimeout(function () {
-          saving = 0;
+      saving = cfg.power == "last" && setTimeout(function () {
+        saving = 0;
+        if (light != saved) {
           if (record.write(light)) saved = light;
           else print("light: could not save state");
-        }, SAVE_MS);
+        }
+      }, SAVE_MS);
     }
     if (fromSwitch) flip = +light;
     stale = true;
@@ -124,14 +127,15 @@ export function createLightApp(deps: LightDeps): LightApp {
   }
 
   // Home Assistant's MQTT light (default schema) in its documented abbreviations. State payloads
-  // equal the command ones, so no value template is needed; QoS 1 as the node's own.
+  // equal the command ones, so no value template is needed; availability uses Home Assistant's
+  // default payloads, "online" and "offline"; QoS 1 as the node's own.
   function announce() {
     var t = cfg.topic;
     var id = cfg.id;
     if (cfg.discovery)
       send(HA + "light/" + id + "/config", JSON.stringify({
         name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + "/status",
-        pl_on: CMDS[1], pl_off: CMDS[0], pl_avail: ONLINE, pl_not_avail: OFFLINE, qos: 1,
+        pl_on: CMDS[1], pl_off: CMDS[0], qos: 1,
         dev: { ids: [id], name: t, sw: deps.version, mdl: NAME, mf: NAME }
       }), 1, true);
   }
@@ -141,32 +145,46 @@ export function createLightApp(deps: LightDeps): LightApp {
     drive();
   }
 
-  if (led) led();
-  // Toggle and detached: every change of level is a flip; button: only the press.
-  watchSwitch(pins, board.button, board.buttonPressedLow, function (pressed: boolean) {
-    if (pressed || cfg.mode != "button") set(!light, true);
+  // Every level is written before its pin becomes an output, so the first level a pin ever drives
+  // is the final one: the relay never blips at boot, whatever the power-on state.
+  drive();
+  pins.mode(relay, "output");
+  if (led) pins.mode(led, "output");
+  // The wall switch. Pins.watch debounces contact bounce (50 ms) and reports levels. Toggle and
+  // detached: every change of level is a flip; button: only the press (low when pressedLow).
+  pins.mode(button, board.buttonPressedLow ? "input_pullup" : "input");
+  level = pins.read(button);
+  pins.watch(button, 50, function (now: boolean) {
+    if (now != level && ((level = now) != board.buttonPressedLow || cfg.mode != "button")) set(!light, true);
   });
 
   return {
     get on() {
       return light;
     },
+    // The LED blinks per BLINK or, when the state is absent there, shows the light.
     onState: function (state: NodeState) {
       if (state != "Active") mqtt = undefined;
-      if (led) led(state);
+      if (blink) clearInterval(blink);
+      blink = 0;
+      drive();
+      blink = led && BLINK[state] && setInterval(function () {
+        pins.write(led!, (lit = !lit) != board.ledActiveLow);
+      }, BLINK[state]);
     },
     will: function (config: Config) {
-      return { topic: config.topic + "/status", payload: OFFLINE, qos: 1, retain: true };
+      return { topic: config.topic + "/status", payload: "offline", qos: 1, retain: true };
     },
     // The client resends unacknowledged flips after a reconnect: their echoes are due again.
     onActive: function (client: MqttClient, _sessionPresent: boolean, config: Config) {
+      var t = config.topic;
       onConfig(config);
       mqtt = client;
       until = Date.now() + ECHO_MS;
-      client.subscribe(cfg.topic, 1);
+      client.subscribe(t, 1);
       if (cfg.discovery) client.subscribe(HA + "status", 1);
-      send(cfg.topic + "/status", ONLINE, 1, true);
-      send(cfg.topic + "/info", JSON.stringify(deps.info()), 0, true);
+      send(t + "/status", ONLINE, 1, true);
+      send(t + "/info", JSON.stringify(deps.info()), 0, true);
       announce();
       set(light);
     },

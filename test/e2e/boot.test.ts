@@ -8,7 +8,7 @@ describe("e2e: boot", () => {
   const version = JSON.parse(readFileSync("package.json", "utf8")).version;
 
   beforeEach(async () => {
-    sim = await Simulator.start({ bundle: "build/firmware.js" });
+    sim = await Simulator.start({});
   });
   afterEach(() => sim.stop());
 
