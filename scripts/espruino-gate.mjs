@@ -106,6 +106,11 @@ function regexProblems(pattern, flags) {
       continue;
     }
     if (inClass) {
+      // Espruino's class matcher (jswrap_regexp.c) treats `.` as any character even inside
+      // [...], and reads a `-` before `]` as a range that swallows the `]` ("Unfinished
+      // character set" at run time).
+      if (ch === ".") problems.push("unescaped . inside [...]");
+      if (ch === "-" && pattern[i + 1] === "]") problems.push("- before ] inside [...]");
       if (ch === "]") inClass = false;
       continue;
     }

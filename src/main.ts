@@ -1,9 +1,7 @@
 // Composition root: the only module that touches Espruino's globals and require().
-import { backoff } from "./conn/backoff";
 import { runner, Runner } from "./conn/runner";
 import { wifiLink } from "./conn/wifi";
-import { commands } from "./console/commands";
-import { Serial } from "./console/wizard";
+import { commands, Serial } from "./console/commands";
 import { createClient } from "./mqtt/client";
 import { BoardProfile, Pins } from "./ports";
 import { configStore } from "./store/config-store";
@@ -38,22 +36,15 @@ var serial: Serial = {
 
 // The Pins port over Espruino's pin functions, which take pin names ("D12") as they are.
 var pins: Pins = {
-  write: function (p, v) {
-    digitalWrite(p as any, v);
-  },
+  write: digitalWrite as any,
   read: function (p) {
     return !!digitalRead(p as any);
   },
-  mode: function (p, m) {
-    pinMode(p as any, m, false);
-  },
+  mode: pinMode as any,
   watch: function (p, ms, fn) {
     return setWatch(function (e: any) {
       fn(e.state);
     }, p as any, { repeat: true, edge: "both", debounce: ms });
-  },
-  unwatch: function (h) {
-    clearWatch(h);
   }
 };
 
@@ -85,7 +76,7 @@ function start() {
     mqtt: createClient(require("net"), { host: "", port: 0, clientId: "", keepalive: 30, clean: true }),
     hooks: hooks,
     print: print,
-    backoff: backoff(Math.random)
+    random: Math.random
   });
   var cmds: any = commands({
     store: store, runner: run, wifi: wifi, print: print, serial: serial, telnet: telnet,

@@ -46,9 +46,8 @@ export interface Pins {
   write(pin: string, value: boolean): void;
   read(pin: string): boolean;
   mode(pin: string, mode: "input" | "input_pullup" | "output"): void;
-  // Calls listener with the pin's new level after `debounceMs` of stable input; returns a handle.
+  // Calls listener with the pin's new level after `debounceMs` of stable input.
   watch(pin: string, debounceMs: number, listener: (level: boolean) => void): any;
-  unwatch(handle: any): void;
 }
 
 // Where console output goes (Espruino's print/console.log). Never pass a password to it.

@@ -1,12 +1,60 @@
-// Runs the connection state machine: performs its effects through the Wi-Fi link and the MQTT
-// client, owns every timer (retry, watchdog), prints each transition in one line and tells the
-// application through its hooks.
+// The connection state machine: a pure transition (state, event) -> next state and effects, and
+// the runner that performs the effects through the Wi-Fi link and the MQTT client, owns every
+// timer (retry, watchdog), prints each transition in one line and tells the application through
+// its hooks.
 import { AppHooks, NodeState } from "../app-hooks";
 import { Config } from "../config";
 import { MqttClient } from "../mqtt/api";
 import { Print } from "../ports";
-import { Ev, NAMES, St, transition } from "./machine";
 import { WifiLink } from "./wifi";
+
+// The machine's states. Offline comes in three: OFFLINE (no valid configuration yet: one leaves it),
+// HELD (the user said offline(): the node waits for connect()) and HELD_EMPTY (held, and without a
+// configuration). The others always have a configuration. NAMES gives each its NodeState.
+export const enum St { OFFLINE, DISCONNECTED, LOOKING, ACTIVE, HELD_EMPTY, HELD }
+export var NAMES = "Offline Disconnected LookingForBroker Active Offline Offline".split(" ");
+
+// CFG: a valid config appeared (boot, or first config); WIFI_CFG / MQTT_CFG: Wi-Fi or broker
+// settings changed; FORGET: config erased; OFFLINE / CONNECT: the console commands; WATCHDOG: no
+// Active for too long; TIMER: the retry delay ran out; WIFI_UP: joined with an IP; MQTT_UP:
+// CONNACK accepted; FAIL: the attempt under way failed (retry soon), SLOW: it failed for wrong
+// credentials (retry slowly); WIFI_LOST / MQTT_LOST: an established link dropped (keep them last:
+// the runner counts events from WIFI_LOST on as drops).
+export const enum Ev { CFG, WIFI_CFG, MQTT_CFG, FORGET, OFFLINE, CONNECT, WATCHDOG, TIMER, WIFI_UP, MQTT_UP, FAIL, SLOW, WIFI_LOST, MQTT_LOST }
+
+// One row per Ev, one column per St: the next state's number followed by the effects, one
+// character each, run in order: w / W start / stop Wi-Fi, m / M start / stop MQTT, r / s arm the
+// retry timer with the next backoff delay / the slow delay, 0 reset the backoff, h tell the user a
+// configuration is needed. Empty: nothing happens.
+var TABLE = [
+  /* CFG       */ "10w,,,,5",
+  /* WIFI_CFG  */ ",1MW0w,1MW0w,1MW0w",
+  /* MQTT_CFG  */ ",,2M0m,2M0m",
+  /* FORGET    */ "0MWh,0MWh,0MWh,0MWh,0MWh,0MWh",
+  /* OFFLINE   */ "4MW,5MW,5MW,5MW,4MW,5MW",
+  /* CONNECT   */ "0h,,,,0h,10w",
+  /* WATCHDOG  */ ",1MW0w,1MW0w",
+  /* TIMER     */ ",1w,2m",
+  /* WIFI_UP   */ ",20m",
+  /* MQTT_UP   */ ",,30",
+  /* FAIL      */ ",1r,2r",
+  /* SLOW      */ ",1s,2s",
+  /* WIFI_LOST */ ",,1Mr,1Mr",
+  /* MQTT_LOST */ ",,,2r"
+];
+
+// The step as one string: the next state's digit, then the effects.
+export function transition(s: St, e: Ev): string {
+  return TABLE[e].split(",")[s] || "" + s;
+}
+
+// Retry delays that never storm: 1 s doubling to 60 s, each +-20% at random (`random` is
+// Math.random on the board); wrong credentials wait SLOW (they will not fix themselves within a
+// minute). The delay of retry n (0, 1, ...), or of a slow retry for n < 0.
+export var SLOW = 300000;
+export function backoff(n: number, random: () => number) {
+  return Math.round((n < 0 ? SLOW : Math.min(1000 * Math.pow(2, n), 60000)) * (0.8 + 0.4 * random()));
+}
 
 // No Active for this long (and not Offline): restart Wi-Fi and MQTT from scratch.
 export var WATCHDOG = 900000;
@@ -14,7 +62,7 @@ export var WATCHDOG = 900000;
 var KEYS = "ssid password broker port id user pass topic keepalive".split(" ");
 
 export interface Runner {
-  // Boot with the stored configuration, if any.
+  // Boot with the stored configuration, if any (as setConfig: the node was Offline since created).
   start(c: Config | undefined): void;
   // The stored configuration changed (undefined: forgotten).
   setConfig(c: Config | undefined): void;
@@ -26,14 +74,13 @@ export interface Runner {
   error: string;
 }
 
-// backoff(n): the delay of retry n, or of a slow retry for n < 0 (see backoff.ts). The hooks are
-// plain functions (no `this`).
+// The hooks are plain functions (no `this`).
 export interface RunnerDeps {
   wifi: WifiLink;
   mqtt: MqttClient;
   hooks: AppHooks;
   print: Print;
-  backoff: (n: number) => number;
+  random: () => number;
 }
 
 export function runner(d: RunnerDeps): Runner {
@@ -41,6 +88,7 @@ export function runner(d: RunnerDeps): Runner {
   var cfg: any;
   var hooks = d.hooks;
   var mqtt = d.mqtt;
+  var wifi = d.wifi;
   // An MQTT connection of ours is under way or up (else closes are ours, ignored). The client
   // reports onClose synchronously inside close()/disconnect(), so mq is cleared before calling them.
   var mq = false;
@@ -65,38 +113,36 @@ export function runner(d: RunnerDeps): Runner {
     dispatch(lost || (/pass|auth/.test(why) ? Ev.SLOW : Ev.FAIL));
   }
 
-  function retry(n: number) {
-    var ms = d.backoff(n);
-    log(r.error + ", retry in " + Math.round(ms / 1000) + "s");
-    retryT = setTimeout(function () {
-      retryT = 0;
-      dispatch(Ev.TIMER);
-    }, ms);
-  }
-
   // The client's CONNACK timeout also covers a TCP connect that never completes.
   function perform(x: string) {
     var c = cfg;
+    var ms;
     if (x == "w")
-      d.wifi.up(c.ssid, c.password, c.id, function (err) {
+      wifi.up(c, function (err) {
         if (err) fail("wifi: " + (err == "bad_password" ? "wrong password" : err));
         else dispatch(Ev.WIFI_UP);
       });
-    else if (x == "W") d.wifi.down();
+    else if (x == "W") wifi.down();
     else if (x == "m") {
       mq = true;
       mqtt.connect({
-        host: c.broker, port: c.port, clientId: c.id, username: c.user, password: c.pass || undefined,
+        host: c.broker, port: c.port, clientId: c.id, username: c.user, password: c.pass,
         keepalive: c.keepalive, will: hooks.will(c)
       });
     } else if (x == "M") {
       mq = false;
       if (mqtt.connected) mqtt.disconnect();
       else mqtt.close();
-    } else if (x == "r") retry(tries++);
-    else if (x == "s") retry(-1);
-    else if (x == "0") tries = 0;
-    else log("no config: run setup()");
+    } else if (x == "0") tries = 0;
+    else if (x == "h") log("no config: run setup()");
+    else {
+      ms = backoff(x == "s" ? -1 : tries++, d.random);
+      log(r.error + ", retry in " + Math.round(ms / 1000) + "s");
+      retryT = setTimeout(function () {
+        retryT = 0;
+        dispatch(Ev.TIMER);
+      }, ms);
+    }
   }
 
   function dispatch(e: Ev) {
@@ -110,11 +156,12 @@ export function runner(d: RunnerDeps): Runner {
 
   // The watchdog runs while the node is neither Active nor Offline.
   function handle(e: Ev) {
-    var was = m;
+    var was = NAMES[m];
     var step = transition(m, e);
-    var s = (m = step.state);
+    var s = (m = +step[0]);
+    var now = NAMES[s];
     if (e >= Ev.WIFI_LOST) r.drops++;
-    if (step.effects && retryT) retryT = clearTimeout(retryT);
+    if (step[1] && retryT) retryT = clearTimeout(retryT);
     if (s != St.DISCONNECTED && s != St.LOOKING) {
       if (dogT) dogT = clearTimeout(dogT);
     } else if (!dogT)
@@ -123,10 +170,10 @@ export function runner(d: RunnerDeps): Runner {
         log((r.error = "watchdog"));
         dispatch(Ev.WATCHDOG);
       }, WATCHDOG);
-    step.effects.split("").forEach(perform);
-    if (NAMES[s] != NAMES[was]) {
-      log(NAMES[was] + " -> " + NAMES[s]);
-      hooks.onState(NAMES[s] as NodeState);
+    step.slice(1).split("").forEach(perform);
+    if (now != was) {
+      log(was + " -> " + now);
+      hooks.onState(now as NodeState);
       if (s == St.ACTIVE) hooks.onActive(mqtt, session, cfg);
     }
   }
@@ -141,34 +188,30 @@ export function runner(d: RunnerDeps): Runner {
     fail("mqtt: " + reason, m == St.ACTIVE ? Ev.MQTT_LOST : undefined);
   };
   mqtt.onMessage = hooks.onMessage;
-  d.wifi.onLost = function (reason) {
+  wifi.onLost = function (reason) {
     fail("wifi: lost (" + reason + ")", Ev.WIFI_LOST);
   };
 
+  // Forgetting (also booting without a config) says a configuration is needed.
+  function setConfig(c: any) {
+    var old = cfg;
+    var i = 0;
+    cfg = c;
+    if (!c) return dispatch(Ev.FORGET);
+    hooks.onConfig(c);
+    if (!old) return dispatch(Ev.CFG);
+    while (i < 9 && old[KEYS[i]] === c[KEYS[i]]) i++;
+    if (i < 9) dispatch(i < 2 ? Ev.WIFI_CFG : Ev.MQTT_CFG);
+  }
+
+  hooks.onState(NAMES[0] as NodeState);
   var r: Runner = {
     drops: 0,
     error: "",
-    start: function (c) {
-      hooks.onState("Offline");
-      if (c) r.setConfig(c);
-      else perform("h");
-    },
-    setConfig: function (c: any) {
-      var old = cfg;
-      var i = 0;
-      cfg = c;
-      if (!c) return dispatch(Ev.FORGET);
-      hooks.onConfig(c);
-      if (!old) return dispatch(Ev.CFG);
-      while (i < 9 && old[KEYS[i]] === c[KEYS[i]]) i++;
-      if (i < 9) dispatch(i < 2 ? Ev.WIFI_CFG : Ev.MQTT_CFG);
-    },
-    offline: function () {
-      dispatch(Ev.OFFLINE);
-    },
-    connect: function () {
-      dispatch(Ev.CONNECT);
-    },
+    start: setConfig,
+    setConfig: setConfig,
+    offline: dispatch.bind(null, Ev.OFFLINE),
+    connect: dispatch.bind(null, Ev.CONNECT),
     state: function () {
       return NAMES[m] as NodeState;
     }

@@ -1,14 +1,15 @@
 // A narrow Wi-Fi link over Espruino's ESP8266 Wifi module. It adds what the module lacks: a
 // timeout on connect (some failures retry silently forever) and a single "lost" report for a
 // link that was up. It never calls Wifi.save(): the password lives only in our own store.
+import { Config } from "../config";
 import { WifiModule } from "../ports";
 
-export var JOIN_TIMEOUT = 30000;
+var JOIN_TIMEOUT = 30000;
 
 export interface WifiLink {
-  // Joins; done(null) once there is an IP, else done(reason): "bad_password", "no_ap_found",
+  // Joins c.ssid with c.password as host c.id; done(null) once there is an IP, else done(reason): "bad_password", "no_ap_found",
   // "connect_failed" or "timeout". Exactly one call per up(), none after down().
-  up(ssid: string, password: string, hostname: string, done: (err: string | null) => void): void;
+  up(c: Config, done: (err: string | null) => void): void;
   down(): void;
   // A link that was up dropped; reason as in the module's "disconnected" event. Set by the user.
   onLost: (reason: string) => void;
@@ -30,7 +31,7 @@ export function wifiLink(wifi: WifiModule): WifiLink {
   }
 
   var link = {
-    up: function (ssid, password, hostname, done) {
+    up: function (c, done) {
       stop();
       var my = gen;
       function end(err: string | null) {
@@ -45,9 +46,9 @@ export function wifiLink(wifi: WifiModule): WifiLink {
         end("timeout");
       }, JOIN_TIMEOUT);
       try {
-        wifi.setHostname(hostname);
+        wifi.setHostname(c.id);
       } catch (e) {}
-      wifi.connect(ssid, { password: password }, end);
+      wifi.connect(c.ssid, { password: c.password }, end);
     },
     down: function () {
       stop();

@@ -1,11 +1,15 @@
 // The global console commands: setup(), config(), status(), offline(), connect(), forget(), help().
 // Each prints a clear result or error; no output ever holds a password.
+//
+// setup() is a wizard: it asks for the settings one by one on the serial line (taken over only
+// while it runs), checks each answer against the store's rules and asks again on a bad one. An
+// empty answer keeps the current value (an empty first answer abandons); Ctrl-C abandons, so the
+// REPL (and code upload) always comes back.
 import { Config } from "../config";
 import { Runner } from "../conn/runner";
 import { WifiLink } from "../conn/wifi";
 import { Print } from "../ports";
-import { ConfigStore } from "../store/config-store";
-import { Serial, wizard } from "./wizard";
+import { checkField, ConfigStore } from "../store/config-store";
 
 export interface ConsoleDeps {
   store: ConfigStore;
@@ -21,6 +25,85 @@ export interface ConsoleDeps {
   uptime(): number;
 }
 
+export var MAX_LINE = 100;
+var FIELDS = "ssid password broker port id user pass".split(" ");
+
+// The wizard's hold on the serial line; main.ts moves the REPL away while it is held. Plain
+// functions (no `this`).
+export interface Serial {
+  grab(onData: (chunk: string) => void): void;
+  write(s: string): void;
+  release(): void;
+}
+
+// `apply` gets `cur` with the answers set, saves it atomically and connects; it prints its own
+// result after release. Typed lines are assembled from raw serial chunks: backspace edits, CR, LF
+// or CRLF ends a line, Ctrl-C (or the DLE that starts every line the espruino CLI uploads)
+// abandons. Hostile lines are refused whole: too long, or holding control characters. Password
+// fields are not echoed.
+export function wizard(serial: Serial, cur: Config, apply: (c: Config) => void) {
+  var i = 0;
+  // The field asked for (empty once the wizard is over), and whether it is a password.
+  var k: string;
+  var hide: boolean;
+  var buf = "";
+  var bad = "";
+  var cr = false;
+  var out = serial.write;
+
+  function end(done?: boolean) {
+    k = "";
+    if (!done) out("\r\nsetup abandoned\r\n");
+    serial.release();
+    if (done) apply(cur);
+  }
+
+  function ask() {
+    k = FIELDS[i];
+    hide = /^pass/.test(k);
+    if (!k) return end(true);
+    out(k + ": ");
+  }
+
+  function answer(v: any, err: string) {
+    if (!v && !err) {
+      if (!i) return end();
+      v = (cur as any)[k];
+    }
+    if (k == "port") v = +v;
+    if ((err = err || (checkField(k, v) as string))) out("error: " + err + "\r\n");
+    else (cur as any)[k] = v, i++;
+    ask();
+  }
+
+  serial.grab(function (chunk) {
+    for (var j = 0; j < chunk.length && k; j++) {
+      var ch = chunk[j];
+      var c = ch.charCodeAt(0);
+      if (c == 3 || c == 16) end();
+      else if (c == 10 && cr) {
+      } else if (c == 13 || c == 10) {
+        out("\r\n");
+        answer(buf, bad);
+        buf = bad = "";
+      } else if (c == 8 || c == 127) {
+        if (buf && !hide) out("\b \b");
+        buf = buf.slice(0, -1);
+      } else if (buf.length >= MAX_LINE) bad = "line too long";
+      else {
+        if (c < 32) bad = "control chars";
+        else if (!hide) out(ch);
+        buf += ch;
+      }
+      cr = c == 13;
+    }
+  });
+  out("setup (Enter: keep, Ctrl-C: quit)\r\n");
+  ask();
+}
+
+var SET = "config({key: value, ...})";
+
 export function commands(d: ConsoleDeps, cur: Config | undefined) {
   var p = d.print;
   var run = d.runner;
@@ -34,7 +117,7 @@ export function commands(d: ConsoleDeps, cur: Config | undefined) {
   // true once saved. The store names the first broken rule (also of an unknown field).
   function save(ch: any) {
     var c = copy();
-    var e: string | undefined = "config: pass {key: value, ...}";
+    var e: string | undefined = "use " + SET;
     if (ch && typeof ch == "object") {
       e = d.store.save((Object as any).assign(c, ch));
     }
@@ -43,7 +126,7 @@ export function commands(d: ConsoleDeps, cur: Config | undefined) {
       return false;
     }
     p("saved");
-    if (c.telnet != !!(cur && cur.telnet)) {
+    if (c.telnet != copy().telnet) {
       d.telnet(c.telnet);
       if (c.telnet) p("warning: telnet on: open to the LAN");
     }
@@ -60,8 +143,8 @@ export function commands(d: ConsoleDeps, cur: Config | undefined) {
       p(JSON.stringify(c) + (cur ? "" : " (not saved)"));
     },
     setup: function () {
-      wizard(d.serial, copy(), function (answers: any) {
-        if (save(answers)) run.connect();
+      wizard(d.serial, copy(), function (c) {
+        if (save(c)) run.connect();
       });
     },
     status: function () {
@@ -79,7 +162,7 @@ export function commands(d: ConsoleDeps, cur: Config | undefined) {
       p("forgotten");
     },
     help: function () {
-      p("setup() config() config({key: value, ...}) status() offline() connect() forget() help()");
+      p("setup() config() " + SET + " status() offline() connect() forget() help()");
     }
   };
 }

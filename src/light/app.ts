@@ -22,6 +22,7 @@ import { openRecord } from "../store/record";
 var CMDS = ["off", "on", "0", "1", "false", "true", "toggle"];
 var HA = "homeassistant/";
 var ONLINE = "online";
+var STATUS = "/status";
 var NAME = "lightnode";
 // LED half-period in ms per state: slow while Offline (waiting for configuration), blinking while
 // joining Wi-Fi, fast while looking for the broker; states absent here show the light.
@@ -63,12 +64,12 @@ export function createLightApp(deps: LightDeps): LightApp {
   var led = board.led;
   var button = board.button;
   var record = openRecord(deps.storage, "light", 1, deps.crc, print);
-  var saved = record.read() === true;
+  var saved = !!record.read();
   var light = cfg.power == "last" ? saved : cfg.power == "on";
-  var lit = light;
+  var lit: boolean;
   var level: boolean;
   var blink: any;
-  var mqtt: MqttClient | undefined;
+  var mqtt: MqttClient | 0;
   // The outbox: the CMDS index of the latest flip not yet published on <base> (or -1), and
   // whether <base>/state is stale.
   var flip = -1;
@@ -84,10 +85,15 @@ export function createLightApp(deps: LightDeps): LightApp {
     return mqtt && mqtt.publish(topic, payload, qos, retain);
   }
 
+  // The status LED, on boards that have one; `lit` is kept for the blink to invert.
+  function show(on: boolean) {
+    if (led) pins.write(led, (lit = on) != board.ledActiveLow);
+  }
+
   // The relay shows the light (always on when detached); the LED too, unless it is blinking.
   function drive() {
     pins.write(relay, (cfg.mode == "detached" || light) != board.relayActiveLow);
-    if (led && !blink) pins.write(led, (lit = light) != board.ledActiveLow);
+    if (!blink) show(light);
   }
 
   // Publishes what the outbox holds; whatever the client cannot take now is retried shortly, and
@@ -108,7 +114,7 @@ export function createLightApp(deps: LightDeps): LightApp {
 
   // With power-on "last", the light is saved once stable, and only when it differs from flash: a
   // flip back to the saved state writes nothing.
-  function set(next: boolean, fromSwitch?: boolean) {
+  function set(next: boolean) {
     if (next != light) {
       light = next;
       drive();
@@ -121,7 +127,6 @@ export function createLightApp(deps: LightDeps): LightApp {
         }
       }, SAVE_MS);
     }
-    if (fromSwitch) flip = +light;
     stale = true;
     flush();
   }
@@ -134,7 +139,7 @@ export function createLightApp(deps: LightDeps): LightApp {
     var id = cfg.id;
     if (cfg.discovery)
       send(HA + "light/" + id + "/config", JSON.stringify({
-        name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + "/status",
+        name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + STATUS,
         pl_on: CMDS[1], pl_off: CMDS[0], qos: 1,
         dev: { ids: [id], name: t, sw: deps.version, mdl: NAME, mf: NAME }
       }), 1, true);
@@ -155,7 +160,10 @@ export function createLightApp(deps: LightDeps): LightApp {
   pins.mode(button, board.buttonPressedLow ? "input_pullup" : "input");
   level = pins.read(button);
   pins.watch(button, 50, function (now: boolean) {
-    if (now != level && ((level = now) != board.buttonPressedLow || cfg.mode != "button")) set(!light, true);
+    if (now != level && ((level = now) != board.buttonPressedLow || cfg.mode != "button")) {
+      flip = +!light;
+      set(!light);
+    }
   });
 
   return {
@@ -164,16 +172,15 @@ export function createLightApp(deps: LightDeps): LightApp {
     },
     // The LED blinks per BLINK or, when the state is absent there, shows the light.
     onState: function (state: NodeState) {
-      if (state != "Active") mqtt = undefined;
+      if (state != "Active") mqtt = 0;
       if (blink) clearInterval(blink);
-      blink = 0;
-      drive();
+      show(light);
       blink = led && BLINK[state] && setInterval(function () {
-        pins.write(led!, (lit = !lit) != board.ledActiveLow);
+        show(!lit);
       }, BLINK[state]);
     },
     will: function (config: Config) {
-      return { topic: config.topic + "/status", payload: "offline", qos: 1, retain: true };
+      return { topic: config.topic + STATUS, payload: "offline", qos: 1, retain: true };
     },
     // The client resends unacknowledged flips after a reconnect: their echoes are due again.
     onActive: function (client: MqttClient, _sessionPresent: boolean, config: Config) {
@@ -183,7 +190,7 @@ export function createLightApp(deps: LightDeps): LightApp {
       until = Date.now() + ECHO_MS;
       client.subscribe(t, 1);
       if (cfg.discovery) client.subscribe(HA + "status", 1);
-      send(t + "/status", ONLINE, 1, true);
+      send(t + STATUS, ONLINE, 1, true);
       send(t + "/info", JSON.stringify(deps.info()), 0, true);
       announce();
       set(light);
@@ -200,7 +207,7 @@ export function createLightApp(deps: LightDeps): LightApp {
       } else if (m.topic == cfg.topic && (cfg.retained || !m.retain)) {
         if (Date.now() > until) echo = [0, 0];
         var k = CMDS.indexOf(p);
-        if (echo[k] > 0) echo[k]--;
+        if (echo[k]) echo[k]--;
         else {
           k = CMDS.indexOf(p.trim().toLowerCase());
           if (k < 0) print("light: ignored " + JSON.stringify(p.slice(0, 20)));

@@ -25,9 +25,9 @@
 //   "error"            an unexpected exception inside the client (a bug)
 import { Net, Socket } from "../ports";
 import { MqttClient, MqttOptions } from "./api";
-import { createFramer } from "./framer";
+import { frame } from "./framer";
 import { at, chr, text, u16 } from "./utf8";
-import { bad, badTopic, decode, encodeConnect, packet, Packet, PINGREQ, DISCONNECT, PUBACK, PUBLISH, SUBSCRIBE } from "./codec";
+import { bad, badTopic, decode, encodeConnect, packet, PINGREQ, DISCONNECT, PUBACK, PUBLISH, SUBSCRIBE } from "./codec";
 
 // CONNACK return codes 1-5 [MQTT-3.2.2-3], as "refused: ..." reasons.
 var REFUSED = ["protocol version", "client id", "unavailable", "bad user name or password", "not authorized"];
@@ -120,15 +120,17 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
     send(packet(SUBSCRIBE, u16(id) + text(topic) + chr(subs[topic])));
   }
 
-  // Session logic per decoded packet; throws a reason string on a protocol violation.
-  function onPacket(p: Packet) {
-    var t = p.type, code = p.code as number, id = p.id as number, session = p.session, i: number, k: string;
-    // CONNACK comes first and once [MQTT-3.2.0-1].
-    if ((t == 2) != (st == 2)) bad("sequence");
+  // Session logic per broker packet; throws a reason string on a protocol violation. CONNACK comes
+  // first and once [MQTT-3.2.0-1]: it needs st 2, every other packet st 3. That also stops the rest
+  // of a chunk once a callback closed the connection (st 0) or started another (st 1).
+  function onPacket(h: number, b: string) {
+    var p = decode(h, b), t = p.type, code = p.code as number, id = p.id as number, session = p.session, i: number, k: string;
+    if ((t == 2 ? 2 : 3) != st) bad("sequence");
+    // Any packet shows the broker alive: it ends the CONNACK or PINGRESP deadline.
+    dead = 0;
     if (t == 2) {
       if (code) throw "refused: " + (REFUSED[code - 1] || code);
       st = 3;
-      dead = 0;
       for (k in subs) {
         if (!session) subs[k] &= 7;
         if (subs[k] < 8) sub(k);
@@ -147,16 +149,11 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
     } else if (t == 4) {
       i = box.indexOf(id);
       if (~i) box.splice(i, 2);
-    } else if (t == 9) {
-      k = pend[id];
-      if (k) {
-        pend[id] = 0;
-        if (code < 0x80) subs[k] |= 8;
-        call(c.onSubscribed, k, code);
-      }
+    } else if (t == 9 && (k = pend[id])) {
+      pend[id] = 0;
+      if (code < 0x80) subs[k] |= 8;
+      call(c.onSubscribed, k, code);
     }
-    // PINGRESP (or UNSUBACK, which never comes): the broker is alive.
-    else dead = 0;
   }
 
   merge(options);
@@ -166,13 +163,11 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
     },
 
     connect: function (more?: Partial<MqttOptions>) {
-      var s: Socket, feed: (d: string) => void, lost: () => void;
+      // rest: the partial packet received so far on this socket, dropped with its listeners.
+      var s: Socket, lost: () => void, rest = "";
       c.close();
       s = sock;
       merge(more);
-      feed = createFramer(o.maxPacket || 1024, function (h, b) {
-        if (s == sock) onPacket(decode(h, b));
-      });
       lost = function () {
         if (s == sock) fail(st > 1 ? "connection lost" : "connect failed");
       };
@@ -190,8 +185,9 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
         return lost();
       }
       s.on("data", function (d: string) {
+        // Only the current socket is heard.
         try {
-          feed(d);
+          if (s == sock) rest = frame(rest + d, o.maxPacket || 1024, onPacket);
         } catch (e) {
           // Reasons are thrown as strings; anything else is a bug.
           if (s == sock) fail((e as any).charAt ? (e as any) : "error");
@@ -224,9 +220,8 @@ export function createClient(net: Net, options: MqttOptions): MqttClient {
       fail("disconnected");
     },
 
-    close: function () {
-      fail("closed");
-    }
+    // fail itself, its reason fixed (Espruino has bind): one wrapper fewer.
+    close: fail.bind(0, "closed")
   };
   return c as MqttClient;
 }

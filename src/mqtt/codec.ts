@@ -15,12 +15,12 @@ export var UNSUBSCRIBE = 0xa2;
 export var PINGREQ = "\xc0\x00";
 export var DISCONNECT = "\xe0\x00";
 
-// Remaining length of each packet type a broker may send, other than PUBLISH, indexed by type:
-// CONNACK (2) flags and return code, PUBACK (4) and UNSUBACK (11) a packet id, SUBACK (9) a packet
-// id and one return code (the client subscribes one filter at a time), PINGRESP (13) nothing.
-// Their header flags are all 0 [MQTT-2.2.2-1]. The other types ("x", or past the end: client-to-
+// Remaining length of each packet type a broker may send, indexed by type: CONNACK (2) flags and
+// return code, PUBACK (4) and UNSUBACK (11) a packet id, SUBACK (9) a packet id and one return code
+// (the client subscribes one filter at a time), PINGRESP (13) nothing; PUBLISH (3) has a digit only
+// to pass the type check, its length varies. The other types ("x", or past the end: client-to-
 // broker, or the QoS 2 flow, which we never request) are malformed.
-var FIXED: any = "xx2x2xxxx3x2x0";
+var FIXED: any = "xx222xxxx3x2x0";
 
 // A packet as decoded; which fields are set depends on `type`.
 export interface Packet {
@@ -65,7 +65,7 @@ export function encodeConnect(fields: ConnectFields): string {
   var will: any = fields.will, user: any = fields.username, pass: any = user && fields.password;
   return packet(
     CONNECT,
-    chr(0, 4) + "MQTT" + chr(4, ((fields.clean as any) << 1) | (will && 4 | (will.qos << 3) | (will.retain << 5)) | (user && 128) | (pass && 64)) +
+    "\x00\x04MQTT\x04" + chr(((fields.clean as any) << 1) | (will && 4 | (will.qos << 3) | (will.retain << 5)) | (user && 128) | (pass && 64)) +
       u16(fields.keepalive) + text(fields.clientId) + (will ? text(will.topic) + field(will.payload) : "") + (user ? text(user) : "") + (pass ? text(pass) : "")
   );
 }
@@ -99,10 +99,12 @@ function readId(b: string, i: number): number {
 // Decodes one whole packet: first header byte `h`, body `b` (remaining-length bytes).
 export function decode(h: number, b: string): Packet {
   var t = h >> 4, f = h & 15, n = b.length, q = (f >> 1) & 3, c = at(b, 0), i: number, id: number | undefined, topic: string | null;
+  if (!(FIXED[t] >= 0)) bad("type");
+  // Header flags are 0 [MQTT-2.2.2-1], except PUBLISH's, where DUP needs QoS 1 [MQTT-3.3.1-2].
+  if (t == 3 ? f > 7 && !q : f) bad("flags");
   if (t == 3) {
-    // QoS 3 is malformed [MQTT-3.3.1-4], QoS 2 was never granted; DUP needs QoS 1 [MQTT-3.3.1-2].
+    // QoS 3 is malformed [MQTT-3.3.1-4], QoS 2 was never granted.
     if (q > 1) bad("qos");
-    if (f > 7 && !q) bad("flags");
     // No room for the topic length, or for the packet id after the topic.
     i = 2 + u16at(b, 0);
     if (n < 2 || (q && i + 2 > n)) bad("length");
@@ -115,8 +117,6 @@ export function decode(h: number, b: string): Packet {
     }
     return { type: t, topic: topic as string, payload: b.slice(i), qos: q, retain: !!(f & 1), dup: f > 7, id: id };
   }
-  if (!(FIXED[t] >= 0)) bad("type");
-  if (f) bad("flags");
   if (n != FIXED[t]) bad("length");
   // CONNACK: reserved bits are 0 [MQTT-3.2.2-1], no session with a refusal [MQTT-3.2.2-4].
   if (t == 2) {

@@ -4,23 +4,28 @@
 import { at } from "./utf8";
 import { bad } from "./codec";
 
-// Returns feed(chunk), which calls onPacket(firstByte, body) for each whole packet and throws a
+// Calls onPacket(firstByte, body) for each whole packet at the start of `buf` and returns what is
+// left (a partial packet, or ""); the caller keeps that and prepends it to the next chunk. Throws a
 // reason string: "malformed: remaining length" (a 5th length byte [MQTT-2.2.3]) or "packet too large".
 // The remaining length is 7 bits per byte, low group first; four bytes shift at most 21 bits.
 // A length byte not yet received reads as NaN, which counts as 0 and ends the header: the size
 // found so far is then a lower bound, checked against max after every byte (so the reason never
 // depends on where the stream was split), and past the end of the buffer, so the packet waits.
+export function frame(buf: string, max: number, onPacket: (h: number, body: string) => void): string {
+  var i: number, n: number, c: number;
+  for (;;) {
+    for (i = 1, n = 0; i < 5 || bad("remaining length"), ((n |= ((c = at(buf, i)) & 127) << (7 * i++ - 7)) + i <= max && c & 128); );
+    if (n + i > max) throw "packet too large";
+    if (buf.length < (n += i)) return buf;
+    onPacket(at(buf, 0), buf.slice(i, n));
+    buf = buf.slice(n);
+  }
+}
+
+// The same as a feed(chunk) function that keeps the partial packet itself (for tests and tools).
 export function createFramer(max: number, onPacket: (h: number, body: string) => void): (chunk: string) => void {
   var buf = "";
   return function (chunk: string) {
-    var i: number, n: number, c: number;
-    buf += chunk;
-    for (;;) {
-      for (i = 1, n = 0; i < 5 || bad("remaining length"), ((n |= ((c = at(buf, i)) & 127) << (7 * i++ - 7)) + i <= max && c & 128); );
-      if (n + i > max) throw "packet too large";
-      if (buf.length < (n += i)) return;
-      onPacket(at(buf, 0), buf.slice(i, n));
-      buf = buf.slice(n);
-    }
+    buf = frame(buf + chunk, max, onPacket);
   };
 }

@@ -9,17 +9,6 @@ export function at(s: string, i: number): number {
   return s.charCodeAt(i);
 }
 
-// One code point as UTF-8, built from the end: continuation bytes carry 6 bits each while the
-// rest does not fit the lead byte, whose room shrinks from 7 bits (ASCII) to 5, 4, 3 as the
-// sequence grows; the lead's marker (0, 0xC0, 0xE0, 0xF0) is the complement of that room.
-function point(c: number): string {
-  for (var s = "", m = 127; c > m; m = (m >> 1) & 31) {
-    s = chr(128 | (c & 63)) + s;
-    c >>= 6;
-  }
-  return chr(((~m << 1) & 255) | c) + s;
-}
-
 // A 16-bit number, big-endian, as two bytes.
 export function u16(n: number): string {
   return chr(n >> 8, n & 255);
@@ -32,13 +21,20 @@ export function field(s: string): string {
 
 // A JS string as an MQTT string field: its UTF-8 bytes (surrogate pairs joined) behind their
 // count [MQTT-1.5.3]. The encoder and the field in one function, so the client carries one.
+// Each code point is built from the end: continuation bytes carry 6 bits each while the rest does
+// not fit the lead byte, whose room shrinks from 7 bits (ASCII) to 5, 4, 3 as the sequence grows;
+// the lead's marker (0, 0xC0, 0xE0, 0xF0) is the complement of that room.
 export function text(s: string): string {
-  var out = "", i = 0, c: number;
+  var out = "", i = 0, c: number, tail: string, m: number;
   while (i < s.length) {
     c = at(s, i++);
     // A surrogate pair: 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00), folded into one constant.
     if (c >> 10 == 0x36 && at(s, i) >> 10 == 0x37) c = (c << 10) + at(s, i++) - 0x35fdc00;
-    out += point(c);
+    for (tail = "", m = 127; c > m; m = (m >> 1) & 31) {
+      tail = chr(128 | (c & 63)) + tail;
+      c >>= 6;
+    }
+    out += chr(((~m << 1) & 255) | c) + tail;
   }
   return field(out);
 }
@@ -50,20 +46,20 @@ export function utf8Encode(s: string): string {
 
 // Decodes a UTF-8 byte string; null when ill-formed or holding U+0000, which [MQTT-1.5.3-1] and
 // [MQTT-1.5.3-2] make a protocol error. Each sequence is read loosely (its length from the lead
-// byte's leading ones), then re-encoded: UTF-8 decodes uniquely, so the input is well-formed
-// exactly when it equals the shortest encodings of the code points read. That refuses overlong
-// forms, stray or missing continuation bytes and bad lead bytes in one comparison. A value that
-// is not allowed (U+0000, a surrogate, past U+10FFFF) is re-encoded as U+0001 instead, which
-// cannot match: the one sequence read as U+0001 is the byte 1, which is allowed.
+// byte's leading ones), then the result is encoded again: UTF-8 decodes uniquely, so the input is
+// well-formed exactly when it equals that encoding. One comparison refuses overlong forms, stray or
+// missing continuation bytes, bad lead bytes and values past U+10FFFF (they come back as lone low
+// surrogates, encoded differently). U+0000 and a lone surrogate would encode back unchanged, so
+// they are refused as they are read.
 export function utf8Decode(b: string): string | null {
-  var out = "", again = "", i = 0, c: number, n: number;
+  var out = "", i = 0, c: number, n: number;
   while (i < b.length) {
     c = at(b, i++);
     for (n = 0; c & (128 >> n); n++);
     c &= 127 >> n;
     while (--n > 0) c = (c << 6) | (at(b, i++) & 63);
-    again += point(!c || c >> 11 == 0x1b || c > 0x10ffff ? 1 : c);
+    if (!c || c >> 11 == 0x1b) return null;
     out += c >> 16 ? chr(0xd7c0 + (c >> 10), 0xdc00 | (c & 0x3ff)) : chr(c);
   }
-  return again == b ? out : null;
+  return text(out) == field(b) ? out : null;
 }

@@ -20,38 +20,32 @@ var TEXT: { [kind: string]: string } = {
   t: "# chars, no + or #", i: "integer #", b: "true or false", "|": "#"
 };
 
-// Letters, digits, '-' and '.' in labels of 1-63 not starting or ending with '-'; an
-// all-digit-and-dot name must be IPv4.
+// Letters, digits, '-' and '.', no empty label, no label starting or ending with '-' (checked on
+// the name framed by dots); an all-digit-and-dot name must be IPv4. Espruino's regexes read '.' in
+// a class as "any char" and "x-]" as a range, hence "\." and a leading '-'.
 function host(v: string) {
-  var parts = v.split(".");
-  var ip = /^[0-9.]+$/.test(v);
-  return /^[0-9A-Za-z.-]+$/.test(v) && (!ip || parts.length == 4) && parts.every(function (p) {
-    return p && p.length < (ip ? 4 : 64) && !/^-|-$/.test(p) && !(ip && +p > 255);
-  });
+  var p = v.split(".");
+  return !/[^-0-9A-Za-z\.]|\.\.|\.-|-\./.test("." + v + ".") && (/[^0-9\.]/.test(v) || p.length == 4 && p.every(function (n) {
+    return +n < 256;
+  }));
 }
 
 // The broken rule of one field, as "field: rule", or undefined when the value is fine. n is the
-// value of an integer, the length of a text.
+// value of an integer, the length of a text (n != n: NaN). Text is 8-bit (one char per byte on
+// Espruino) without control chars; a passphrase printable ASCII.
 export function checkField(field: string, v: any): string | undefined {
   var rule = RULES[field];
   if (!rule) return field + ": unknown field";
   var k = rule[0];
   var range = rule.slice(1);
   var r = range.split("-");
-  function ok() {
-    if (k == "|") return rule.split("|").indexOf(v) > 0;
-    if (k == "b") return typeof v == "boolean";
-    if (typeof v != (k == "i" ? "number" : "string")) return false;
+  if (typeof v == (k == "i" ? "number" : k == "b" ? "boolean" : "string")) {
     var n = k == "i" ? v : v.length;
-    if (k == "p" && !v) return true;
-    if (n % 1 || n < +r[0] || n > +r[1]) return false;
-    for (var i = 0; k != "i" && i < n; i++) {
-      var c = v.charCodeAt(i);
-      if (c < 32 || c == 127 || c > (k == "p" ? 126 : 255)) return false;
-    }
-    return k == "h" ? host(v) : k == "d" ? /^[0-9A-Za-z_-]+$/.test(v) : k != "t" || !/[+#]/.test(v);
+    if (k == "p" && !v || !(n % 1 || n < +r[0] || n > +r[1] || n != n || (k == "p" ? /[^ -~]/ : /[^ -~\x80-\xff]/).test(v)) &&
+      (k == "|" ? rule.split("|").indexOf(v) > 0 : k == "h" ? host(v) : k == "d" ? !/[^-0-9A-Za-z_]/.test(v) : k != "t" || !/[+#]/.test(v)))
+      return;
   }
-  return ok() ? undefined : field + ": " + TEXT[k].replace("#", range);
+  return field + ": " + TEXT[k].replace("#", range);
 }
 
 // The first broken rule of a whole configuration (a missing field, an unknown one), or undefined
@@ -78,7 +72,7 @@ export function configStore(storage: StorageModule, crc: (s: string) => number, 
   function defaults(): Config {
     return {
       ssid: "", password: "", broker: "", port: 1883,
-      id: "lightnode-" + serial.replace(/[^0-9a-fA-F]/g, "").slice(-6),
+      id: "lightnode-" + serial.replace("-", "").slice(-6),
       user: "", pass: "", topic: "living_room_lights", keepalive: 30,
       telnet: false, mode: "toggle", power: "last", retained: false, discovery: true
     };
@@ -91,7 +85,7 @@ export function configStore(storage: StorageModule, crc: (s: string) => number, 
       var c: any = defaults();
       var e;
       if (!data) return;
-      for (var k in c) if (data[k] !== undefined) c[k] = data[k];
+      for (var k in c) if (k in data) c[k] = data[k];
       if (!(e = check(c))) return c;
       log("cfg: " + e);
     },

@@ -9,7 +9,7 @@ export interface Record {
   // The data of the valid slot with the highest sequence number, or undefined; rejected slots are
   // logged.
   read(): any;
-  // Writes and reads back; false when Storage failed (the previous record is still there).
+  // Writes and reads back (a false from Storage.write shows there too); false when Storage failed (the previous record is still there).
   write(data: any): boolean;
   erase(): void;
 }
@@ -23,19 +23,15 @@ export function openRecord(storage: StorageModule, name: string, version: number
       var file = name + "." + i;
       var text = storage.read(file);
       var why = "corrupt";
-      if (text === undefined) continue;
+      if (!text) continue;
       try {
         var r = JSON.parse(text);
-        if (r.v !== version) why = "version";
-        else if (r.c !== crc(r.s + " " + r.d)) why = "checksum";
-        else {
-          r.d = JSON.parse(r.d);
-          r.i = i;
-          if (!best || r.s > best.s) best = r;
-          continue;
-        }
+        why = r.v !== version ? "version" : r.c !== crc(r.s + " " + r.d) ? "checksum" : "";
+        r.d = JSON.parse(r.d);
+        r.i = i;
+        if (!why && !(best && best.s > r.s)) best = r;
       } catch (e) {}
-      if (!quiet) log(file + ": " + why);
+      if (why && !quiet) log(file + ": " + why);
     }
     return best;
   }
@@ -52,7 +48,8 @@ export function openRecord(storage: StorageModule, name: string, version: number
       var d = JSON.stringify(data);
       var text = JSON.stringify({ v: version, s: s, c: crc(s + " " + d), d: d });
       try {
-        return storage.write(file, text) !== false && storage.read(file) === text;
+        storage.write(file, text);
+        return storage.read(file) === text;
       } catch (e) {
         return false;
       }

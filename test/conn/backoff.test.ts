@@ -1,5 +1,8 @@
 import { strict as assert } from "node:assert";
-import { backoff, SLOW } from "../../src/conn/backoff";
+import { backoff as delay, SLOW } from "../../src/conn/runner";
+
+// The delays of one random source, as the runner computes them.
+const backoff = (random: () => number) => (n: number) => delay(n, random);
 
 describe("conn/backoff", function () {
   it("doubles from 1 s to a 60 s ceiling without jitter at the midpoint", function () {

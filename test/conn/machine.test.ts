@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { transition, Ev, St, NAMES } from "../../src/conn/machine";
+import { transition, Ev, St, NAMES } from "../../src/conn/runner";
 
 const OFF = "Offline", DIS = "Disconnected", LFB = "LookingForBroker", ACT = "Active";
 // Short state codes: the NodeState, then c (has config) and/or h (held by offline()). Offline with a
@@ -37,8 +37,8 @@ const TABLE: [string, string, string, string][] = [
   [`${OFF}:`, "offline", `${OFF}:h`, "mqttOff wifiOff"],
   [`${OFF}:h`, "offline", `${OFF}:h`, "mqttOff wifiOff"],
   [`${OFF}:ch`, "offline", `${OFF}:ch`, "mqttOff wifiOff"],
-  [`${OFF}:h`, "forget", `${OFF}:`, "mqttOff wifiOff"],
-  [`${OFF}:`, "forget", `${OFF}:`, "mqttOff wifiOff"],
+  [`${OFF}:h`, "forget", `${OFF}:`, "mqttOff wifiOff hint"],
+  [`${OFF}:`, "forget", `${OFF}:`, "mqttOff wifiOff hint"],
   [`${OFF}:ch`, "cfg", `${OFF}:ch`, ""],
   [`${OFF}:ch`, "wifiCfg", `${OFF}:ch`, ""],
   [`${DIS}:c`, "cfg", `${DIS}:c`, ""],
@@ -46,8 +46,8 @@ const TABLE: [string, string, string, string][] = [
   [`${OFF}:h`, "connect", `${OFF}:`, "hint"],
   [`${OFF}:`, "connect", `${OFF}:`, "hint"],
   [`${ACT}:c`, "connect", `${ACT}:c`, ""],
-  [`${ACT}:c`, "forget", `${OFF}:`, "mqttOff wifiOff"],
-  [`${OFF}:ch`, "forget", `${OFF}:`, "mqttOff wifiOff"],
+  [`${ACT}:c`, "forget", `${OFF}:`, "mqttOff wifiOff hint"],
+  [`${OFF}:ch`, "forget", `${OFF}:`, "mqttOff wifiOff hint"],
   // Wi-Fi
   [`${DIS}:c`, "wifiUp", `${LFB}:c`, "reset mqttOn"],
   [`${DIS}:c`, "wifiFail", `${DIS}:c`, "retry"],
@@ -80,17 +80,17 @@ describe("conn/machine", function () {
   for (const [from, ev, to, fx] of TABLE) {
     it(`${from} --${ev}--> ${to} [${fx}]`, function () {
       const r = transition(st(from), EV[ev]);
-      assert.equal(r.state, st(to));
+      assert.equal(+r[0], st(to));
       const names: any = { w: "wifiOn", W: "wifiOff", m: "mqttOn", M: "mqttOff", r: "retry", s: "slow", "0": "reset", h: "hint" };
-      assert.equal(r.effects.split("").map((c) => names[c]).join(" "), fx);
+      assert.equal(r.slice(1).split("").map((c) => names[c]).join(" "), fx);
     });
   }
 
   it("from every state, offline() stops both links and holds (keeping the config)", function () {
     for (const s of [DIS, LFB, ACT]) {
       const r = transition(st(s + ":c"), Ev.OFFLINE);
-      assert.equal(r.state, st(`${OFF}:ch`));
-      assert.equal(r.effects, "MW");
+      assert.equal(+r[0], st(`${OFF}:ch`));
+      assert.equal(r.slice(1), "MW");
     }
   });
 

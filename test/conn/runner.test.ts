@@ -3,9 +3,8 @@
 // clock itself is under test (sinon).
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
-import { runner, Runner, WATCHDOG } from "../../src/conn/runner";
+import { runner, Runner, WATCHDOG, SLOW } from "../../src/conn/runner";
 import { wifiLink } from "../../src/conn/wifi";
-import { backoff, SLOW } from "../../src/conn/backoff";
 import { createClient } from "../../src/mqtt/client";
 import { AppHooks, NodeState } from "../../src/app-hooks";
 import { Config } from "../../src/config";
@@ -56,7 +55,7 @@ function rig(random = () => 0): Rig {
     onConfig: () => {}
   };
   const mqtt = createClient(nodeNet, { host: "", port: 0, clientId: "", keepalive: 30, clean: true });
-  rg.r = runner({ wifi: wifiLink(wifi), mqtt, hooks, print: (l) => lines.push(l), backoff: backoff(random) });
+  rg.r = runner({ wifi: wifiLink(wifi), mqtt, hooks, print: (l) => lines.push(l), random });
   rg.until = (s: NodeState, ms = 5000) =>
     rg.r.state() == s
       ? Promise.resolve()

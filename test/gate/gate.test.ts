@@ -42,6 +42,8 @@ const BAD: Array<[string, string, string]> = [
   ["module-interop", "__esModule marker", "var exports = {}; Object.defineProperty(exports, '__esModule', { value: true });"],
   ["regexp", "? quantifier", "var r = /ab?c/;"],
   ["regexp", "\\b and {n,m}", "var r = /\\bx{2,3}/;"],
+  ["regexp", ". inside a class (any character on Espruino)", "var r = /[a-z.]/;"],
+  ["regexp", "- before ] (swallows the ])", "var r = /[a-z_-]/;"],
   ["length-assign", "arr.length = n", "var a = [1, 2]; a.length = 0;"]
 ];
 

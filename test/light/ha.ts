@@ -28,9 +28,15 @@ function expand(o: any, table: { [short: string]: string }) {
   return out;
 }
 
-// The config as Home Assistant sees it once abbreviations are expanded.
+// Defaults Home Assistant's schema fills in for keys a config leaves out (DEFAULT_PAYLOAD_* in
+// homeassistant/components/mqtt/const.py, applied by its availability and basic light schemas).
+const DEFAULTS: { [field: string]: string } = {
+  payload_available: "online", payload_not_available: "offline", payload_on: "ON", payload_off: "OFF"
+};
+
+// The config as Home Assistant sees it once abbreviations are expanded and defaults filled in.
 export function expandDiscovery(json: string) {
-  const cfg = expand(JSON.parse(json), ABBREVIATIONS);
+  const cfg = { ...DEFAULTS, ...expand(JSON.parse(json), ABBREVIATIONS) };
   if (cfg.device) cfg.device = expand(cfg.device, DEVICE_ABBREVIATIONS);
   return cfg;
 }
