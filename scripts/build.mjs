@@ -25,7 +25,7 @@ const INTERNAL_PROPERTIES = [
   "crc", "defaults", "effects", "grab", "release", "hooks", "info", "mqtt", "pins", "runner", "serial",
   "setConfig", "storage", "store", "unwatch", "watch", "wifi", "connected", "publish", "subscribe",
   "payload", "retain", "dup", "onActive", "onClose", "onConfig", "onConnect", "onLost", "onMessage",
-  "onState", "onSubscribed", "session", "start", "up", "down", "load", "release"
+  "onState", "onSubscribed", "session", "start", "drops", "up", "down", "load", "release"
 ];
 
 // Replaces the __BOARD__ and __VERSION__ placeholders with the board profile and package version.
@@ -69,7 +69,7 @@ async function build() {
   const min = await minify(code, {
     ecma: 5,
     toplevel: false,
-    compress: { passes: 2, ecma: 5, unsafe_arrows: false },
+    compress: { passes: 3, ecma: 5, keep_fargs: false },
     // builtins: terser would otherwise skip names that DOM objects also have (storage, start...).
     mangle: { properties: { builtins: true, regex: new RegExp("^(" + INTERNAL_PROPERTIES.join("|") + ")$") } },
     format: { ecma: 5, comments: false, ascii_only: true }

@@ -53,40 +53,34 @@ function start() {
   started = true;
   print("lightnode " + __VERSION__);
   var t0 = Date.now();
-  var store = configStore(require("Storage"), E.CRC32, getSerial(), print);
+  var storage = require("Storage");
+  var store = configStore(storage, E.CRC32, getSerial(), print);
   var cfg = store.load();
   telnet(!!cfg && cfg.telnet);
-  var wifi = wifiLink(require("Wifi"));
+  var Wifi = require("Wifi");
+  var wifi = wifiLink(Wifi);
+  // Diagnostics for status() and <topic>/info. A function expression: the minifier moves
+  // declarations after their use, and Espruino does not hoist.
+  var info = function () {
+    return {
+      version: __VERSION__, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
+      uptime: Math.round((Date.now() - t0) / 1000), reconnects: run ? run.drops : 0
+    };
+  };
   var hooks = createLightApp({
-    pins: pins, board: board, storage: require("Storage"), crc: E.CRC32, print: print,
+    pins: pins, board: board, storage: storage, crc: E.CRC32, print: print,
     version: __VERSION__, config: cfg,
-    info: function () {
-      var reset = "";
-      try {
-        reset = require("ESP8266").getResetInfo().reason;
-      } catch (e) {}
-      return {
-        version: __VERSION__, reset: reset, ip: wifi.ip(), rssi: wifi.rssi(), free: process.memory().free,
-        uptime: Math.round((Date.now() - t0) / 1000), reconnects: run ? run.drops : 0
-      };
-    }
+    info: info
   });
   run = runner({
     wifi: wifi,
-    mqtt: createClient(require("net"), { host: "", port: 0, clientId: "", keepalive: 30, clean: true }),
+    // The runner passes host, port, client id, credentials, keepalive and will on every connect.
+    mqtt: createClient(require("net"), { clean: true } as any),
     hooks: hooks,
     print: print,
     random: Math.random
   });
-  var cmds: any = commands({
-    store: store, runner: run, wifi: wifi, print: print, serial: serial, telnet: telnet,
-    free: function () {
-      return process.memory().free;
-    },
-    uptime: function () {
-      return Date.now() - t0;
-    }
-  }, cfg);
+  var cmds: any = commands({ store: store, runner: run, print: print, serial: serial, telnet: telnet, info: info }, cfg);
   for (var k in cmds) (global as any)[k] = cmds[k];
   run.start(cfg);
 }

@@ -13,8 +13,6 @@ export interface WifiLink {
   down(): void;
   // A link that was up dropped; reason as in the module's "disconnected" event. Set by the user.
   onLost: (reason: string) => void;
-  ip(): string;
-  rssi(): number | undefined;
 }
 
 export function wifiLink(wifi: WifiModule): WifiLink {
@@ -45,20 +43,12 @@ export function wifiLink(wifi: WifiModule): WifiLink {
         timer = 0;
         end("timeout");
       }, JOIN_TIMEOUT);
-      try {
-        wifi.setHostname(c.id);
-      } catch (e) {}
+      wifi.setHostname(c.id);
       wifi.connect(c.ssid, { password: c.password }, end);
     },
     down: function () {
       stop();
       wifi.disconnect();
-    },
-    ip: function () {
-      return wifi.getIP().ip;
-    },
-    rssi: function () {
-      return wifi.getDetails().rssi;
     }
   } as WifiLink;
   wifi.on("disconnected", function (d) {

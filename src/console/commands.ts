@@ -7,22 +7,19 @@
 // REPL (and code upload) always comes back.
 import { Config } from "../config";
 import { Runner } from "../conn/runner";
-import { WifiLink } from "../conn/wifi";
 import { Print } from "../ports";
 import { checkField, ConfigStore } from "../store/config-store";
 
 export interface ConsoleDeps {
   store: ConfigStore;
   runner: Runner;
-  wifi: WifiLink;
   print: Print;
   serial: Serial;
   // Turns Espruino's network console on or off.
   telnet(on: boolean): void;
-  // Free memory, in variables.
-  free(): number;
-  // Milliseconds since boot.
-  uptime(): number;
+  // The node's diagnostics (IP, RSSI, free memory, uptime in seconds, reconnect count, ...), the
+  // same that are published on <topic>/info.
+  info(): object;
 }
 
 export var MAX_LINE = 100;
@@ -149,10 +146,7 @@ export function commands(d: ConsoleDeps, cur: Config | undefined) {
     },
     status: function () {
       var c: any = cur || {};
-      p(JSON.stringify({
-        state: run.state(), ssid: c.ssid, ip: d.wifi.ip(), rssi: d.wifi.rssi(), broker: c.broker, port: c.port,
-        uptime: Math.round(d.uptime() / 1000), drops: run.drops, error: run.error, free: d.free()
-      }));
+      p(JSON.stringify(Object.assign({ state: run.state(), ssid: c.ssid, broker: c.broker, port: c.port, error: run.error }, d.info())));
     },
     offline: run.offline,
     connect: run.connect,

@@ -23,7 +23,6 @@ var CMDS = ["off", "on", "0", "1", "false", "true", "toggle"];
 var HA = "homeassistant/";
 var ONLINE = "online";
 var STATUS = "/status";
-var NAME = "lightnode";
 // LED half-period in ms per state: slow while Offline (waiting for configuration), blinking while
 // joining Wi-Fi, fast while looking for the broker; states absent here show the light.
 var BLINK: { [state: string]: number } = { Offline: 1000, Disconnected: 500, LookingForBroker: 100 };
@@ -123,7 +122,7 @@ export function createLightApp(deps: LightDeps): LightApp {
         saving = 0;
         if (light != saved) {
           if (record.write(light)) saved = light;
-          else print("light: could not save state");
+          else print("light: state not saved");
         }
       }, SAVE_MS);
     }
@@ -141,7 +140,7 @@ export function createLightApp(deps: LightDeps): LightApp {
       send(HA + "light/" + id + "/config", JSON.stringify({
         name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + STATUS,
         pl_on: CMDS[1], pl_off: CMDS[0], qos: 1,
-        dev: { ids: [id], name: t, sw: deps.version, mdl: NAME, mf: NAME }
+        dev: { ids: [id], name: t, sw: deps.version }
       }), 1, true);
   }
 

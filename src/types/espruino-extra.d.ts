@@ -12,3 +12,7 @@ declare const __VERSION__: string;
 // Timers (missing from @types/espruino); Espruino returns numbers.
 declare function setTimeout(callback: () => void, ms: number): number;
 declare function setInterval(callback: () => void, ms: number): number;
+// Present on Espruino (shared/espruino.md), missing from the ES5 lib.
+interface ObjectConstructor {
+  assign(target: any, ...sources: any[]): any;
+}

@@ -105,9 +105,9 @@ function rig() {
   const serial = new FakeSerial();
   const { r, calls } = fakeRunner();
   const telnet: boolean[] = [];
-  const wifi: any = { ip: () => "10.0.0.9", rssi: () => -55 };
+  const info = () => ({ ip: "10.0.0.9", rssi: -55, free: 1234, uptime: 61, reconnects: 2 });
   const cmds = commands(
-    { store, runner: r, wifi, print: (l) => lines.push(l), serial, telnet: (on) => telnet.push(on), free: () => 1234, uptime: () => 61000 },
+    { store, runner: r, print: (l) => lines.push(l), serial, telnet: (on) => telnet.push(on), info },
     store.load()
   );
   return { storage, store, lines, serial, calls, telnet, cmds };
@@ -173,7 +173,7 @@ describe("console/commands", function () {
     t.cmds.status();
     assert.equal(
       t.lines[1],
-      '{"state":"Disconnected","ssid":"home","ip":"10.0.0.9","rssi":-55,"broker":"b","port":1883,"uptime":61,"drops":2,"error":"wifi: no_ap_found","free":1234}'
+      '{"state":"Disconnected","ssid":"home","broker":"b","port":1883,"error":"wifi: no_ap_found","ip":"10.0.0.9","rssi":-55,"free":1234,"uptime":61,"reconnects":2}'
     );
     t.cmds.offline();
     t.cmds.connect();

@@ -75,7 +75,7 @@ describe("light/app MQTT contract", function () {
         payload_available: "online",
         payload_not_available: "offline",
         qos: 1,
-        device: { identifiers: ["node1"], name: BASE, sw_version: "0.1.0", model: "lightnode", manufacturer: "lightnode" }
+        device: { identifiers: ["node1"], name: BASE, sw_version: "0.1.0" }
       });
       // Every key is one Home Assistant knows; commands are not retained (its default).
       for (const k of Object.keys(d)) assert.ok(LIGHT_FIELDS.includes(k), k);

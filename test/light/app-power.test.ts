@@ -98,7 +98,7 @@ describe("light/app power-on state", function () {
     storage.fail = true;
     flip();
     clock.tick(SAVE_DELAY_MS);
-    assert.deepEqual(log, ["light: could not save state"]);
+    assert.deepEqual(log, ["light: state not saved"]);
     storage.fail = false;
     flip();
     flip();
@@ -114,7 +114,7 @@ describe("light/app power-on state", function () {
     flip();
     clock.tick(SAVE_DELAY_MS);
     storage.cutAt = 0;
-    assert.deepEqual(log, ["light: could not save state"]);
+    assert.deepEqual(log, ["light: state not saved"]);
     assert.equal(boot().on, true);
   });
 });

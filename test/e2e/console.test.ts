@@ -1,0 +1,102 @@
+// The serial console as a user meets it, on the built firmware in the simulator: the setup()
+// wizard on a fresh board, status(), and hostile input at the prompt.
+import { strict as assert } from "node:assert";
+import { Simulator } from "../../sim/simulator";
+import { startAedes, RunningBroker } from "../support/brokers";
+
+const AP = { ssid: "lightnode-sim", password: "correct horse" };
+
+describe("e2e: console", function () {
+  this.timeout(30000);
+  let sim: Simulator | undefined;
+  let broker: RunningBroker | undefined;
+
+  afterEach(async function () {
+    if (sim) await sim.stop();
+    if (broker) await broker.close();
+    sim = broker = undefined;
+  });
+
+  it("setup() asks, re-asks a bad answer, hides the password, saves and connects", async function () {
+    broker = await startAedes();
+    sim = await Simulator.start({ ap: AP });
+    await sim.waitFor(/no config: run setup\(\)/);
+    sim.type("setup()");
+    await sim.waitFor(/ssid: /);
+    sim.type(AP.ssid);
+    await sim.waitFor(/password: /);
+    sim.type("short");
+    await sim.waitFor(/error: password: [^\n]*\n/);
+    await sim.waitFor(/password: /);
+    sim.type(AP.password);
+    await sim.waitFor(/broker: /);
+    sim.type("127.0.0.1");
+    await sim.waitFor(/port: /);
+    sim.type(String(broker.port));
+    await sim.waitFor(/id: /);
+    sim.type("");
+    await sim.waitFor(/user: /);
+    sim.type("");
+    await sim.waitFor(/pass: /);
+    sim.type("");
+    await sim.waitFor(/saved/);
+    await sim.waitFor(/LookingForBroker -> Active/, 15000);
+    assert.ok(!sim.output.includes(AP.password), "the password was echoed");
+    assert.ok(!sim.output.includes("short"), "the refused password was echoed");
+    // The REPL is back on the serial line.
+    sim.type("1+2");
+    await sim.waitFor(/=3/);
+    assert.deepEqual(sim.errors, []);
+  });
+
+  it("setup() can be abandoned with Ctrl-C, leaving nothing saved and the REPL usable", async function () {
+    sim = await Simulator.start({ ap: AP });
+    sim.type("setup()");
+    await sim.waitFor(/ssid: /);
+    sim.typeRaw("home\x03");
+    await sim.waitFor(/setup abandoned/);
+    sim.type("config()");
+    await sim.waitFor(/\(not saved\)/);
+    assert.ok(!sim.storage.names().some((n) => n.startsWith("cfg.")), "nothing stored");
+  });
+
+  it("status() gives state, Wi-Fi, broker, uptime, reconnects, last error and free memory, no password", async function () {
+    broker = await startAedes();
+    sim = await Simulator.start({ ap: AP });
+    sim.type(`config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1",port:${broker.port}})`);
+    await sim.waitFor(/LookingForBroker -> Active/, 15000);
+    sim.type("status()");
+    const line = (await sim.waitFor(/\{"state"[^\n]*\}/))[0];
+    const status = JSON.parse(line);
+    assert.equal(status.state, "Active");
+    assert.equal(status.ssid, AP.ssid);
+    assert.equal(status.broker, "127.0.0.1");
+    assert.equal(status.port, broker.port);
+    assert.match(status.ip, /^\d+\.\d+\.\d+\.\d+$/);
+    assert.equal(typeof status.rssi, "number");
+    assert.equal(typeof status.free, "number");
+    assert.equal(typeof status.uptime, "number");
+    assert.equal(status.reconnects, 0);
+    assert.equal(typeof status.error, "string");
+    assert.ok(!line.includes(AP.password));
+  });
+
+  it("hostile lines at the REPL get an error, not a crash, and the node keeps working", async function () {
+    sim = await Simulator.start({ ap: AP });
+    sim.type(`config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1"})`);
+    await sim.waitFor(/saved/);
+    sim.type(`config("'; DROP TABLE")`);
+    await sim.waitFor(/error: [^\n]*\(nothing saved\)/);
+    sim.type(`config({ssid: "x".repeat(40)})`);
+    await sim.waitFor(/error: ssid: [^\n]*\(nothing saved\)/);
+    sim.type(`config({ssid: "caf\\u00e9\\u0001"})`);
+    await sim.waitFor(/error: ssid: [^\n]*\(nothing saved\)/);
+    sim.type(`config({nonsense: 1})`);
+    await sim.waitFor(/error: nonsense: unknown field \(nothing saved\)/);
+    sim.type("help()");
+    await sim.waitFor(/setup\(\) config\(\)/);
+    sim.type("config()");
+    await sim.waitFor(/"ssid":"lightnode-sim"/);
+    assert.deepEqual(sim.errors, []);
+  });
+});
