@@ -25,7 +25,8 @@ const INTERNAL_PROPERTIES = [
   "crc", "defaults", "effects", "grab", "release", "hooks", "info", "mqtt", "pins", "runner", "serial",
   "setConfig", "storage", "store", "unwatch", "watch", "wifi", "connected", "publish", "subscribe",
   "payload", "retain", "dup", "onActive", "onClose", "onConfig", "onConnect", "onLost", "onMessage",
-  "onState", "onSubscribed", "session", "start", "drops", "up", "down", "load", "release"
+  "onState", "onSubscribed", "session", "start", "drops", "up", "down", "load", "release",
+  "type", "code", "print", "close", "save"
 ];
 
 // Replaces the __BOARD__ and __VERSION__ placeholders with the board profile and package version.
@@ -71,7 +72,14 @@ async function build() {
     toplevel: false,
     compress: { passes: 3, ecma: 5, keep_fargs: false },
     // builtins: terser would otherwise skip names that DOM objects also have (storage, start...).
-    mangle: { properties: { builtins: true, regex: new RegExp("^(" + INTERNAL_PROPERTIES.join("|") + ")$") } },
+    // The short names must not be keywords (`x.in`): valid ES5, but not worth a parser risk.
+    mangle: {
+      properties: {
+        builtins: true,
+        regex: new RegExp("^(" + INTERNAL_PROPERTIES.join("|") + ")$"),
+        reserved: ["in", "do", "if", "for", "new", "try", "var", "let", "int", "case", "else", "enum", "null", "this", "true", "void", "with"]
+      }
+    },
     format: { ecma: 5, comments: false, ascii_only: true }
   });
   writeFileSync(path.join(out, "firmware.min.js"), min.code);

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     `connect the node:   config({ssid:${JSON.stringify(o.ssid)}, password:${JSON.stringify(o.password)}, broker:${JSON.stringify(address.host)}, port:${address.port}})`,
     `toggle the light:   mosquitto_pub -h ${address.host} -p ${address.port} -t living_room_lights -m on   (or off, toggle)`,
     `watch it:           mosquitto_sub -h ${address.host} -p ${address.port} -t 'living_room_lights/#' -v`,
+    "flip the wall switch: type .switch (or .press for a push button); .help lists the simulator's commands",
     "this terminal is the board's serial console; Ctrl-C quits",
     ""
   ].join("\n");
@@ -90,8 +91,42 @@ async function main(): Promise<void> {
   // Raw line input: chunks go to the board as typed, Enter as "\r" like a serial terminal, so the
   // REPL and a wizard that took Serial1 see what they would see on the board.
   process.stdin.setEncoding("latin1");
-  process.stdin.on("data", (chunk: string) => sim.typeRaw(chunk.replace(/\r?\n/g, "\r")));
+  process.stdin.on("data", (chunk: string) => {
+    if (!simulatorCommand(sim, chunk)) sim.typeRaw(chunk.replace(/\r?\n/g, "\r"));
+  });
   process.stdin.on("end", () => {});
+}
+
+const SIM_HELP = [
+  ".switch      flip the wall switch (contact bounce included)",
+  ".press       press and release the push button",
+  ".relay       show the relay and LED outputs",
+  ".ap down|up  take the simulated access point away, or bring it back",
+  ".help        this list (lines starting with a dot never reach the board)"
+].join("\n");
+
+// Lines starting with "." are the simulator's own commands (the wall switch, the access point),
+// never typed to the board. Returns false for anything else.
+function simulatorCommand(sim: Simulator, line: string): boolean {
+  const m = /^\.(\w+)\s*(\w*)\s*$/.exec(line);
+  if (!m) return false;
+  const pins = require("../espruino.config.js").pins;
+  const say = (text: string) => process.stdout.write(text + "\n");
+  if (m[1] === "switch") void sim.pins.bounce(pins.button, !sim.pins.level(pins.button));
+  else if (m[1] === "press") {
+    void sim.pins.press(pins.button, { low: pins.buttonPressedLow }).then(() => sleep(200)).then(() => sim.pins.release(pins.button, { low: pins.buttonPressedLow }));
+  } else if (m[1] === "relay") {
+    say(`relay ${pins.relay}: ${sim.pins.level(pins.relay) !== pins.relayActiveLow ? "on" : "off"}` + (pins.led ? `, LED ${pins.led}: ${sim.pins.level(pins.led) !== pins.ledActiveLow ? "lit" : "dark"}` : ""));
+  } else if (m[1] === "ap" && (m[2] === "down" || m[2] === "up")) {
+    if (m[2] === "down") sim.wifi.apDown();
+    else sim.wifi.apUp();
+    say(`access point ${m[2]}`);
+  } else say(SIM_HELP);
+  return true;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 main().catch((err) => {

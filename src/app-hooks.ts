@@ -13,8 +13,9 @@ export interface AppHooks {
   onState(state: NodeState): void;
   // The will to register in CONNECT for this configuration (e.g. "<topic>/status" = "offline").
   will(config: Config): Will | undefined;
-  // CONNACK accepted: subscribe and announce. The client stays valid until onState leaves Active.
-  onActive(client: MqttClient, sessionPresent: boolean, config: Config): void;
+  // CONNACK accepted: subscribe and announce, with the configuration onConfig last gave. The
+  // client stays valid until onState leaves Active.
+  onActive(client: MqttClient): void;
   onMessage(message: MqttMessage): void;
   // The stored configuration changed (also called once at boot with the stored one, if valid).
   onConfig(config: Config): void;

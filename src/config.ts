@@ -31,3 +31,8 @@ export interface Config {
   // Publish Home Assistant MQTT discovery.
   discovery: boolean;
 }
+
+// Every field, in the order the rules, the defaults, setup() (the first seven) and the runner (the
+// first nine: what the links depend on) take them. An array, not an object: on Espruino every
+// object inherits `on` and `emit`, which a lookup by a user's key would find.
+export var FIELDS = "ssid password broker port id user pass topic keepalive telnet mode power retained discovery".split(" ");

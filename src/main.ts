@@ -13,7 +13,7 @@ var run: Runner | undefined;
 
 // Espruino's network console (TCP 23) hands the REPL, and so the stored password, to the LAN.
 // The 512 KB build has no TelnetServer, hence the guard.
-function telnet(on: boolean) {
+function telnet(on?: boolean) {
   try {
     require("TelnetServer").setOptions({ mode: on ? "on" : "off" });
   } catch (e) {}
@@ -34,19 +34,8 @@ var serial: Serial = {
   }
 };
 
-// The Pins port over Espruino's pin functions, which take pin names ("D12") as they are.
-var pins: Pins = {
-  write: digitalWrite as any,
-  read: function (p) {
-    return !!digitalRead(p as any);
-  },
-  mode: pinMode as any,
-  watch: function (p, ms, fn) {
-    return setWatch(function (e: any) {
-      fn(e.state);
-    }, p as any, { repeat: true, edge: "both", debounce: ms });
-  }
-};
+// The Pins port is Espruino's pin functions themselves, which take pin names ("D12") as they are.
+var pins: Pins = { write: digitalWrite as any, read: digitalRead as any, mode: pinMode as any, watch: setWatch as any };
 
 function start() {
   if (started) return;
@@ -56,7 +45,7 @@ function start() {
   var storage = require("Storage");
   var store = configStore(storage, E.CRC32, getSerial(), print);
   var cfg = store.load();
-  telnet(!!cfg && cfg.telnet);
+  telnet(cfg && cfg.telnet);
   var Wifi = require("Wifi");
   var wifi = wifiLink(Wifi);
   // Diagnostics for status() and <topic>/info. A function expression: the minifier moves
@@ -64,7 +53,7 @@ function start() {
   var info = function () {
     return {
       version: __VERSION__, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
-      uptime: Math.round((Date.now() - t0) / 1000), reconnects: run ? run.drops : 0
+      uptime: Math.round((Date.now() - t0) / 1000), reconnects: run!.drops
     };
   };
   var hooks = createLightApp({

@@ -41,13 +41,14 @@ export interface StorageModule {
   list(): string[];
 }
 
-// Pins by name ("D12"). On the board main.ts wraps the globals; the simulator records every call.
+// Pins by name ("D12"), shaped as Espruino's own functions so that main.ts passes them as they
+// are (no wrapper): read gives the level as 1/0 or a boolean (compare loosely), watch is setWatch.
 export interface Pins {
   write(pin: string, value: boolean): void;
-  read(pin: string): boolean;
+  read(pin: string): boolean | number;
   mode(pin: string, mode: "input" | "input_pullup" | "output"): void;
-  // Calls listener with the pin's new level after `debounceMs` of stable input.
-  watch(pin: string, debounceMs: number, listener: (level: boolean) => void): any;
+  // Calls listener with {state: the pin's new level} after `debounce` ms of stable input.
+  watch(listener: (e: { state: boolean }) => void, pin: string, options: { repeat: boolean; edge: "both"; debounce: number }): any;
 }
 
 // Where console output goes (Espruino's print/console.log). Never pass a password to it.

@@ -3,7 +3,7 @@
 // timer (retry, watchdog), prints each transition in one line and tells the application through
 // its hooks.
 import { AppHooks, NodeState } from "../app-hooks";
-import { Config } from "../config";
+import { Config, FIELDS } from "../config";
 import { MqttClient } from "../mqtt/api";
 import { Print } from "../ports";
 import { WifiLink } from "./wifi";
@@ -58,8 +58,6 @@ export function backoff(n: number, random: () => number) {
 
 // No Active for this long (and not Offline): restart Wi-Fi and MQTT from scratch.
 export var WATCHDOG = 900000;
-// Settings a link depends on: a change in the first two rejoins Wi-Fi, in the others reconnects MQTT.
-var KEYS = "ssid password broker port id user pass topic keepalive".split(" ");
 
 export interface Runner {
   // Boot with the stored configuration, if any (as setConfig: the node was Offline since created).
@@ -92,7 +90,6 @@ export function runner(d: RunnerDeps): Runner {
   // An MQTT connection of ours is under way or up (else closes are ours, ignored). The client
   // reports onClose synchronously inside close()/disconnect(), so mq is cleared before calling them.
   var mq = false;
-  var session = false;
   var tries = 0;
   // Timer ids, 0 when not pending: Espruino throws on clearing an unknown id, and
   // clearTimeout(undefined) clears every timer of every module.
@@ -130,9 +127,9 @@ export function runner(d: RunnerDeps): Runner {
         keepalive: c.keepalive, will: hooks.will(c)
       });
     } else if (x == "M") {
+      // Also before CONNACK: once CONNECT went out, DISCONNECT makes the broker drop the will.
       mq = false;
-      if (mqtt.connected) mqtt.disconnect();
-      else mqtt.close();
+      mqtt.disconnect();
     } else if (x == "0") tries = 0;
     else if (x == "h") log("no config: run setup()");
     else {
@@ -174,12 +171,11 @@ export function runner(d: RunnerDeps): Runner {
     if (now != was) {
       log(was + " -> " + now);
       hooks.onState(now as NodeState);
-      if (s == St.ACTIVE) hooks.onActive(mqtt, session, cfg);
+      if (s == St.ACTIVE) hooks.onActive(mqtt);
     }
   }
 
-  mqtt.onConnect = function (sp) {
-    session = sp;
+  mqtt.onConnect = function () {
     if (mq) dispatch(Ev.MQTT_UP);
   };
   mqtt.onClose = function (reason) {
@@ -200,7 +196,9 @@ export function runner(d: RunnerDeps): Runner {
     if (!c) return dispatch(Ev.FORGET);
     hooks.onConfig(c);
     if (!old) return dispatch(Ev.CFG);
-    while (i < 9 && old[KEYS[i]] === c[KEYS[i]]) i++;
+    // The first nine fields are what the links depend on: a change in the first two rejoins
+    // Wi-Fi, in the others reconnects MQTT.
+    while (i < 9 && old[FIELDS[i]] === c[FIELDS[i]]) i++;
     if (i < 9) dispatch(i < 2 ? Ev.WIFI_CFG : Ev.MQTT_CFG);
   }
 

@@ -5,7 +5,7 @@
 // while it runs), checks each answer against the store's rules and asks again on a bad one. An
 // empty answer keeps the current value (an empty first answer abandons); Ctrl-C abandons, so the
 // REPL (and code upload) always comes back.
-import { Config } from "../config";
+import { Config, FIELDS } from "../config";
 import { Runner } from "../conn/runner";
 import { Print } from "../ports";
 import { checkField, ConfigStore } from "../store/config-store";
@@ -23,7 +23,6 @@ export interface ConsoleDeps {
 }
 
 export var MAX_LINE = 100;
-var FIELDS = "ssid password broker port id user pass".split(" ");
 
 // The wizard's hold on the serial line; main.ts moves the REPL away while it is held. Plain
 // functions (no `this`).
@@ -55,10 +54,11 @@ export function wizard(serial: Serial, cur: Config, apply: (c: Config) => void) 
     if (done) apply(cur);
   }
 
+  // The wizard asks for the first seven fields: Wi-Fi, broker, client id and MQTT credentials.
   function ask() {
+    if (i > 6) return end(true);
     k = FIELDS[i];
     hide = /^pass/.test(k);
-    if (!k) return end(true);
     out(k + ": ");
   }
 

@@ -66,7 +66,8 @@ export function createLightApp(deps: LightDeps): LightApp {
   var saved = !!record.read();
   var light = cfg.power == "last" ? saved : cfg.power == "on";
   var lit: boolean;
-  var level: boolean;
+  // The switch's last level: 1/0 or a boolean, compared loosely.
+  var level: boolean | number;
   var blink: any;
   var mqtt: MqttClient | 0;
   // The outbox: the CMDS index of the latest flip not yet published on <base> (or -1), and
@@ -158,12 +159,13 @@ export function createLightApp(deps: LightDeps): LightApp {
   // detached: every change of level is a flip; button: only the press (low when pressedLow).
   pins.mode(button, board.buttonPressedLow ? "input_pullup" : "input");
   level = pins.read(button);
-  pins.watch(button, 50, function (now: boolean) {
+  pins.watch(function (e) {
+    var now = e.state;
     if (now != level && ((level = now) != board.buttonPressedLow || cfg.mode != "button")) {
       flip = +!light;
       set(!light);
     }
-  });
+  }, button, { repeat: true, edge: "both", debounce: 50 });
 
   return {
     get on() {
@@ -182,9 +184,8 @@ export function createLightApp(deps: LightDeps): LightApp {
       return { topic: config.topic + STATUS, payload: "offline", qos: 1, retain: true };
     },
     // The client resends unacknowledged flips after a reconnect: their echoes are due again.
-    onActive: function (client: MqttClient, _sessionPresent: boolean, config: Config) {
-      var t = config.topic;
-      onConfig(config);
+    onActive: function (client: MqttClient) {
+      var t = cfg.topic;
       mqtt = client;
       until = Date.now() + ECHO_MS;
       client.subscribe(t, 1);

@@ -1,19 +1,15 @@
 // The node's configuration in flash: one record ("cfg"), and the rules it obeys, checked on every
 // write and every read. An invalid record is reported and treated as absent, never overwritten by
 // a read. Error messages name the field and the rule, never the value (it may be a password).
-import { Config } from "../config";
+import { Config, FIELDS } from "../config";
 import { Print, StorageModule } from "../ports";
 import { openRecord } from "./record";
 
-// Per field: the kind, then the bounds (of the length, or of the value for i) as "lo-hi". Kinds:
-// s text (8-bit: on Espruino one char is one byte; no control chars), p WPA passphrase (printable
-// ASCII, or empty for an open network), h host name or IPv4, d client id, t topic, i integer,
-// b boolean, | one of the listed values.
-var RULES: { [field: string]: string } = {
-  ssid: "s1-32", password: "p8-63", broker: "h1-253", port: "i1-65535", id: "d1-23",
-  user: "s0-64", pass: "s0-64", topic: "t1-64", keepalive: "i0-65535", telnet: "b",
-  mode: "|toggle|button|detached", power: "|last|on|off", retained: "b", discovery: "b"
-};
+// Per field of FIELDS, in its order: the kind, then the bounds (of the length, or of the value for
+// i) as "lo-hi". Kinds: s text (8-bit: on Espruino one char is one byte; no control chars), p WPA
+// passphrase (printable ASCII, or empty for an open network), h host name or IPv4, d client id,
+// t topic, i integer, b boolean, | one of the listed values.
+var RULES = "s1-32 p8-63 h1-253 i1-65535 d1-23 s0-64 s0-64 t1-64 i0-65535 b |toggle|button|detached |last|on|off b b".split(" ");
 // The rule of each kind in words; # stands for the bounds (or the listed values).
 var TEXT: { [kind: string]: string } = {
   s: "# chars", p: "# ASCII chars or empty", h: "host name or IPv4", d: "# of 0-9A-Za-z_-",
@@ -34,7 +30,7 @@ function host(v: string) {
 // value of an integer, the length of a text (n != n: NaN). Text is 8-bit (one char per byte on
 // Espruino) without control chars; a passphrase printable ASCII.
 export function checkField(field: string, v: any): string | undefined {
-  var rule = RULES[field];
+  var rule = RULES[FIELDS.indexOf(field)];
   if (!rule) return field + ": unknown field";
   var k = rule[0];
   var range = rule.slice(1);
@@ -51,8 +47,10 @@ export function checkField(field: string, v: any): string | undefined {
 // The first broken rule of a whole configuration (a missing field, an unknown one), or undefined
 // when it is valid.
 export function check(c: Config): string | undefined {
-  var e;
-  for (var k in (Object as any).assign({}, RULES, c)) e = e || checkField(k, (c as any)[k]);
+  var e: string | undefined;
+  FIELDS.concat(Object.keys(c)).forEach(function (k) {
+    e = e || checkField(k, (c as any)[k]);
+  });
   return e;
 }
 
@@ -69,13 +67,15 @@ export interface ConfigStore {
 // `serial` is getSerial(), "aabbccdd-eeff": the default client id ends with the MAC's last 3 bytes.
 export function configStore(storage: StorageModule, crc: (s: string) => number, serial: string, log: Print): ConfigStore {
   var rec = openRecord(storage, "cfg", 1, crc, log);
+  // The values in FIELDS order: ssid, password, broker, port, id, user, pass, topic, keepalive,
+  // telnet, mode, power, retained, discovery.
   function defaults(): Config {
-    return {
-      ssid: "", password: "", broker: "", port: 1883,
-      id: "lightnode-" + serial.replace("-", "").slice(-6),
-      user: "", pass: "", topic: "living_room_lights", keepalive: 30,
-      telnet: false, mode: "toggle", power: "last", retained: false, discovery: true
-    };
+    var c: any = {};
+    var v = ["", "", "", 1883, "lightnode-" + serial.replace("-", "").slice(-6), "", "", "living_room_lights", 30, false, "toggle", "last", false, true];
+    FIELDS.forEach(function (k, i) {
+      c[k] = v[i];
+    });
+    return c;
   }
   return {
     defaults: defaults,

@@ -8,7 +8,7 @@ import { Print, StorageModule } from "../ports";
 export interface Record {
   // The data of the valid slot with the highest sequence number, or undefined; rejected slots are
   // logged.
-  read(): any;
+  read(quiet?: boolean): any;
   // Writes and reads back (a false from Storage.write shows there too); false when Storage failed (the previous record is still there).
   write(data: any): boolean;
   erase(): void;
@@ -16,9 +16,16 @@ export interface Record {
 
 // `log` hears why a slot was rejected: "<name>.<i>: corrupt | checksum | version".
 export function openRecord(storage: StorageModule, name: string, version: number, crc: (s: string) => number, log: Print): Record {
-  // The newest valid slot as its record {v, s, c, d: parsed data, i: slot}, or undefined.
+  // The newest valid slot's sequence number (0: none) and slot number (1 when none, so that the
+  // first write goes to slot 0), as the last read found them.
+  var seq: number;
+  var slot: number;
+
+  // The data of the newest valid slot, or undefined; `quiet` when write() looks for its slot.
   function newest(quiet?: boolean) {
-    var best: any;
+    var data: any;
+    seq = 0;
+    slot = 1;
     for (var i = 0; i < 2; i++) {
       var file = name + "." + i;
       var text = storage.read(file);
@@ -27,24 +34,23 @@ export function openRecord(storage: StorageModule, name: string, version: number
       try {
         var r = JSON.parse(text);
         why = r.v !== version ? "version" : r.c !== crc(r.s + " " + r.d) ? "checksum" : "";
-        r.d = JSON.parse(r.d);
-        r.i = i;
-        if (!why && !(best && best.s > r.s)) best = r;
+        if (!why && !(seq > r.s)) {
+          data = JSON.parse(r.d);
+          seq = r.s;
+          slot = i;
+        }
       } catch (e) {}
       if (why && !quiet) log(file + ": " + why);
     }
-    return best;
+    return data;
   }
 
   return {
-    read: function () {
-      var b = newest();
-      return b && b.d;
-    },
+    read: newest,
     write: function (data: any) {
-      var b = newest(true);
-      var s = b ? b.s + 1 : 1;
-      var file = name + "." + (b ? 1 - b.i : 0);
+      newest(true);
+      var s = seq + 1;
+      var file = name + "." + (1 - slot);
       var d = JSON.stringify(data);
       var text = JSON.stringify({ v: version, s: s, c: crc(s + " " + d), d: d });
       try {

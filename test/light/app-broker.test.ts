@@ -26,7 +26,8 @@ async function nodeClient(url: string, app: ReturnType<typeof createLightApp>) {
   };
   c.on("message", (topic, payload, packet) => app.onMessage({ topic, payload: payload.toString("latin1"), qos: packet.qos, retain: packet.retain, dup: packet.dup }));
   app.onState("Active");
-  app.onActive(port as unknown as MqttClient, false, config());
+  app.onConfig(config());
+  app.onActive(port as unknown as MqttClient);
   await sleep(100);
   return c;
 }

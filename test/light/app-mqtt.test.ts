@@ -23,7 +23,8 @@ describe("light/app MQTT contract", function () {
     const app = make(over);
     const c = new RecordingClient();
     app.onState("Active");
-    app.onActive(c as unknown as MqttClient, false, config());
+    app.onConfig(config());
+    app.onActive(c as unknown as MqttClient);
     c.take();
     return { app, c };
   }
@@ -156,7 +157,8 @@ describe("light/app MQTT contract", function () {
       clock.tick(WINDOW_MS - 10);
       app.onState("LookingForBroker");
       app.onState("Active");
-      app.onActive(c as unknown as MqttClient, false, config());
+      app.onConfig(config());
+      app.onActive(c as unknown as MqttClient);
       clock.tick(WINDOW_MS - 10);
       app.onMessage(msg(BASE, "on"));
       assert.equal(app.on, false);

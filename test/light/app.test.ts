@@ -64,7 +64,8 @@ describe("light/app", function () {
     const app = make();
     const c = new RecordingClient();
     app.onState("Active");
-    app.onActive(c as unknown as MqttClient, false, config());
+    app.onConfig(config());
+    app.onActive(c as unknown as MqttClient);
     assert.deepEqual(c.subs, ["living_room_lights 1", "homeassistant/status 1"]);
     assert.deepEqual(c.take(), [
       "living_room_lights/status online q1 r",
@@ -81,7 +82,8 @@ describe("light/app", function () {
   it("a flip while Active publishes the command and the retained state at QoS 1", function () {
     const app = make();
     const c = new RecordingClient();
-    app.onActive(c as unknown as MqttClient, false, config());
+    app.onConfig(config());
+    app.onActive(c as unknown as MqttClient);
     c.take();
     flip();
     assert.deepEqual(c.take(), ["living_room_lights on q1", "living_room_lights/state on q1 r"]);
@@ -90,7 +92,8 @@ describe("light/app", function () {
   it("flips while offline are delivered after reconnect, once, latest only", function () {
     const app = make();
     const c = new RecordingClient();
-    app.onActive(c as unknown as MqttClient, false, config());
+    app.onConfig(config());
+    app.onActive(c as unknown as MqttClient);
     app.onState("LookingForBroker");
     c.take();
     flip();
@@ -99,7 +102,8 @@ describe("light/app", function () {
     assert.deepEqual(c.take(), []);
     assert.equal(pins.levels.D12, true);
     app.onState("Active");
-    app.onActive(c as unknown as MqttClient, false, config());
+    app.onConfig(config());
+    app.onActive(c as unknown as MqttClient);
     const sent = c.take();
     assert.deepEqual(sent.filter((s) => s.startsWith("living_room_lights ")), ["living_room_lights on q1"]);
     assert.deepEqual(sent.filter((s) => s.startsWith("living_room_lights/state")), ["living_room_lights/state on q1 r"]);
@@ -110,7 +114,8 @@ describe("light/app", function () {
   it("a publish the client refuses (outbox full) is retried", function () {
     const app = make();
     const c = new RecordingClient();
-    app.onActive(c as unknown as MqttClient, false, config());
+    app.onConfig(config());
+    app.onActive(c as unknown as MqttClient);
     c.take();
     c.accept = false;
     flip();
@@ -122,7 +127,8 @@ describe("light/app", function () {
   it("commands set the light; state is published retained; toggle toggles", function () {
     const app = make();
     const c = new RecordingClient();
-    app.onActive(c as unknown as MqttClient, false, config());
+    app.onConfig(config());
+    app.onActive(c as unknown as MqttClient);
     c.take();
     app.onMessage(msg("living_room_lights", "ON"));
     assert.equal(pins.levels.D12, true);
@@ -153,7 +159,8 @@ describe("light/app", function () {
   it("drops the echo of its own flips: on-off-on ends on", function () {
     const app = make();
     const c = new RecordingClient();
-    app.onActive(c as unknown as MqttClient, false, config());
+    app.onConfig(config());
+    app.onActive(c as unknown as MqttClient);
     flip();
     flip();
     flip();
@@ -168,13 +175,15 @@ describe("light/app", function () {
   it("re-publishes discovery when Home Assistant comes online, unless discovery is off", function () {
     const app = make();
     const c = new RecordingClient();
-    app.onActive(c as unknown as MqttClient, false, config());
+    app.onConfig(config());
+    app.onActive(c as unknown as MqttClient);
     c.take();
     app.onMessage(msg("homeassistant/status", "online"));
     app.onMessage(msg("homeassistant/status", "offline"));
     assert.deepEqual(c.take(), ["homeassistant/light/node1/config {...} q1 r"]);
     const c2 = new RecordingClient();
-    app.onActive(c2 as unknown as MqttClient, false, config({ discovery: false }));
+    app.onConfig(config({ discovery: false }));
+    app.onActive(c2 as unknown as MqttClient);
     app.onMessage(msg("homeassistant/status", "online"));
     assert.deepEqual(c2.subs, ["living_room_lights 1"]);
     assert.equal(c2.take().filter((s) => s.includes("homeassistant")).length, 0);
@@ -183,7 +192,8 @@ describe("light/app", function () {
   it("detached: the relay stays energised, the switch only changes and publishes the state", function () {
     const app = make({ config: config({ mode: "detached" }) });
     const c = new RecordingClient();
-    app.onActive(c as unknown as MqttClient, false, config({ mode: "detached" }));
+    app.onConfig(config({ mode: "detached" }));
+    app.onActive(c as unknown as MqttClient);
     c.take();
     assert.equal(pins.levels.D12, true);
     flip();

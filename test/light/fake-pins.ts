@@ -19,8 +19,8 @@ export class FakePins implements Pins {
     this.modes[pin] = mode;
     this.log.push(`mode ${pin} ${mode}`);
   }
-  watch(pin: string, debounce: number, listener: (level: boolean) => void) {
-    this.watches.push({ pin, debounce, listener });
+  watch(fn: (e: { state: boolean }) => void, pin: string, options: { repeat: boolean; edge: "both"; debounce: number }) {
+    this.watches.push({ pin, debounce: options.debounce, listener: (level: boolean) => fn({ state: level }) });
     return this.watches.length;
   }
   unwatch(handle: any) {

@@ -64,6 +64,26 @@ describe("sim: cli (npm start)", function () {
     assert.match(out(), /simulator stopped/);
   });
 
+  it("flips the simulated wall switch with .switch: the node publishes it and the relay follows", async () => {
+    const { child, out } = start();
+    const done = exited(child);
+    await waitOutput(child, out, /lightnode \d/, 20000);
+    child.stdin!.write(`config({ssid:"testnet", password:"pw-12345678", broker:"127.0.0.1", port:${broker.port}})\n`);
+    await waitOutput(child, out, /-> Active/, 15000);
+    const flips: string[] = [];
+    broker.aedes.on("publish", (p: any, c: any) => c && p.topic === "living_room_lights" && flips.push(p.payload.toString()));
+    child.stdin!.write(".relay\n");
+    await waitOutput(child, out, /relay D12: off/, 5000);
+    child.stdin!.write(".switch\n");
+    await new Promise((r) => setTimeout(r, 500));
+    child.stdin!.write(".relay\n");
+    await waitOutput(child, out, /relay D12: on/, 5000);
+    assert.deepEqual(flips, ["on"]);
+    assert.doesNotMatch(out(), /Uncaught/);
+    child.kill("SIGINT");
+    assert.equal(await done, 0);
+  });
+
   it("stops cleanly on Ctrl-C while a wizard holds the console", async () => {
     const { child, out } = start();
     const done = exited(child);
