@@ -179,11 +179,13 @@ export class Board {
         env: realm.copy({ VERSION: "2v29", BOARD: hw.board }),
         memory: () => realm.copy({ ...this.memory(), history: 0, gc: 0, gctime: 1, blocksize: 12 })
       }),
-      // save() stores the RAM image and then runs the init handlers again, as on the board.
+      // save() as on the board (jsinteractive.c): a soft kill (E's 'kill' handlers), the RAM
+      // image stored with its timers and watches, then a soft init (the 'init' handlers).
       save: () => {
         runtime.check();
         this.saveCalls++;
         later(() => {
+          this.events.emitNow(this.E, "kill");
           this.console.print("Running onInit()...");
           this.init();
         });

@@ -75,9 +75,13 @@ function start() {
 }
 
 E.on("init", start);
-// save() runs 'kill' before storing the RAM image: stop the links and let the image start afresh.
+// save() runs 'kill', stores the RAM image with its timers and watches, then runs 'init': stop the
+// links and drop every timer, watch and Wi-Fi listener, so that the image starts afresh, once.
 E.on("kill", function () {
   if (run) run.offline();
+  clearWatch(undefined);
+  clearTimeout(undefined);
+  require("Wifi").removeAllListeners("disconnected");
   started = false;
 });
 start();

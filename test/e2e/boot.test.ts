@@ -28,8 +28,26 @@ describe("e2e: boot", () => {
     await sim.waitFor(/lightnode /, 2000);
     sim.type("save()");
     await sim.waitFor(/Running onInit\(\)\.\.\./, 2000);
+    await sim.waitFor(/lightnode /, 2000);
     await sim.restart();
     await sim.waitFor(/lightnode /, 2000);
-    assert.equal(sim.output.split("lightnode " + version).length - 1, 2);
+    assert.equal(sim.output.split("lightnode " + version).length - 1, 3);
+  });
+
+  it("after save() the firmware runs once: one flip of the wall switch toggles the relay once", async () => {
+    await sim.waitFor(/no config/, 2000);
+    const timers = sim.timerCount();
+    sim.type("save()");
+    await sim.waitFor(/Running onInit\(\)\.\.\./, 2000);
+    await sim.waitFor(/no config/, 2000);
+    assert.equal(sim.pins.watchCount("D0"), 1, "one wall-switch watch, not one per start");
+    assert.equal(sim.timerCount(), timers, "no timers left over from before save()");
+    const writes = sim.pins.writes("D12").length;
+    const before = sim.pins.level("D12");
+    await sim.pins.bounce("D0", !sim.pins.level("D0"));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(sim.pins.level("D12"), !before);
+    assert.equal(sim.pins.writes("D12").length, writes + 1);
+    assert.deepEqual(sim.errors, []);
   });
 });
