@@ -60,6 +60,18 @@ describe("e2e: console", function () {
     assert.ok(!sim.storage.names().some((n) => n.startsWith("cfg.")), "nothing stored");
   });
 
+  it("an upload by the espruino CLI while setup() runs reaches the REPL (Ctrl-C, pause, \\x10 lines)", async function () {
+    sim = await Simulator.start({ ap: AP });
+    sim.type("setup()");
+    await sim.waitFor(/ssid: /);
+    // What the CLI sends: Ctrl-C alone (it pauses 250 ms after one), then each line behind \x10.
+    sim.typeRaw("\x03");
+    await new Promise((r) => setTimeout(r, 250));
+    sim.typeRaw("\x10print('uploaded ' + (6 * 7))\n");
+    await sim.waitFor(/uploaded 42/);
+    assert.deepEqual(sim.errors, []);
+  });
+
   it("status() gives state, Wi-Fi, broker, uptime, reconnects, last error and free memory, no password", async function () {
     broker = await startAedes();
     sim = await Simulator.start({ ap: AP });
