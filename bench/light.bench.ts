@@ -4,10 +4,10 @@
 // and the bundle sizes. `npx tsx bench/light.bench.ts [N]` (default 1000); needs `npm run build`.
 import { readFileSync, statSync } from "node:fs";
 import mqtt from "mqtt";
-import { rollup } from "rollup";
-import { minify } from "terser";
+import { minifiedPart } from "./part-size";
 import { Simulator } from "../sim/simulator";
 import { startAedes } from "../test/support/brokers";
+import { bringUp } from "../test/support/node";
 
 const N = Number(process.argv[2]) || 1000;
 const BASE = "living_room_lights";
@@ -15,12 +15,6 @@ const BASE = "living_room_lights";
 function stats(xs: number[]) {
   const s = xs.slice().sort((a, b) => a - b);
   return `median ${s[Math.floor(s.length / 2)]} ms, p99 ${s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]} ms, max ${s[s.length - 1]} ms (n=${s.length})`;
-}
-
-async function lightSize() {
-  const b = await rollup({ input: "build/tsc/light/app.js", external: (id) => !id.includes("/light/") && !id.startsWith("./"), onwarn() {} });
-  const { output } = await b.generate({ format: "iife", name: "L", globals: (id) => id.replace(/\W/g, "_") });
-  return (await minify(output[0].code, { ecma: 5, compress: { passes: 2 }, mangle: true })).code.length;
 }
 
 async function main() {
@@ -33,8 +27,7 @@ async function main() {
   phone.on("message", (_t, p) => waiter && waiter(p.toString()));
   await phone.subscribeAsync(BASE, { qos: 1 });
   const sim = await Simulator.start({ inputs: { D0: true } });
-  sim.type(`config({ssid:"lightnode-sim", password:"correct horse", broker:"127.0.0.1", port:${broker.port}})`);
-  await sim.waitFor(/-> Active/, 15000);
+  await bringUp(sim, broker);
   await new Promise((r) => setTimeout(r, 300));
 
   const cmd: number[] = [];
@@ -74,7 +67,7 @@ async function main() {
   await broker.close();
   console.log(`build/firmware.min.js: ${statSync("build/firmware.min.js").size} bytes (budget 12288)`);
   console.log(`build/firmware.js:     ${readFileSync("build/firmware.js").length} bytes`);
-  console.log(`light app (src/light, minified alone): ${await lightSize()} bytes`);
+  console.log(`light app (src/light, minified alone): ${await minifiedPart("light/app")} bytes`);
 }
 
 main().catch((e) => {

@@ -5,6 +5,7 @@
 import mqtt from "mqtt";
 import { Simulator } from "../sim/simulator";
 import { startAedes } from "../test/support/brokers";
+import { bringUp } from "../test/support/node";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -14,8 +15,7 @@ async function main() {
   const usage = () => sim.evalJSON("process.memory()").usage as number;
   await sleep(200);
   const boot = usage();
-  sim.type(`config({ssid:"lightnode-sim", password:"correct horse", broker:"127.0.0.1", port:${broker.port}})`);
-  await sim.waitFor(/-> Active/, 15000);
+  await bringUp(sim, broker);
   await sleep(500);
   const active = usage();
   const phone = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });

@@ -1,7 +1,7 @@
 // Prints the MQTT client's figures: minified size (codec + framer + session, bundled and minified
 // as the firmware build does), encode/decode throughput on Node, and heap bytes per received
 // message (run with `node --expose-gc` through tsx for that last one).
-import { minifiedClient } from "./mqtt-size";
+import { minifiedPart } from "./part-size";
 import { decode, packet as build, PUBLISH } from "../src/mqtt/codec";
 import { text, u16 } from "../src/mqtt/utf8";
 import { createFramer } from "../src/mqtt/framer";
@@ -36,7 +36,7 @@ function benchNet(): { net: Net; feed: (d: string) => void } {
 }
 
 async function main() {
-  const { bytes } = await minifiedClient();
+  const bytes = await minifiedPart("mqtt/client");
   console.log(`client minified (codec+framer+session)       ${bytes} bytes (target ${BUDGET})`);
 
   const N = 200_000;

@@ -9,26 +9,13 @@ import path from "node:path";
 import { rollup } from "rollup";
 import { minify } from "terser";
 import { checkSource, formatViolations } from "./espruino-gate.mjs";
+import { MINIFY_OPTIONS } from "./minify-options.mjs";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const out = path.join(root, "build");
 export const SIZE_BUDGET = 12 * 1024;
 const BUILTIN_MODULES = ["Wifi", "Storage", "net", "TelnetServer", "ESP8266"];
-// Property names that only our own modules use between themselves (ports, hooks, deps objects,
-// the MQTT client's API): the minifier shortens them in firmware.min.js. Never list a name that
-// Espruino's API, a JSON payload, the stored record, a console command or a config field uses;
-// the end-to-end tests run on firmware.min.js to catch a slip.
-const INTERNAL_PROPERTIES = [
-  "backoff", "board", "button", "buttonPressedLow", "relay", "relayActiveLow", "led", "ledActiveLow",
-  "clean", "clientId", "connackTimeout", "maxPacket", "outboxSize", "username", "will",
-  "crc", "defaults", "effects", "grab", "release", "hooks", "info", "mqtt", "pins", "runner", "serial",
-  "setConfig", "storage", "store", "unwatch", "watch", "wifi", "connected", "publish", "subscribe",
-  "payload", "retain", "dup", "onActive", "onClose", "onConfig", "onConnect", "onLost", "onMessage",
-  "onState", "onSubscribed", "session", "start", "drops", "up", "down", "load", "release",
-  "type", "code", "print", "close", "save"
-];
-
 // Replaces the __BOARD__ and __VERSION__ placeholders with the board profile and package version.
 function bakeConstants(board, version) {
   return {
@@ -67,21 +54,7 @@ async function build() {
   if (/^\s*(import|export)\s/m.test(code)) throw new Error("bundle still has import/export statements");
   writeFileSync(path.join(out, "firmware.js"), code);
 
-  const min = await minify(code, {
-    ecma: 5,
-    toplevel: false,
-    compress: { passes: 3, ecma: 5, keep_fargs: false },
-    // builtins: terser would otherwise skip names that DOM objects also have (storage, start...).
-    // The short names must not be keywords (`x.in`): valid ES5, but not worth a parser risk.
-    mangle: {
-      properties: {
-        builtins: true,
-        regex: new RegExp("^(" + INTERNAL_PROPERTIES.join("|") + ")$"),
-        reserved: ["in", "do", "if", "for", "new", "try", "var", "let", "int", "case", "else", "enum", "null", "this", "true", "void", "with"]
-      }
-    },
-    format: { ecma: 5, comments: false, ascii_only: true }
-  });
+  const min = await minify(code, MINIFY_OPTIONS);
   writeFileSync(path.join(out, "firmware.min.js"), min.code);
 
   const full = Buffer.byteLength(code);

@@ -2,8 +2,8 @@
 import { strict as assert } from "node:assert";
 import { Simulator } from "../../sim/simulator";
 import { startAedes } from "../support/brokers";
+import { AP, configLine } from "../support/node";
 
-const AP = { ssid: "lightnode-sim", password: "correct horse" };
 
 describe("e2e: connectivity", function () {
   this.timeout(30000);
@@ -21,7 +21,7 @@ describe("e2e: connectivity", function () {
     sim = await Simulator.start({ ap: AP });
     await sim.waitFor(/no config: run setup\(\)/);
     assert.equal(sim.telnet.mode, "off");
-    sim.type(`config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1",port:${broker.port}})`);
+    sim.type(configLine(broker));
     await sim.waitFor(/saved/);
     await sim.waitFor(/Offline -> Disconnected/);
     await sim.waitFor(/Disconnected -> LookingForBroker/);

@@ -3,8 +3,8 @@
 import { strict as assert } from "node:assert";
 import { Simulator } from "../../sim/simulator";
 import { startAedes, RunningBroker } from "../support/brokers";
+import { AP, bringUp } from "../support/node";
 
-const AP = { ssid: "lightnode-sim", password: "correct horse" };
 
 describe("e2e: console", function () {
   this.timeout(30000);
@@ -75,8 +75,7 @@ describe("e2e: console", function () {
   it("status() gives state, Wi-Fi, broker, uptime, reconnects, last error and free memory, no password", async function () {
     broker = await startAedes();
     sim = await Simulator.start({ ap: AP });
-    sim.type(`config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1",port:${broker.port}})`);
-    await sim.waitFor(/LookingForBroker -> Active/, 15000);
+    await bringUp(sim, broker);
     sim.type("status()");
     const line = (await sim.waitFor(/\{"state"[^\n]*\}/))[0];
     const status = JSON.parse(line);

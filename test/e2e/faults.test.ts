@@ -4,8 +4,8 @@
 import { strict as assert } from "node:assert";
 import { Simulator } from "../../sim/simulator";
 import { startAedes, RunningBroker } from "../support/brokers";
+import { AP, bringUp, configLine } from "../support/node";
 
-const AP = { ssid: "lightnode-sim", password: "correct horse" };
 const MQTT_PASSWORD = "mqtt-secret-pw";
 
 describe("e2e: faults", function () {
@@ -27,10 +27,7 @@ describe("e2e: faults", function () {
   async function activeNode(): Promise<Simulator> {
     broker = await startAedes({ users: { node: MQTT_PASSWORD } });
     sim = await Simulator.start({ ap: AP, silentCloseMs: 300 });
-    sim.type(
-      `config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1",port:${broker.port},user:"node",pass:"${MQTT_PASSWORD}"})`
-    );
-    await sim.waitFor(/LookingForBroker -> Active/, 15000);
+    await bringUp(sim, broker, `user:"node",pass:"${MQTT_PASSWORD}"`);
     return sim;
   }
 
@@ -63,9 +60,7 @@ describe("e2e: faults", function () {
   it("refused MQTT credentials are reported as such and retried slowly", async function () {
     broker = await startAedes({ users: { node: "another-password" } });
     sim = await Simulator.start({ ap: AP });
-    sim.type(
-      `config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1",port:${broker.port},user:"node",pass:"${MQTT_PASSWORD}"})`
-    );
+    sim.type(configLine(broker, `user:"node",pass:"${MQTT_PASSWORD}"`));
     const m = await sim.waitFor(/mqtt: refused: bad user name or password, retry in (\d+)s/, 15000);
     assert.ok(Number(m[1]) >= 200, "refused credentials retry slowly, not in a storm: " + m[0]);
   });
@@ -88,14 +83,12 @@ describe("e2e: faults", function () {
   it("a corrupt record is reported and treated as absent; the next config() stores a good one", async function () {
     broker = await startAedes();
     sim = await Simulator.start({ ap: AP });
-    sim.type(`config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1",port:${broker.port}})`);
-    await sim.waitFor(/LookingForBroker -> Active/, 15000);
+    await bringUp(sim, broker);
     for (const name of sim.storage.names().filter((n) => n.startsWith("cfg."))) sim.storage.corrupt(name, { at: 12 });
     await sim.restart();
     await sim.waitFor(/cfg\.\d: (corrupt|checksum)/, 5000);
     await sim.waitFor(/no config: run setup\(\)/, 5000);
-    sim.type(`config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1",port:${broker.port}})`);
-    await sim.waitFor(/LookingForBroker -> Active/, 15000);
+    await bringUp(sim, broker);
     await sim.restart();
     await sim.waitFor(/LookingForBroker -> Active/, 15000);
     assert.deepEqual(sim.errors, []);
@@ -104,8 +97,7 @@ describe("e2e: faults", function () {
   it("a wrong password at the console is refused with the field's rule, and nothing is saved", async function () {
     broker = await startAedes();
     sim = await Simulator.start({ ap: AP });
-    sim.type(`config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1",port:${broker.port}})`);
-    await sim.waitFor(/LookingForBroker -> Active/, 15000);
+    await bringUp(sim, broker);
     const writes = sim.storage.writes;
     sim.type(`config({password:"short", port:99999})`);
     const err = await sim.waitFor(/error: [^\n]*\(nothing saved\)/, 5000);

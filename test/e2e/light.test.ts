@@ -5,6 +5,7 @@ import mqtt from "mqtt";
 import { Simulator } from "../../sim/simulator";
 import { startAedes, startMosquitto, requireMosquitto, RunningBroker } from "../support/brokers";
 import { expandDiscovery, LIGHT_FIELDS, DEVICE_FIELDS } from "../light/ha";
+import { bringUp } from "../support/node";
 
 const BASE = "living_room_lights";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,8 +47,7 @@ for (const kind of ["aedes", "mosquitto"] as const) {
 
     async function boot() {
       sim = await Simulator.start({ inputs: { D0: true } });
-      sim.type(`config({ssid:"lightnode-sim", password:"correct horse", broker:"127.0.0.1", port:${broker.port}})`);
-      await sim.waitFor(/-> Active/, 15000);
+      await bringUp(sim, broker);
     }
 
     beforeEach(async function () {

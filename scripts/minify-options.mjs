@@ -1,0 +1,32 @@
+// How the firmware is minified: shared by scripts/build.mjs and the benches that measure one part
+// of it, so a part's figure is what it costs in build/firmware.min.js.
+
+// Property names that only our own modules use between themselves (ports, hooks, deps objects,
+// the MQTT client's API): the minifier shortens them. Never list a name that Espruino's API, a JSON
+// payload, the stored record, a console command or a config field uses; the end-to-end tests run
+// on firmware.min.js to catch a slip.
+export const INTERNAL_PROPERTIES = [
+  "board", "button", "buttonPressedLow", "relay", "relayActiveLow", "led", "ledActiveLow",
+  "clean", "clientId", "connackTimeout", "maxPacket", "outboxSize", "username", "will",
+  "crc", "defaults", "grab", "release", "hooks", "info", "mqtt", "pins", "runner", "serial",
+  "setConfig", "storage", "store", "watch", "wifi", "connected", "publish", "subscribe",
+  "payload", "retain", "dup", "onActive", "onClose", "onConfig", "onConnect", "onLost", "onMessage",
+  "onState", "onSubscribed", "session", "start", "drops", "up", "down", "load",
+  "type", "code", "print", "close", "save"
+];
+
+export const MINIFY_OPTIONS = {
+  ecma: 5,
+  toplevel: false,
+  compress: { passes: 3, ecma: 5, keep_fargs: false },
+  // builtins: terser would otherwise skip names that DOM objects also have (storage, start...).
+  // The short names must not be keywords (`x.in`): valid ES5, but not worth a parser risk.
+  mangle: {
+    properties: {
+      builtins: true,
+      regex: new RegExp("^(" + INTERNAL_PROPERTIES.join("|") + ")$"),
+      reserved: ["in", "do", "if", "for", "new", "try", "var", "let", "int", "case", "else", "enum", "null", "this", "true", "void", "with"]
+    }
+  },
+  format: { ecma: 5, comments: false, ascii_only: true }
+};
