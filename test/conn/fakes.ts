@@ -1,8 +1,7 @@
-// Test doubles with the real APIs' shapes: Espruino's Wifi module (an access point the test
-// controls) and `net` over Node's real TCP (8-bit strings, as on the board).
-import { connect as tcpConnect } from "node:net";
+// A test double with the real API's shape: Espruino's Wifi module, an access point the test
+// controls. (`net` over real TCP is test/support/node-net.ts.)
 import { EventEmitter } from "node:events";
-import { Net, Socket, WifiModule } from "../../src/ports";
+import { WifiModule } from "../../src/ports";
 
 export class FakeWifi implements WifiModule {
   // What the access point does with the next connects: join, refuse the password, be absent, or
@@ -56,22 +55,3 @@ export class FakeWifi implements WifiModule {
     this.ev.on(event, listener);
   }
 }
-
-export const nodeNet: Net = {
-  connect(options, onConnected) {
-    const s = tcpConnect({ host: options.host, port: options.port }, onConnected);
-    s.setEncoding("latin1");
-    const sock: Socket = {
-      write: (d: string) => void s.write(Buffer.from(d, "latin1")),
-      end: () => void s.end(),
-      on: (event: string, listener: any) => void s.on(event, listener),
-      removeAllListeners: (event?: string) => {
-        s.removeAllListeners(event);
-        s.on("error", () => {});
-      }
-    } as Socket;
-    // Node throws on an unhandled 'error'; Espruino does not.
-    s.on("error", () => {});
-    return sock;
-  }
-};
