@@ -1,0 +1,52 @@
+// The bench's stand-in for the ESP8266 around the firmware, run on Espruino built for Linux as the
+// Storage file .boot0 (so before .bootcde, as on the board): the Wifi and ESP8266 modules, which
+// the Linux build lacks; the pins, whose Linux versions drive /sys/class/gpio; and Serial1 as the
+// console device (USB on Linux). Its own variables are measured apart from the firmware's.
+// Hooks for the bench: BENCH.flip(level) moves the wall switch, relay writes print "#R<level>",
+// BENCH.peak holds the highest usage seen by a 5 ms sampler (BENCH.sample(false) stops it).
+var BENCH = { peak: 0, level: 1, watch: 0, timer: 0 };
+BENCH.sample = function (on) {
+  if (BENCH.timer) clearInterval(BENCH.timer);
+  BENCH.timer = on && setInterval(function () {
+    var u = process.memory().usage;
+    if (u > BENCH.peak) BENCH.peak = u;
+  }, 5);
+};
+BENCH.flip = function (level) {
+  BENCH.level = level;
+  if (BENCH.watch) BENCH.watch({ state: level, time: getTime() });
+};
+Modules.addCached("Wifi", function () {
+  var station = "off";
+  exports.connect = function (ssid, options, callback) {
+    station = "connecting";
+    setTimeout(function () {
+      station = "connected";
+      exports.emit("connected", { ip: "127.0.0.1", mask: "255.0.0.0", gw: "127.0.0.1" });
+      if (callback) callback(null);
+    }, 20);
+  };
+  exports.disconnect = function (callback) {
+    var was = station;
+    station = "off";
+    if (was == "connected") exports.emit("disconnected", { ssid: "bench", mac: "00:00:00:00:00:00", reason: "assoc_leave" });
+    if (callback) setTimeout(callback, 1);
+  };
+  exports.getStatus = function () { return { station: station }; };
+  exports.getIP = function () { return { ip: "127.0.0.1" }; };
+  exports.getDetails = function () { return { rssi: -60, ssid: "bench" }; };
+  exports.setHostname = function () {};
+});
+Modules.addCached("ESP8266", function () {
+  exports.getResetInfo = function () { return { reason: 6 }; };
+  exports.getState = function () { return { freeHeap: 20000 }; };
+});
+// Root-level names shadow the built-in functions of the same name for all code run after this.
+var digitalWrite = function (pin, value) {
+  if (String(pin) == "D12") print("#R" + (value ? 1 : 0));
+};
+var digitalRead = function () { return BENCH.level; };
+var pinMode = function () {};
+var setWatch = function (fn) { BENCH.watch = fn; return 1; };
+var clearWatch = function () { BENCH.watch = 0; };
+var Serial1 = USB;
