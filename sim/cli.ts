@@ -1,9 +1,11 @@
 // `npm start`: the firmware in the simulator, with an embedded MQTT broker on 127.0.0.1:1883 (or
 // --broker mqtt://host:port), a simulated access point, Storage in .sim/ (or --data DIR), and this
-// terminal as the board's serial console. Ctrl-C stops everything.
+// terminal as the board's serial console (raw, as a serial terminal: see terminal.ts). Ctrl-] or
+// `.exit` stops everything; Ctrl-C goes to the firmware.
 import path from "node:path";
 import { Simulator } from "./simulator";
 import { startBroker, EmbeddedBroker } from "./broker";
+import { TerminalInput } from "./terminal";
 
 interface CliOptions {
   broker: string | null;
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
     `toggle the light:   mosquitto_pub -h ${address.host} -p ${address.port} -t living_room_lights -m on   (or off, toggle)`,
     `watch it:           mosquitto_sub -h ${address.host} -p ${address.port} -t 'living_room_lights/#' -v`,
     "flip the wall switch: type .switch (or .press for a push button); .help lists the simulator's commands",
-    "this terminal is the board's serial console; Ctrl-C quits",
+    "this terminal is the board's serial console (Ctrl-C goes to the board); Ctrl-] or .exit quits",
     ""
   ].join("\n");
   process.stdout.write(hint + "\n");
@@ -73,13 +75,16 @@ async function main(): Promise<void> {
   const sim = await Simulator.start({
     dataDir: o.data,
     ap: { ssid: o.ssid, password: o.password },
-    echo: (text) => process.stdout.write(text)
+    echo: (text) => process.stdout.write(text),
+    terminal: true
   });
 
+  const raw = !!process.stdin.isTTY;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    if (raw) process.stdin.setRawMode(false);
     process.stdin.pause();
     await sim.stop();
     if (broker) await broker.close();
@@ -88,12 +93,17 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  // Raw line input: chunks go to the board as typed, Enter as "\r" like a serial terminal, so the
-  // REPL and a wizard that took Serial1 see what they would see on the board.
-  process.stdin.setEncoding("latin1");
-  process.stdin.on("data", (chunk: string) => {
-    if (!simulatorCommand(sim, chunk)) sim.typeRaw(chunk.replace(/\r?\n/g, "\r"));
+  const input = new TerminalInput({
+    toBoard: (chars) => sim.typeRaw(chars),
+    replHasConsole: () => sim.consoleDevice === "Serial1",
+    command: (line) => simulatorCommand(sim, line),
+    quit: () => void stop(),
+    show: (text) => process.stdout.write(text),
+    raw
   });
+  if (raw) process.stdin.setRawMode(true);
+  process.stdin.setEncoding("latin1");
+  process.stdin.on("data", (chunk: string) => input.receive(chunk));
   process.stdin.on("end", () => {});
 }
 
@@ -102,14 +112,13 @@ const SIM_HELP = [
   ".press       press and release the push button",
   ".relay       show the relay and LED outputs",
   ".ap down|up  take the simulated access point away, or bring it back",
-  ".help        this list (lines starting with a dot never reach the board)"
+  ".exit        stop the simulator (or Ctrl-])",
+  ".help        this list (lines starting with a dot at the prompt never reach the board)"
 ].join("\n");
 
-// Lines starting with "." are the simulator's own commands (the wall switch, the access point),
-// never typed to the board. Returns false for anything else.
-function simulatorCommand(sim: Simulator, line: string): boolean {
-  const m = /^\.(\w+)\s*(\w*)\s*$/.exec(line);
-  if (!m) return false;
+// The simulator's own commands (the wall switch, the access point), typed behind a dot.
+function simulatorCommand(sim: Simulator, line: string): void {
+  const m = /^(\w*)\s*(\w*)$/.exec(line) || ["", "help", ""];
   const pins = require("../espruino.config.js").pins;
   const say = (text: string) => process.stdout.write(text + "\n");
   if (m[1] === "switch") void sim.pins.bounce(pins.button, !sim.pins.level(pins.button));
@@ -122,7 +131,6 @@ function simulatorCommand(sim: Simulator, line: string): boolean {
     else sim.wifi.apUp();
     say(`access point ${m[2]}`);
   } else say(SIM_HELP);
-  return true;
 }
 
 function sleep(ms: number): Promise<void> {

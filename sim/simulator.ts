@@ -6,7 +6,8 @@
 //   const sim = await Simulator.start({ bundle?, dataDir?, ap?: {ssid, password, rssi?}, ... });
 //   sim.type("config({ssid:'x'})")   one line typed on Serial1, Enter = "\r" (typeRaw: exact chars)
 //   sim.output                        all Serial1 output so far, every boot ("\n" line ends; typing
-//                                     is not echoed). sim.hidden: console output sent elsewhere
+//                                     is not echoed, no prompt, unless started with terminal: true
+//                                     as the CLI is). sim.hidden: console output sent elsewhere
 //                                     (console on LoopbackA). sim.errors: uncaught errors.
 //   await sim.waitFor(/re/, ms?)      resolves with the RegExpExecArray (or string index) found in
 //                                     output AFTER the cursor, then moves the cursor past it (expect-
@@ -67,6 +68,9 @@ export interface SimulatorOptions {
   // Copy Serial1 output somewhere as it happens (the CLI passes process.stdout.write).
   // SIM_ECHO=1 in the environment copies it to stderr, for debugging tests.
   echo?: (text: string) => void;
+  // Serial1 is a person's terminal (the CLI): the REPL echoes what is typed and prints its `>`
+  // prompt, as the board does. Off by default, so that `output` is what the firmware printed.
+  terminal?: boolean;
 }
 
 export interface WaitOptions {
@@ -93,6 +97,7 @@ export class Simulator {
   private readonly hw: Hardware;
   private readonly ownDataDir: string | null;
   private readonly echo: ((text: string) => void) | null;
+  private readonly terminal: boolean;
   private waiters: Array<() => void> = [];
   private rebooting: Promise<void> = Promise.resolve();
 
@@ -120,6 +125,7 @@ export class Simulator {
     };
     const env = process.env.SIM_ECHO ? (t: string) => process.stderr.write(t) : null;
     this.echo = options.echo || env;
+    this.terminal = !!options.terminal;
   }
 
   // Creates the simulator and powers the board on; resolves once the boot code and init ran.
@@ -249,7 +255,8 @@ export class Simulator {
         serial: (text) => this.write(text),
         hidden: (text) => (this.hidden += text),
         uncaught: (err) => this.errors.push(err),
-        reboot: (how) => (this.rebooting = this.reboot(how))
+        reboot: (how) => (this.rebooting = this.reboot(how)),
+        terminal: this.terminal
       },
       reason
     );
