@@ -47,6 +47,8 @@ export class SerialConsole {
     const devices: any = {};
     for (const name of DEVICES) devices[name] = this.device(name);
     this.devices = devices;
+    // The board shows its prompt once the boot code has run.
+    this.promptLater();
   }
 
   // Characters arriving on Serial1's receive line (a person typing, or a test's sim.type()).

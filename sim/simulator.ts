@@ -14,12 +14,14 @@
 //                                     style: each waitFor consumes output; {from: 0} searches all).
 //                                     Rejects after ms (default 5000) with the recent output.
 //   sim.mark() / sim.since(mark)      cursor-free: remember the output length, read what came after.
+//   sim.onOutput(fn)                  fn(text) for each piece of Serial1 output; returns a stop function
 //   sim.eval("expr")                  evaluate in the firmware's global scope, value as is
 //   sim.evalJSON("expr")              same, JSON round-tripped into host objects (deepEqual-safe)
 //   sim.pins      level(pin) mode(pin) set(pin, level) float(pin) press/release/bounce(pin, opts)
 //                 history(pin, boot?) writes(pin, boot?) watchCount(pin?) currentBoot()
+//                 observe(fn(pin, event)) -> stop function
 //   sim.wifi      apDown() apUp() configure({ssid,password,rssi}) station hostname saveCalls
-//                 connectCalls up
+//                 connectCalls up upListeners
 //   sim.storage   get(name) put(name, data) remove(name) names() failNextWrite("throw"|"false")
 //                 powerCutDuringNextWrite() corrupt(name, {at?, xor?}) writes erases used()
 //   sim.net       connections (log of {host, port}) openCount() dropAll()
@@ -99,6 +101,7 @@ export class Simulator {
   private readonly echo: ((text: string) => void) | null;
   private readonly terminal: boolean;
   private waiters: Array<() => void> = [];
+  private outputListeners: Array<(text: string) => void> = [];
   private rebooting: Promise<void> = Promise.resolve();
 
   private constructor(options: SimulatorOptions) {
@@ -153,6 +156,14 @@ export class Simulator {
 
   mark(): number {
     return this.output.length;
+  }
+
+  // Calls `fn` with each piece of Serial1 output as it is written; returns a function that stops it.
+  onOutput(fn: (text: string) => void): () => void {
+    this.outputListeners.push(fn);
+    return () => {
+      this.outputListeners = this.outputListeners.filter((l) => l !== fn);
+    };
   }
 
   since(mark: number): string {
@@ -286,6 +297,7 @@ export class Simulator {
   private write(text: string): void {
     this.output += text;
     if (this.echo) this.echo(text);
+    for (const l of this.outputListeners.slice()) l(text);
     for (const w of this.waiters.slice()) w();
   }
 }
