@@ -35,6 +35,8 @@ export interface BoardHooks {
   uncaught(err: any): void;
   // reset(): wipe RAM, no boot code. load()/E.reboot(): boot again with the boot code.
   reboot(how: "reset" | "load" | "software"): void;
+  // Serial1 is a person's terminal: the REPL echoes and prompts (see console.ts).
+  terminal?: boolean;
 }
 
 export class Board {
@@ -54,7 +56,7 @@ export class Board {
     this.events = new Events(this.runtime);
     this.events.install(this.realm);
     this.timers = new Timers(this.realm, this.runtime);
-    this.console = new SerialConsole(this.realm, this.runtime, this.events, { serial: hooks.serial, hidden: hooks.hidden, uncaught: hooks.uncaught });
+    this.console = new SerialConsole(this.realm, this.runtime, this.events, { serial: hooks.serial, hidden: hooks.hidden, uncaught: hooks.uncaught, terminal: hooks.terminal });
     const mac = hw.serial.replace("-", "").match(/../g)!.join(":");
     hw.pins.powerOn(this.realm, this.runtime);
     hw.ap.powerOn(this.realm, this.runtime, this.events, mac);

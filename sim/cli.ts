@@ -1,9 +1,15 @@
-// `npm start`: the firmware in the simulator, with an embedded MQTT broker on 127.0.0.1:1883 (or
-// --broker mqtt://host:port), a simulated access point, Storage in .sim/ (or --data DIR), and this
-// terminal as the board's serial console. Ctrl-C stops everything.
+// `npm start`: the firmware in the simulator, with an embedded MQTT broker on 127.0.0.1:1883 and
+// MQTT over WebSocket on :9001 (or --broker mqtt://host:port [--ws ws://host:port]), a simulated
+// access point, Storage in .sim/ (or --data DIR), the web page on http://127.0.0.1:8080 (phone app
+// and simulated board; see web.ts), and this terminal as the board's serial console (raw, as a
+// serial terminal: see terminal.ts). Ctrl-] or `.exit` stops everything; Ctrl-C goes to the firmware.
 import path from "node:path";
 import { Simulator } from "./simulator";
 import { startBroker, EmbeddedBroker } from "./broker";
+import { TerminalInput } from "./terminal";
+import { BoardView } from "./board-view";
+import { startWeb, WebServer } from "./web";
+import { parseFlags, portFlag } from "./args";
 
 interface CliOptions {
   broker: string | null;
@@ -11,29 +17,41 @@ interface CliOptions {
   ssid: string;
   password: string;
   verbose: boolean;
+  // The page: its port and host, and the broker's WebSocket (a port of the embedded broker, or
+  // the URL of the --broker's listener); web false with --no-web.
+  http: number;
+  httpHost: string;
+  ws: number | string | null;
+  web: boolean;
 }
 
-const USAGE = "usage: npm start -- [--broker mqtt://host:port] [--data DIR] [--ssid NAME] [--password PW] [--verbose]";
+const USAGE = [
+  "usage: npm start -- [--broker mqtt://host:port [--ws ws://host:port]] [--ws PORT] [--http PORT] [--http-host HOST] [--no-web]",
+  "                    [--data DIR] [--ssid NAME] [--password PW] [--verbose]"
+].join("\n");
+const TOPIC = "living_room_lights";
 
 function parse(argv: string[]): CliOptions {
-  const o: CliOptions = { broker: null, data: path.resolve(__dirname, "..", ".sim"), ssid: "lightnode-sim", password: "correct horse", verbose: false };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s);
-    const value = () => {
-      const v = inline !== undefined ? inline : argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (flag === "--broker") o.broker = value();
-    else if (flag === "--data") o.data = path.resolve(value());
-    else if (flag === "--ssid") o.ssid = value();
-    else if (flag === "--password") o.password = value();
-    else if (flag === "--verbose") o.verbose = true;
-    else if (flag === "--help" || flag === "-h") {
-      console.log(USAGE);
-      process.exit(0);
-    } else throw new Error(`unknown option ${argv[i]}\n${USAGE}`);
-  }
+  const f = parseFlags(argv, USAGE, ["--verbose", "--no-web"]);
+  const known = ["--broker", "--data", "--ssid", "--password", "--verbose", "--http", "--http-host", "--ws", "--no-web"];
+  for (const k of Object.keys(f)) if (known.indexOf(k) < 0) throw new Error(`unknown option ${k}\n${USAGE}`);
+  const str = (k: string, d: string) => (typeof f[k] === "string" ? (f[k] as string) : d);
+  const o: CliOptions = {
+    broker: str("--broker", "") || null,
+    data: path.resolve(str("--data", path.resolve(__dirname, "..", ".sim"))),
+    ssid: str("--ssid", "lightnode-sim"),
+    password: str("--password", "correct horse"),
+    verbose: !!f["--verbose"],
+    http: portFlag("--http", str("--http", "8080")),
+    httpHost: str("--http-host", "127.0.0.1"),
+    ws: null,
+    web: !f["--no-web"]
+  };
+  const ws = str("--ws", "");
+  if (o.broker) {
+    if (ws && !/^wss?:\/\//.test(ws)) throw new Error(`--ws ${ws}: with --broker, the broker's WebSocket URL (ws://host:port)`);
+    o.ws = ws || null;
+  } else o.ws = portFlag("--ws", ws || "9001");
   if (o.password.length && (o.password.length < 8 || o.password.length > 63)) throw new Error("--password: WPA passwords have 8-63 characters");
   return o;
 }
@@ -51,36 +69,62 @@ async function main(): Promise<void> {
   if (o.broker) address = brokerAddress(o.broker);
   else {
     try {
-      broker = await startBroker("127.0.0.1", 1883);
+      broker = await startBroker("127.0.0.1", 1883, undefined, o.web ? { wsPort: o.ws as number } : {});
     } catch (err: any) {
-      throw new Error(`cannot start the embedded broker on 127.0.0.1:1883 (${err.code || err.message}); is another broker running? Use it with --broker mqtt://127.0.0.1:1883`);
+      throw new Error(`cannot start the embedded broker on 127.0.0.1:1883 and :${o.ws} (${err.code || err.message}); is another broker running? Use it with --broker mqtt://127.0.0.1:1883 [--ws ws://127.0.0.1:9001]`);
     }
     address = { host: broker.host, port: broker.port };
     if (o.verbose) broker.onLog = (line) => process.stderr.write(`[broker] ${line}\n`);
   }
+  const wsUrl = broker ? broker.wsUrl : (o.ws as string | null);
+  // The board's first words wait for the hint, which needs the page's address.
+  let early: string | null = "";
+  const sim = await Simulator.start({
+    dataDir: o.data,
+    ap: { ssid: o.ssid, password: o.password },
+    echo: (text) => (early === null ? process.stdout.write(text) : (early += text)),
+    terminal: true
+  });
+  let web: WebServer | null = null;
+  let view: BoardView | null = null;
+  if (o.web && wsUrl) {
+    view = new BoardView(sim, require("../espruino.config.js").pins);
+    try {
+      web = await startWeb({ host: o.httpHost, port: o.http, mqttUrl: wsUrl, topic: TOPIC, board: view });
+    } catch (err: any) {
+      await sim.stop();
+      if (broker) await broker.close();
+      throw new Error(`cannot serve the web page on ${o.httpHost}:${o.http} (${err.code || err.message}); choose another with --http PORT, or --no-web`);
+    }
+  }
+  const webLine = web
+    ? `web page:           ${web.url}   (phone app and simulated board; MQTT over WebSocket at ${wsUrl})`
+    : o.web && o.broker
+      ? "web page:           off (give the broker's WebSocket listener: --ws ws://host:9001)"
+      : "web page:           off (--no-web)";
   const hint = [
     `lightnode simulator: access point "${o.ssid}", password "${o.password}" (simulated); Storage in ${path.relative(process.cwd(), o.data) || "."}`,
     broker ? `embedded MQTT broker (aedes) on ${broker.url}` : `MQTT broker: ${o.broker}`,
     `connect the node:   config({ssid:${JSON.stringify(o.ssid)}, password:${JSON.stringify(o.password)}, broker:${JSON.stringify(address.host)}, port:${address.port}})`,
     `toggle the light:   mosquitto_pub -h ${address.host} -p ${address.port} -t living_room_lights -m on   (or off, toggle)`,
     `watch it:           mosquitto_sub -h ${address.host} -p ${address.port} -t 'living_room_lights/#' -v`,
+    webLine,
     "flip the wall switch: type .switch (or .press for a push button); .help lists the simulator's commands",
-    "this terminal is the board's serial console; Ctrl-C quits",
+    "this terminal is the board's serial console (Ctrl-C goes to the board); Ctrl-] or .exit quits",
     ""
   ].join("\n");
-  process.stdout.write(hint + "\n");
+  process.stdout.write(hint + "\n" + early);
+  early = null;
 
-  const sim = await Simulator.start({
-    dataDir: o.data,
-    ap: { ssid: o.ssid, password: o.password },
-    echo: (text) => process.stdout.write(text)
-  });
-
+  const raw = !!process.stdin.isTTY;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    if (raw) process.stdin.setRawMode(false);
     process.stdin.pause();
+    if (web) await web.close();
+    if (view) view.close();
     await sim.stop();
     if (broker) await broker.close();
     process.stdout.write("\nsimulator stopped\n");
@@ -88,12 +132,17 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  // Raw line input: chunks go to the board as typed, Enter as "\r" like a serial terminal, so the
-  // REPL and a wizard that took Serial1 see what they would see on the board.
-  process.stdin.setEncoding("latin1");
-  process.stdin.on("data", (chunk: string) => {
-    if (!simulatorCommand(sim, chunk)) sim.typeRaw(chunk.replace(/\r?\n/g, "\r"));
+  const input = new TerminalInput({
+    toBoard: (chars) => sim.typeRaw(chars),
+    replHasConsole: () => sim.consoleDevice === "Serial1",
+    command: (line) => simulatorCommand(sim, line),
+    quit: () => void stop(),
+    show: (text) => process.stdout.write(text),
+    raw
   });
+  if (raw) process.stdin.setRawMode(true);
+  process.stdin.setEncoding("latin1");
+  process.stdin.on("data", (chunk: string) => input.receive(chunk));
   process.stdin.on("end", () => {});
 }
 
@@ -102,14 +151,13 @@ const SIM_HELP = [
   ".press       press and release the push button",
   ".relay       show the relay and LED outputs",
   ".ap down|up  take the simulated access point away, or bring it back",
-  ".help        this list (lines starting with a dot never reach the board)"
+  ".exit        stop the simulator (or Ctrl-])",
+  ".help        this list (lines starting with a dot at the prompt never reach the board)"
 ].join("\n");
 
-// Lines starting with "." are the simulator's own commands (the wall switch, the access point),
-// never typed to the board. Returns false for anything else.
-function simulatorCommand(sim: Simulator, line: string): boolean {
-  const m = /^\.(\w+)\s*(\w*)\s*$/.exec(line);
-  if (!m) return false;
+// The simulator's own commands (the wall switch, the access point), typed behind a dot.
+function simulatorCommand(sim: Simulator, line: string): void {
+  const m = /^(\w*)\s*(\w*)$/.exec(line) || ["", "help", ""];
   const pins = require("../espruino.config.js").pins;
   const say = (text: string) => process.stdout.write(text + "\n");
   if (m[1] === "switch") void sim.pins.bounce(pins.button, !sim.pins.level(pins.button));
@@ -122,7 +170,6 @@ function simulatorCommand(sim: Simulator, line: string): boolean {
     else sim.wifi.apUp();
     say(`access point ${m[2]}`);
   } else say(SIM_HELP);
-  return true;
 }
 
 function sleep(ms: number): Promise<void> {

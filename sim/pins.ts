@@ -1,7 +1,8 @@
 // The board's GPIO pins D0..D16 and what is wired to them. Survives power cycles (the external
 // levels a test drives, and the history); each power-on resets modes, output latches and watches.
 // Firmware side: digitalWrite/digitalRead/pinMode/getPinMode/setWatch/clearWatch, Pin() and D0..D16.
-// Test side: level/mode/set/float/press/release/bounce/history/writes/watchCount.
+// Test side: level/mode/set/float/press/release/bounce/history/writes/watchCount, and observe(fn)
+// to hear every pin event as it is recorded (the web page's board panel).
 import { Realm } from "./realm";
 import { Runtime } from "./runtime";
 
@@ -55,6 +56,7 @@ export class Pins {
   private runtime: Runtime | null = null;
   private pinObjects: { [pin: string]: any } = {};
   private readonly pinNames = new WeakMap<object, string>();
+  private observers: Array<(pin: string, e: PinEvent) => void> = [];
 
   constructor(initial: { [pin: string]: boolean } = {}) {
     for (const pin of Object.keys(initial)) this.driven[this.name(pin)] = initial[pin];
@@ -136,6 +138,15 @@ export class Pins {
 
   currentBoot(): number {
     return this.boot;
+  }
+
+  // Calls `fn` with each pin event as it is recorded (after the level changed); returns a function
+  // that stops it. Observers only watch: they run inside the firmware's call.
+  observe(fn: (pin: string, e: PinEvent) => void): () => void {
+    this.observers.push(fn);
+    return () => {
+      this.observers = this.observers.filter((o) => o !== fn);
+    };
   }
 
   // ---- power -------------------------------------------------------------------------------------
@@ -243,7 +254,9 @@ export class Pins {
   }
 
   private record(pin: string, e: { kind: PinEventKind; level?: boolean; mode?: string }): void {
-    (this.events[pin] || (this.events[pin] = [])).push({ t: Date.now(), boot: this.boot, ...e });
+    const event: PinEvent = { t: Date.now(), boot: this.boot, ...e };
+    (this.events[pin] || (this.events[pin] = [])).push(event);
+    for (const o of this.observers.slice()) o(pin, event);
   }
 
   // Applies a change and tells the pin's watches if the level on the wire moved.

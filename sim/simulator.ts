@@ -6,19 +6,22 @@
 //   const sim = await Simulator.start({ bundle?, dataDir?, ap?: {ssid, password, rssi?}, ... });
 //   sim.type("config({ssid:'x'})")   one line typed on Serial1, Enter = "\r" (typeRaw: exact chars)
 //   sim.output                        all Serial1 output so far, every boot ("\n" line ends; typing
-//                                     is not echoed). sim.hidden: console output sent elsewhere
+//                                     is not echoed, no prompt, unless started with terminal: true
+//                                     as the CLI is). sim.hidden: console output sent elsewhere
 //                                     (console on LoopbackA). sim.errors: uncaught errors.
 //   await sim.waitFor(/re/, ms?)      resolves with the RegExpExecArray (or string index) found in
 //                                     output AFTER the cursor, then moves the cursor past it (expect-
 //                                     style: each waitFor consumes output; {from: 0} searches all).
 //                                     Rejects after ms (default 5000) with the recent output.
 //   sim.mark() / sim.since(mark)      cursor-free: remember the output length, read what came after.
+//   sim.onOutput(fn)                  fn(text) for each piece of Serial1 output; returns a stop function
 //   sim.eval("expr")                  evaluate in the firmware's global scope, value as is
 //   sim.evalJSON("expr")              same, JSON round-tripped into host objects (deepEqual-safe)
 //   sim.pins      level(pin) mode(pin) set(pin, level) float(pin) press/release/bounce(pin, opts)
 //                 history(pin, boot?) writes(pin, boot?) watchCount(pin?) currentBoot()
+//                 observe(fn(pin, event)) -> stop function
 //   sim.wifi      apDown() apUp() configure({ssid,password,rssi}) station hostname saveCalls
-//                 connectCalls up
+//                 connectCalls up upListeners
 //   sim.storage   get(name) put(name, data) remove(name) names() failNextWrite("throw"|"false")
 //                 powerCutDuringNextWrite() corrupt(name, {at?, xor?}) writes erases used()
 //   sim.net       connections (log of {host, port}) openCount() dropAll()
@@ -67,6 +70,9 @@ export interface SimulatorOptions {
   // Copy Serial1 output somewhere as it happens (the CLI passes process.stdout.write).
   // SIM_ECHO=1 in the environment copies it to stderr, for debugging tests.
   echo?: (text: string) => void;
+  // Serial1 is a person's terminal (the CLI): the REPL echoes what is typed and prints its `>`
+  // prompt, as the board does. Off by default, so that `output` is what the firmware printed.
+  terminal?: boolean;
 }
 
 export interface WaitOptions {
@@ -93,7 +99,9 @@ export class Simulator {
   private readonly hw: Hardware;
   private readonly ownDataDir: string | null;
   private readonly echo: ((text: string) => void) | null;
+  private readonly terminal: boolean;
   private waiters: Array<() => void> = [];
+  private outputListeners: Array<(text: string) => void> = [];
   private rebooting: Promise<void> = Promise.resolve();
 
   private constructor(options: SimulatorOptions) {
@@ -120,6 +128,7 @@ export class Simulator {
     };
     const env = process.env.SIM_ECHO ? (t: string) => process.stderr.write(t) : null;
     this.echo = options.echo || env;
+    this.terminal = !!options.terminal;
   }
 
   // Creates the simulator and powers the board on; resolves once the boot code and init ran.
@@ -147,6 +156,14 @@ export class Simulator {
 
   mark(): number {
     return this.output.length;
+  }
+
+  // Calls `fn` with each piece of Serial1 output as it is written; returns a function that stops it.
+  onOutput(fn: (text: string) => void): () => void {
+    this.outputListeners.push(fn);
+    return () => {
+      this.outputListeners = this.outputListeners.filter((l) => l !== fn);
+    };
   }
 
   since(mark: number): string {
@@ -249,7 +266,8 @@ export class Simulator {
         serial: (text) => this.write(text),
         hidden: (text) => (this.hidden += text),
         uncaught: (err) => this.errors.push(err),
-        reboot: (how) => (this.rebooting = this.reboot(how))
+        reboot: (how) => (this.rebooting = this.reboot(how)),
+        terminal: this.terminal
       },
       reason
     );
@@ -279,6 +297,7 @@ export class Simulator {
   private write(text: string): void {
     this.output += text;
     if (this.echo) this.echo(text);
+    for (const l of this.outputListeners.slice()) l(text);
     for (const w of this.waiters.slice()) w();
   }
 }

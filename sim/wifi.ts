@@ -4,7 +4,8 @@
 // joined, the station emits `disconnected` (reason "beacon_timeout"), then keeps retrying like the
 // SDK (another `disconnected`, reason "no_ap_found", every retryMs) until the AP is back, when it
 // rejoins by itself (`associated`, then `connected`). Open sockets go silent meanwhile (see net.ts).
-// Test side (AccessPoint): apDown/apUp/configure, saveCalls, connectCalls, hostname, station.
+// Test side (AccessPoint): apDown/apUp/configure, saveCalls, connectCalls, hostname, station, and
+// upListeners (told when the AP goes down or comes back).
 import { Realm } from "./realm";
 import { Runtime, Events } from "./runtime";
 
@@ -34,6 +35,8 @@ export class AccessPoint {
   station: Station = "off";
   // Called when the link drops or returns (net.ts silences or releases sockets).
   linkListeners: Array<(up: boolean) => void> = [];
+  // Called when the AP itself goes away or comes back (apDown/apUp).
+  upListeners: Array<(up: boolean) => void> = [];
   private joined: { ssid: string; password: string } | null = null;
   private timers: any[] = [];
   private wifi: any = null;
@@ -53,6 +56,7 @@ export class AccessPoint {
   apDown(): void {
     if (!this.up) return;
     this.up = false;
+    for (const l of this.upListeners) l(false);
     if (this.station === "connected") {
       this.setLink(false);
       this.station = "connecting";
@@ -62,7 +66,9 @@ export class AccessPoint {
   }
 
   apUp(): void {
+    if (this.up) return;
     this.up = true;
+    for (const l of this.upListeners) l(true);
   }
 
   // Changes the AP's SSID/password (takes effect for the next join).

@@ -38,4 +38,44 @@ describe("test brokers", function () {
       await broker.close();
     }
   });
+
+  // The web page's path: a message published over WebSocket reaches a TCP subscriber, and back.
+  async function acrossWebSocket(broker: RunningBroker): Promise<string[]> {
+    const tcp = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    const ws = await mqtt.connectAsync(broker.wsUrl!, { reconnectPeriod: 0 });
+    try {
+      const seen: string[] = [];
+      const got = (c: mqtt.MqttClient) => new Promise<void>((resolve) => c.on("message", (_t, p) => (seen.push(p.toString()), resolve())));
+      await tcp.subscribeAsync("probe/ws", { qos: 1 });
+      await ws.subscribeAsync("probe/tcp", { qos: 1 });
+      const a = got(tcp);
+      const b = got(ws);
+      await ws.publishAsync("probe/ws", "from ws", { qos: 1 });
+      await tcp.publishAsync("probe/tcp", "from tcp", { qos: 1 });
+      await Promise.all([a, b]);
+      return seen.sort();
+    } finally {
+      await tcp.endAsync();
+      await ws.endAsync();
+    }
+  }
+
+  it("aedes also speaks MQTT over WebSocket, to the same clients as TCP", async function () {
+    const broker = await startAedes({ wsPort: 0 });
+    try {
+      assert.match(broker.wsUrl!, /^ws:\/\/127\.0\.0\.1:\d+$/);
+      assert.deepEqual(await acrossWebSocket(broker), ["from tcp", "from ws"]);
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it("mosquitto with the README's WebSocket listener lines does too", async function () {
+    const broker = await startMosquitto(requireMosquitto(this), { wsPort: 0 });
+    try {
+      assert.deepEqual(await acrossWebSocket(broker), ["from tcp", "from ws"]);
+    } finally {
+      await broker.close();
+    }
+  });
 });

@@ -107,4 +107,55 @@ describe("sim: cli (npm start)", function () {
     assert.match(err, /usage: npm start/);
     void out;
   });
+
+  it("serves the web page (phone app, board panel, the mqtt browser build) with --ws and --http", async () => {
+    const ws = await startAedes({ wsPort: 0 });
+    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["sim/cli.ts", "--broker", ws.url, "--ws", ws.wsUrl!, "--http", "0", "--data", dataDir], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    child.stdout!.on("data", (d) => (out += d));
+    child.stderr!.on("data", (d) => (out += d));
+    const done = exited(child);
+    try {
+      await waitOutput(child, () => out, /web page: +http:\/\/127\.0\.0\.1:\d+\/[^]*lightnode \d/, 20000);
+      const url = /web page: +(http:\S+)/.exec(out)![1];
+      const page = await (await fetch(url)).text();
+      assert.match(page, /Phone app/);
+      assert.match(page, /Simulated board/);
+      const cfg = await (await fetch(url + "config.json")).json();
+      assert.deepEqual(cfg, { mqtt: ws.wsUrl, topic: "living_room_lights", board: true });
+      const lib = await fetch(url + "mqtt.min.js");
+      assert.equal(lib.status, 200);
+      assert.match(await lib.text(), /var mqtt=/);
+      // The board's controls want the page's header: another site cannot press the switch.
+      assert.equal((await fetch(url + "board/flip", { method: "POST" })).status, 404);
+      assert.equal((await fetch(url + "board/flip", { method: "POST", headers: { "x-lightnode": "board" } })).status, 204);
+      // The hint comes before the board's first words.
+      assert.ok(out.indexOf("web page:") < out.indexOf("lightnode 0"), out);
+    } finally {
+      child.kill("SIGINT");
+      assert.equal(await done, 0);
+      await ws.close();
+    }
+  });
+
+  it("npm run remote serves the phone app alone, and wants a ws:// broker", async () => {
+    const bad = spawn(path.resolve("node_modules/.bin/tsx"), ["sim/remote.ts", "--broker", "mqtt://127.0.0.1:1883"], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    bad.stderr!.on("data", (d) => (err += d));
+    assert.equal(await exited(bad), 1);
+    assert.match(err, /--broker ws:\/\/host:port is needed/);
+    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["sim/remote.ts", "--broker", "ws://127.0.0.1:9", "--topic", "hall", "--http", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout!.on("data", (d) => (out += d));
+    const done = exited(child);
+    try {
+      await waitOutput(child, () => out, /lightnode remote: http:\S+/, 20000);
+      const url = /remote: (http:\S+)/.exec(out)![1];
+      assert.deepEqual(await (await fetch(url + "config.json")).json(), { mqtt: "ws://127.0.0.1:9", topic: "hall", board: false });
+      assert.equal((await fetch(url + "events")).status, 404);
+    } finally {
+      child.kill("SIGINT");
+      assert.equal(await done, 0);
+    }
+  });
 });

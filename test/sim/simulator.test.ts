@@ -123,6 +123,72 @@ describe("sim: simulator", () => {
     });
   });
 
+  describe("console as a terminal (terminal: true, as npm start runs it)", () => {
+    it("echoes typed lines, prompts with > (: on a continued line), and answers", async () => {
+      sim = await boot("", { terminal: true });
+      await sim.waitFor(/^>$/, 500);
+      sim.type("6*7");
+      await sim.waitFor(/^6\*7\n=42\n>$/, 500);
+      sim.type("if (1) {");
+      sim.type("1 }");
+      await sim.waitFor(/^if \(1\) \{\n:1 \}\n=1\n>$/, 500);
+    });
+
+    it("takes the prompt and the half-typed line away for other output and puts them back", async () => {
+      sim = await boot("function later() { setTimeout(function () { print('news'); }, 30); }", { terminal: true });
+      sim.type("later()");
+      await sim.waitFor("=undefined\n>", 500);
+      sim.typeRaw("1+");
+      await sim.waitFor(/^1\+$/, 500);
+      await sim.waitFor(/^\r\x1b\[Jnews\n>1\+$/, 500);
+    });
+
+    it("Ctrl-C drops the line, backspace rubs out, a \\x10 line is neither echoed nor answered", async () => {
+      sim = await boot("", { terminal: true });
+      await sim.waitFor(">", 500);
+      sim.typeRaw("12\x7f");
+      await sim.waitFor("12\b \b", 500);
+      sim.typeRaw("\x03");
+      await sim.waitFor(/^\r\x1b\[J>$/, 500);
+      const mark = sim.mark();
+      sim.typeRaw("\x10print(7*6)\r");
+      await sim.waitFor("42", 500);
+      assert.equal(sim.since(mark), "42\n", "no echo, no =undefined, the prompt stays");
+    });
+
+    it("off by default: output is only what the firmware printed", async () => {
+      sim = await boot("");
+      sim.type("6*7");
+      await sim.waitFor("=42\n", 500);
+      await sleep(10);
+      assert.equal(sim.output, "=42\n");
+    });
+  });
+
+  describe("observers (the web page's board panel)", () => {
+    it("hear pin events, Serial1 output and the access point, until stopped", async () => {
+      sim = await boot("");
+      const pins: string[] = [];
+      const out: string[] = [];
+      const ap: boolean[] = [];
+      const stopPins = sim.pins.observe((pin, e) => e.kind !== "boot" && pins.push(`${pin} ${e.kind} ${e.level}`));
+      const stopOut = sim.onOutput((t) => out.push(t));
+      sim.wifi.upListeners.push((up) => ap.push(up));
+      sim.type("digitalWrite(D12, 1)");
+      sim.pins.set("D0", false);
+      sim.wifi.apDown();
+      sim.wifi.apUp();
+      assert.deepEqual(pins, ["D12 write true", "D0 drive false"]);
+      assert.deepEqual(out, ["=undefined\n"]);
+      assert.deepEqual(ap, [false, true]);
+      stopPins();
+      stopOut();
+      sim.type("digitalWrite(D12, 0)");
+      assert.equal(pins.length, 2);
+      assert.equal(out.length, 1);
+    });
+  });
+
   describe("timers", () => {
     it("returns numeric ids; clearTimeout(undefined) clears every timer, as on the board", async () => {
       sim = await boot("var a = setTimeout(function () { print('a'); }, 30); var b = setInterval(function () { print('b'); }, 30);");

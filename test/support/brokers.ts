@@ -10,19 +10,24 @@ export interface RunningBroker {
   host: string;
   port: number;
   url: string;
+  // MQTT over WebSocket, when started with wsPort.
+  wsUrl?: string | null;
+  wsPort?: number | null;
   // Stops the broker and drops every client connection.
   close(): Promise<void>;
 }
 
 export interface BrokerOptions {
   port?: number;
+  // Also MQTT over WebSocket on this port (0: a free one).
+  wsPort?: number;
   // When set, only this user name and password are accepted (others get CONNACK 4 / 5).
   users?: { [name: string]: string };
 }
 
 // Starts aedes on 127.0.0.1 (port 0 picks a free one), as the simulator's CLI does.
-export async function startAedes(options: BrokerOptions = {}): Promise<RunningBroker & { aedes: any }> {
-  return startBroker("127.0.0.1", options.port ?? 0, options.users);
+export async function startAedes(options: BrokerOptions = {}): Promise<RunningBroker & { aedes: any; wsUrl: string | null; wsPort: number | null }> {
+  return startBroker("127.0.0.1", options.port ?? 0, options.users, { wsPort: options.wsPort });
 }
 
 export function mosquittoPath(): string | null {
@@ -74,6 +79,9 @@ export async function startMosquitto(bin: string, options: BrokerOptions = {}): 
   const dir = mkdtempSync(path.join(tmpdir(), "lightnode-mosq-"));
   const port = options.port ?? (await freePort());
   const lines = [`listener ${port} 127.0.0.1`, "persistence false", "log_dest none"];
+  // The README's lines for the web remote: a second listener speaking MQTT over WebSocket.
+  const wsPort = options.wsPort === undefined ? null : options.wsPort || (await freePort());
+  if (wsPort !== null) lines.push(`listener ${wsPort} 127.0.0.1`, "protocol websockets");
   // Run as whoever runs the tests (as root, mosquitto would otherwise switch to its own user,
   // which cannot read this private temporary folder).
   if (process.getuid && process.getuid() === 0) lines.push("user root");
@@ -91,10 +99,13 @@ export async function startMosquitto(bin: string, options: BrokerOptions = {}): 
   writeFileSync(path.join(dir, "mosquitto.conf"), lines.join("\n") + "\n");
   const child = spawn(bin, ["-c", path.join(dir, "mosquitto.conf")], { stdio: "ignore" });
   await waitForPort(port, child, 5000);
+  if (wsPort !== null) await waitForPort(wsPort, child, 5000);
   return {
     host: "127.0.0.1",
     port,
     url: `mqtt://127.0.0.1:${port}`,
+    wsPort,
+    wsUrl: wsPort === null ? null : `ws://127.0.0.1:${wsPort}`,
     close: () =>
       new Promise<void>((resolve) => {
         const done = () => {

@@ -1,0 +1,155 @@
+// What the web page's board panel shows, taken from the simulator's outside, as a person at the
+// bench would see it: the relay, LED and switch pins (pins.observe), the serial console
+// (sim.onOutput: the connection state is the firmware's `[net] A -> B` line), the access point
+// (wifi.upListeners), and the switch mode and base topic from the configuration in flash (read
+// as a flash dump would be). It never reads the firmware's variables.
+import { Simulator } from "./simulator";
+
+export interface BoardPins {
+  relay: string;
+  relayActiveLow: boolean;
+  button: string;
+  buttonPressedLow: boolean;
+  led: string | null;
+  ledActiveLow: boolean;
+}
+
+export type NetState = "Offline" | "Disconnected" | "LookingForBroker" | "Active";
+export const NET_STATES: NetState[] = ["Offline", "Disconnected", "LookingForBroker", "Active"];
+
+export interface BoardSnapshot {
+  relay: boolean; // the relay is energised
+  led: boolean; // the status LED is lit
+  pressed: boolean; // the wall switch is closed (pressed, or flipped to "on")
+  state: NetState | null; // null until the firmware has said
+  ap: boolean; // the simulated access point is up
+  mode: string; // the configured switch mode: toggle, button or detached
+  topic: string; // the configured base topic
+  pins: BoardPins;
+}
+
+// One change for the page: a new snapshot field, or console output (raw, terminal escapes included).
+export type BoardEvent = { t: "snapshot"; board: BoardSnapshot; console: string } | { t: "change"; board: BoardSnapshot } | { t: "console"; text: string };
+
+const CONSOLE_TAIL = 16000;
+const DEFAULT_TOPIC = "living_room_lights";
+const STATE_LINE = /\[net\] (\w+) -> (\w+)/;
+const BOOT_LINE = /^lightnode \d+\.\d+/;
+
+export class BoardView {
+  private snap: BoardSnapshot;
+  private tail = "";
+  private partial = "";
+  private listeners: Array<(e: BoardEvent) => void> = [];
+  private readonly stops: Array<() => void> = [];
+
+  constructor(private readonly sim: Simulator, private readonly pins: BoardPins) {
+    this.snap = { relay: false, led: false, pressed: false, state: null, ap: sim.wifi.up, mode: "toggle", topic: DEFAULT_TOPIC, pins };
+    this.readPins();
+    this.readFlash();
+    const watched = [pins.relay, pins.button, pins.led];
+    this.stops.push(sim.pins.observe((pin) => watched.indexOf(pin) >= 0 && this.update(() => this.readPins())));
+    this.stops.push(sim.onOutput((text) => this.output(text)));
+    const ap = (up: boolean) => this.update(() => (this.snap.ap = up));
+    sim.wifi.upListeners.push(ap);
+    this.stops.push(() => (sim.wifi.upListeners = sim.wifi.upListeners.filter((l) => l !== ap)));
+    this.output(sim.output);
+  }
+
+  snapshot(): BoardSnapshot {
+    return { ...this.snap };
+  }
+
+  // Calls `fn` with a snapshot (and the console so far) at once, then with every change.
+  subscribe(fn: (e: BoardEvent) => void): () => void {
+    fn({ t: "snapshot", board: this.snapshot(), console: this.tail });
+    this.listeners.push(fn);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== fn);
+    };
+  }
+
+  // ---- the board's controls ------------------------------------------------------------------
+
+  // A latching wall switch flipped to the other position (with contact bounce).
+  flip(): Promise<void> {
+    return this.sim.pins.bounce(this.pins.button, !this.sim.pins.level(this.pins.button));
+  }
+
+  // A push button held down, then let go.
+  press(): Promise<void> {
+    return this.sim.pins.press(this.pins.button, { low: this.pins.buttonPressedLow });
+  }
+
+  release(): Promise<void> {
+    return this.sim.pins.release(this.pins.button, { low: this.pins.buttonPressedLow });
+  }
+
+  accessPoint(up: boolean): void {
+    if (up) this.sim.wifi.apUp();
+    else this.sim.wifi.apDown();
+  }
+
+  close(): void {
+    for (const s of this.stops.splice(0)) s();
+    this.listeners = [];
+  }
+
+  // ---- reading the board ---------------------------------------------------------------------
+
+  private update(change: () => void): void {
+    const before = JSON.stringify(this.snap);
+    change();
+    if (JSON.stringify(this.snap) !== before) this.emit({ t: "change", board: this.snapshot() });
+  }
+
+  private emit(e: BoardEvent): void {
+    for (const l of this.listeners.slice()) l(e);
+  }
+
+  private readPins(): void {
+    const p = this.pins;
+    const level = (pin: string) => this.sim.pins.level(pin);
+    this.snap.relay = level(p.relay) !== p.relayActiveLow;
+    this.snap.led = p.led ? level(p.led) !== p.ledActiveLow : false;
+    this.snap.pressed = level(p.button) !== p.buttonPressedLow;
+  }
+
+  // Serial1 output: to the page as it is, and line by line for the state and the flash.
+  private output(text: string): void {
+    if (!text) return;
+    this.tail = (this.tail + text).slice(-CONSOLE_TAIL);
+    this.emit({ t: "console", text });
+    const lines = (this.partial + text).split("\n");
+    this.partial = lines.pop()!;
+    if (!lines.length) return;
+    this.update(() => {
+      for (const raw of lines) {
+        // What is left on screen after carriage returns and erase sequences.
+        const line = raw.split("\r").pop()!.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+        const m = STATE_LINE.exec(line);
+        if (m && NET_STATES.indexOf(m[2] as NetState) >= 0) this.snap.state = m[2] as NetState;
+        else if (BOOT_LINE.test(line)) this.snap.state = "Offline";
+      }
+      this.readFlash();
+    });
+  }
+
+  // The switch mode and topic of the newest valid configuration record in flash ("cfg.0"/"cfg.1",
+  // JSON {s: sequence, d: JSON data}); the defaults when there is none or it cannot be read.
+  private readFlash(): void {
+    let best: any = null;
+    let seq = -1;
+    for (const name of ["cfg.0", "cfg.1"]) {
+      try {
+        const r = JSON.parse(this.sim.storage.get(name) || "");
+        const d = JSON.parse(r.d);
+        if (r.s > seq && d && typeof d === "object") (best = d), (seq = r.s);
+      } catch (e) {
+        // absent or torn: the other slot, or the defaults
+      }
+    }
+    this.snap.mode = best && typeof best.mode === "string" ? best.mode : "toggle";
+    this.snap.topic = best && typeof best.topic === "string" && best.topic ? best.topic : DEFAULT_TOPIC;
+  }
+}
