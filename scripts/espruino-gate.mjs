@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 import * as acorn from "acorn";
 import * as walk from "acorn-walk";
+import { untokenise } from "./pretokenise.mjs";
 
 export const RULES = {
   "es5-syntax": "the file must parse as ES5",
@@ -20,8 +21,11 @@ export const RULES = {
   "ts-helper": "TypeScript helper in the output (forbidden: needs hoisting or absent built-ins)",
   "module-interop": "module-interop code in the output",
   regexp: "this RegExp feature is not supported by Espruino",
-  "length-assign": "assigning .length throws on Espruino arrays"
+  "length-assign": "assigning .length throws on Espruino arrays",
+  "long-line": `lines must be at most ${512} characters: Espruino reports an error's position by padding its line out to the column, and at boot a long line ran the board out of memory doing so`
 };
+
+export const MAX_LINE = 512;
 
 const ABSENT_GLOBALS = new Set([
   "Map", "Set", "WeakMap", "WeakSet", "WeakRef", "FinalizationRegistry", "Symbol", "Proxy", "Reflect",
@@ -185,17 +189,23 @@ function checkHoisting(scopeNode, report) {
 // ---- the gate ---------------------------------------------------------------------------------------
 
 // Returns the violations in `code`: [{rule, message, line, column}].
+// Pretokenised files (bytes of 128 and up: the build's are ASCII otherwise) are checked as the
+// JavaScript they stand for, their lines as stored.
 export function checkSource(code) {
   const violations = [];
   const report = (rule, node, message) => {
     violations.push({ rule, message: message || RULES[rule], line: node.loc.start.line, column: node.loc.start.column + 1 });
   };
+  code.split("\n").forEach((text, i) => {
+    if (text.length > MAX_LINE) violations.push({ rule: "long-line", message: `${RULES["long-line"]} (this one has ${text.length})`, line: i + 1, column: MAX_LINE + 1 });
+  });
+  if (/[\x80-\xff]/.test(code)) code = untokenise(code);
   let ast;
   try {
     ast = acorn.parse(code, { ecmaVersion: 5, locations: true, allowReturnOutsideFunction: false });
   } catch (err) {
     const loc = err.loc || { line: 0, column: 0 };
-    return [{ rule: "es5-syntax", message: RULES["es5-syntax"] + ": " + err.message.replace(/ \(\d+:\d+\)$/, ""), line: loc.line, column: loc.column + 1 }];
+    return [...violations, { rule: "es5-syntax", message: RULES["es5-syntax"] + ": " + err.message.replace(/ \(\d+:\d+\)$/, ""), line: loc.line, column: loc.column + 1 }];
   }
   const scopes = new WeakMap();
   // Whether `name` is bound by the program or a function enclosing the node (ancestors).
@@ -262,7 +272,7 @@ export function checkSource(code) {
 }
 
 export function checkFile(file) {
-  return checkSource(readFileSync(file, "utf8"));
+  return checkSource(readFileSync(file, "latin1"));
 }
 
 export function formatViolations(file, violations) {

@@ -28,5 +28,7 @@ export const MINIFY_OPTIONS = {
       reserved: ["in", "do", "if", "for", "new", "try", "var", "let", "int", "case", "else", "enum", "null", "this", "true", "void", "with"]
     }
   },
-  format: { ecma: 5, comments: false, ascii_only: true }
+  // Short lines: Espruino reports an error's position by padding a line out to its column, and at boot
+  // a 12 KB line ran the board out of memory doing so, hiding the error itself.
+  format: { ecma: 5, comments: false, ascii_only: true, max_line_len: 200 }
 };

@@ -36,3 +36,7 @@ export interface Config {
 // first nine: what the links depend on) take them. An array, not an object: on Espruino every
 // object inherits `on` and `emit`, which a lookup by a user's key would find.
 export var FIELDS = "ssid password broker port id user pass topic keepalive telnet mode power retained discovery".split(" ");
+
+// The Storage file holding the console's code (src/console/entry.ts): at most 28 characters, no
+// leading dot (Storage keeps those for the system).
+export var CONSOLE_FILE = "lightnode.con";

@@ -1,10 +1,11 @@
 // Composition root: the only module that touches Espruino's globals and require().
 import { runner, Runner } from "./conn/runner";
 import { wifiLink } from "./conn/wifi";
-import { commands, Serial } from "./console/commands";
+import { Serial } from "./console/commands";
+import { ConsoleContext } from "./console/entry";
+import { CONSOLE_FILE } from "./config";
 import { createClient } from "./mqtt/client";
 import { BoardProfile, Pins } from "./ports";
-import { configStore } from "./store/config-store";
 import { createLightApp } from "./light/app";
 
 var started = false;
@@ -43,34 +44,43 @@ function start() {
   print("lightnode " + __VERSION__);
   var t0 = Date.now();
   var storage = require("Storage");
-  var store = configStore(storage, E.CRC32, getSerial(), print);
-  var cfg = store.load();
+  // The console's code runs from its own Storage file, evaluated per command; nothing of it stays.
+  // Indirect eval: the file is one function expression and needs no local scope.
+  var con = function (name: string, arg?: any) {
+    return (0, eval)(storage.read(CONSOLE_FILE))(ctx, name, arg);
+  };
+  var ctx = { storage: storage, crc: E.CRC32, chip: getSerial(), print: print, serial: serial, telnet: telnet } as ConsoleContext;
+  var cfg = (ctx.config = con("load"));
   telnet(cfg && cfg.telnet);
   var Wifi = require("Wifi");
-  var wifi = wifiLink(Wifi);
   // Diagnostics for status() and <topic>/info. A function expression: the minifier moves
   // declarations after their use, and Espruino does not hoist.
-  var info = function () {
+  var info = (ctx.info = function () {
     return {
       version: __VERSION__, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
       uptime: Math.round((Date.now() - t0) / 1000), reconnects: run!.drops
     };
-  };
+  });
   var hooks = createLightApp({
     pins: pins, board: board, storage: storage, crc: E.CRC32, print: print,
     version: __VERSION__, config: cfg,
     info: info
   });
-  run = runner({
-    wifi: wifi,
+  run = ctx.runner = runner({
+    wifi: wifiLink(Wifi),
     // The runner passes host, port, client id, credentials, keepalive and will on every connect.
     mqtt: createClient(require("net"), { clean: true } as any),
     hooks: hooks,
     print: print,
     random: Math.random
   });
-  var cmds: any = commands({ store: store, runner: run, print: print, serial: serial, telnet: telnet, info: info }, cfg);
-  for (var k in cmds) (global as any)[k] = cmds[k];
+  "config setup status forget help".split(" ").forEach(function (name) {
+    (global as any)[name] = function (arg?: any) {
+      con(name, arg);
+    };
+  });
+  (global as any).offline = run.offline;
+  (global as any).connect = run.connect;
   run.start(cfg);
 }
 

@@ -81,138 +81,162 @@ export interface RunnerDeps {
   random: () => number;
 }
 
-export function runner(d: RunnerDeps): Runner {
-  var m = St.OFFLINE;
-  var cfg: any;
-  var hooks = d.hooks;
-  var mqtt = d.mqtt;
-  var wifi = d.wifi;
-  // An MQTT connection of ours is under way or up (else closes are ours, ignored). The client
-  // reports onClose synchronously inside close()/disconnect(), so mq is cleared before calling them.
-  var mq = false;
-  var tries = 0;
-  // Timer ids, 0 when not pending: Espruino throws on clearing an unknown id, and
-  // clearTimeout(undefined) clears every timer of every module.
-  var retryT: any = 0;
-  var dogT: any = 0;
-  // Events raised while an event is being handled (callbacks may fire synchronously) wait here.
-  // The queue's head is the event being handled.
-  var queue: Ev[] = [];
+// The firmware has one runner, so its state lives at module level and runner() starts it afresh
+// (on Espruino a function nested in another costs about 3 variables more than one at module level).
+var d: RunnerDeps;
+var r: Runner;
+var m: St;
+var cfg: any;
+// An MQTT connection of ours is under way or up (else closes are ours, ignored). The client
+// reports onClose synchronously inside close()/disconnect(), so mq is cleared before calling them.
+var mq: boolean;
+var tries: number;
+// Timer ids, 0 when not pending: Espruino throws on clearing an unknown id, and
+// clearTimeout(undefined) clears every timer of every module.
+var retryT: any;
+var dogT: any;
+// Events raised while an event is being handled (callbacks may fire synchronously) wait here.
+// The queue's head is the event being handled.
+var queue: Ev[];
 
-  function log(s: string) {
-    d.print("[net] " + s);
-  }
+function log(s: string) {
+  d.print("[net] " + s);
+}
 
-  // A lost link, or else a failed attempt: wrong credentials (a Wi-Fi password, or MQTT's "bad
-  // user name or password" / "not authorized") will not fix themselves, so they retry slowly.
-  function fail(why: string, lost?: Ev) {
-    r.error = why;
-    dispatch(lost || (/pass|auth/.test(why) ? Ev.SLOW : Ev.FAIL));
-  }
+// A lost link, or else a failed attempt: wrong credentials (a Wi-Fi password, or MQTT's "bad
+// user name or password" / "not authorized") will not fix themselves, so they retry slowly.
+function fail(why: string, lost?: Ev) {
+  r.error = why;
+  dispatch(lost || (/pass|auth/.test(why) ? Ev.SLOW : Ev.FAIL));
+}
 
-  // The client's CONNACK timeout also covers a TCP connect that never completes.
-  function perform(x: string) {
-    var c = cfg;
-    var ms;
-    if (x == "w")
-      wifi.up(c, function (err) {
-        if (err) fail("wifi: " + (err == "bad_password" ? "wrong password" : err));
-        else dispatch(Ev.WIFI_UP);
-      });
-    else if (x == "W") wifi.down();
-    else if (x == "m") {
-      mq = true;
-      mqtt.connect({
-        host: c.broker, port: c.port, clientId: c.id, username: c.user, password: c.pass,
-        keepalive: c.keepalive, will: hooks.will(c)
-      });
-    } else if (x == "M") {
-      // Also before CONNACK: once CONNECT went out, DISCONNECT makes the broker drop the will.
-      mq = false;
-      mqtt.disconnect();
-    } else if (x == "0") tries = 0;
-    else if (x == "h") log("no config: run setup()");
-    else {
-      ms = backoff(x == "s" ? -1 : tries++, d.random);
-      log(r.error + ", retry in " + Math.round(ms / 1000) + "s");
-      retryT = setTimeout(function () {
-        retryT = 0;
-        dispatch(Ev.TIMER);
-      }, ms);
-    }
-  }
+function onWifi(err: string | null) {
+  if (err) fail("wifi: " + (err == "bad_password" ? "wrong password" : err));
+  else dispatch(Ev.WIFI_UP);
+}
 
-  function dispatch(e: Ev) {
-    if (queue.push(e) > 1) return;
-    try {
-      for (; queue.length; queue.shift()) handle(queue[0]);
-    } finally {
-      queue = [];
-    }
-  }
+function onRetry() {
+  retryT = 0;
+  dispatch(Ev.TIMER);
+}
 
-  // The watchdog runs while the node is neither Active nor Offline.
-  function handle(e: Ev) {
-    var was = NAMES[m];
-    var step = transition(m, e);
-    var s = (m = +step[0]);
-    var now = NAMES[s];
-    if (e >= Ev.WIFI_LOST) r.drops++;
-    if (step[1] && retryT) retryT = clearTimeout(retryT);
-    if (s != St.DISCONNECTED && s != St.LOOKING) {
-      if (dogT) dogT = clearTimeout(dogT);
-    } else if (!dogT)
-      dogT = setTimeout(function () {
-        dogT = 0;
-        log((r.error = "watchdog"));
-        dispatch(Ev.WATCHDOG);
-      }, WATCHDOG);
-    step.slice(1).split("").forEach(perform);
-    if (now != was) {
-      log(was + " -> " + now);
-      hooks.onState(now as NodeState);
-      if (s == St.ACTIVE) hooks.onActive(mqtt);
-    }
-  }
+function onWatchdog() {
+  dogT = 0;
+  log((r.error = "watchdog"));
+  dispatch(Ev.WATCHDOG);
+}
 
-  mqtt.onConnect = function () {
-    if (mq) dispatch(Ev.MQTT_UP);
-  };
-  mqtt.onClose = function (reason) {
-    if (!mq) return;
+// The client's CONNACK timeout also covers a TCP connect that never completes.
+function perform(x: string) {
+  var c = cfg;
+  var ms;
+  if (x == "w") d.wifi.up(c, onWifi);
+  else if (x == "W") d.wifi.down();
+  else if (x == "m") {
+    mq = true;
+    d.mqtt.connect({
+      host: c.broker, port: c.port, clientId: c.id, username: c.user, password: c.pass,
+      keepalive: c.keepalive, will: d.hooks.will(c)
+    });
+  } else if (x == "M") {
+    // Also before CONNACK: once CONNECT went out, DISCONNECT makes the broker drop the will.
     mq = false;
-    fail("mqtt: " + reason, m == St.ACTIVE ? Ev.MQTT_LOST : undefined);
-  };
-  mqtt.onMessage = hooks.onMessage;
-  wifi.onLost = function (reason) {
-    fail("wifi: lost (" + reason + ")", Ev.WIFI_LOST);
-  };
-
-  // Forgetting (also booting without a config) says a configuration is needed.
-  function setConfig(c: any) {
-    var old = cfg;
-    var i = 0;
-    cfg = c;
-    if (!c) return dispatch(Ev.FORGET);
-    hooks.onConfig(c);
-    if (!old) return dispatch(Ev.CFG);
-    // The first nine fields are what the links depend on: a change in the first two rejoins
-    // Wi-Fi, in the others reconnects MQTT.
-    while (i < 9 && old[FIELDS[i]] === c[FIELDS[i]]) i++;
-    if (i < 9) dispatch(i < 2 ? Ev.WIFI_CFG : Ev.MQTT_CFG);
+    d.mqtt.disconnect();
+  } else if (x == "0") tries = 0;
+  else if (x == "h") log("no config: run setup()");
+  else {
+    ms = backoff(x == "s" ? -1 : tries++, d.random);
+    log(r.error + ", retry in about " + Math.round(ms / 1000) + "s");
+    retryT = setTimeout(onRetry, ms);
   }
+}
 
-  hooks.onState(NAMES[0] as NodeState);
-  var r: Runner = {
+function dispatch(e: Ev) {
+  if (queue.push(e) > 1) return;
+  try {
+    for (; queue.length; queue.shift()) handle(queue[0]);
+  } finally {
+    queue = [];
+  }
+}
+
+// The watchdog runs while the node is neither Active nor Offline.
+function handle(e: Ev) {
+  var was = NAMES[m];
+  var step = transition(m, e);
+  var s = (m = +step[0]);
+  var now = NAMES[s];
+  if (e >= Ev.WIFI_LOST) r.drops++;
+  if (step[1] && retryT) retryT = clearTimeout(retryT);
+  if (s != St.DISCONNECTED && s != St.LOOKING) {
+    if (dogT) dogT = clearTimeout(dogT);
+  } else if (!dogT) dogT = setTimeout(onWatchdog, WATCHDOG);
+  step.slice(1).split("").forEach(perform);
+  if (now != was) {
+    log(was + " -> " + now);
+    d.hooks.onState(now as NodeState);
+    if (s == St.ACTIVE) d.hooks.onActive(d.mqtt);
+  }
+}
+
+function onMqttUp() {
+  if (mq) dispatch(Ev.MQTT_UP);
+}
+
+function onMqttClose(reason: string) {
+  if (!mq) return;
+  mq = false;
+  fail("mqtt: " + reason, m == St.ACTIVE ? Ev.MQTT_LOST : undefined);
+}
+
+function onWifiLost(reason: string) {
+  fail("wifi: lost (" + reason + ")", Ev.WIFI_LOST);
+}
+
+// Forgetting (also booting without a config) says a configuration is needed.
+function setConfig(c: any) {
+  var old = cfg;
+  var i = 0;
+  cfg = c;
+  if (!c) return dispatch(Ev.FORGET);
+  d.hooks.onConfig(c);
+  if (!old) return dispatch(Ev.CFG);
+  // The first nine fields are what the links depend on: a change in the first two rejoins
+  // Wi-Fi, in the others reconnects MQTT.
+  while (i < 9 && old[FIELDS[i]] === c[FIELDS[i]]) i++;
+  if (i < 9) dispatch(i < 2 ? Ev.WIFI_CFG : Ev.MQTT_CFG);
+}
+
+function state() {
+  return NAMES[m] as NodeState;
+}
+
+// Boot: the state is said once, in the same words as every later change.
+function start(c: Config | undefined) {
+  log("boot -> " + NAMES[m]);
+  setConfig(c);
+}
+
+export function runner(deps: RunnerDeps): Runner {
+  d = deps;
+  m = St.OFFLINE;
+  cfg = undefined;
+  mq = false;
+  tries = retryT = dogT = 0;
+  queue = [];
+  deps.mqtt.onConnect = onMqttUp;
+  deps.mqtt.onClose = onMqttClose;
+  deps.mqtt.onMessage = deps.hooks.onMessage;
+  deps.wifi.onLost = onWifiLost;
+  deps.hooks.onState(NAMES[0] as NodeState);
+  r = {
     drops: 0,
     error: "",
-    start: setConfig,
+    start: start,
     setConfig: setConfig,
     offline: dispatch.bind(null, Ev.OFFLINE),
     connect: dispatch.bind(null, Ev.CONNECT),
-    state: function () {
-      return NAMES[m] as NodeState;
-    }
+    state: state
   };
   return r;
 }

@@ -15,46 +15,56 @@ export interface WifiLink {
   onLost: (reason: string) => void;
 }
 
-export function wifiLink(wifi: WifiModule): WifiLink {
-  // Every stop() starts a new generation: callbacks of older attempts are ignored, and the link
-  // counts as up only while `upGen` is the current one. The join timeout's id while pending, else 0
-  // (Espruino throws on clearing an unknown id; clearTimeout(undefined) clears every timer).
-  var gen = 0;
-  var upGen = -1;
-  var timer: any = 0;
+// One link per firmware: its state lives at module level and wifiLink() starts it afresh (on
+// Espruino a nested function costs about 3 variables more than one at module level).
+// Every stop() starts a new generation: callbacks of older attempts are ignored, and the link
+// counts as up only while `upGen` is the current one. The join timeout's id while pending, else 0
+// (Espruino throws on clearing an unknown id; clearTimeout(undefined) clears every timer).
+var wifi: WifiModule;
+var link: WifiLink;
+var gen: number;
+var upGen: number;
+var timer: any;
+var done: (err: string | null) => void;
 
-  function stop() {
-    gen++;
-    if (timer) timer = clearTimeout(timer);
-  }
+function stop() {
+  gen++;
+  if (timer) timer = clearTimeout(timer);
+}
 
-  var link = {
-    up: function (c, done) {
-      stop();
-      var my = gen;
-      function end(err: string | null) {
-        if (my != gen) return;
-        stop();
-        if (err) wifi.disconnect();
-        else upGen = gen;
-        done(err);
-      }
-      timer = setTimeout(function () {
-        timer = 0;
-        end("timeout");
-      }, JOIN_TIMEOUT);
-      wifi.setHostname(c.id);
-      wifi.connect(c.ssid, { password: c.password }, end);
-    },
-    down: function () {
-      stop();
-      wifi.disconnect();
-    }
-  } as WifiLink;
-  wifi.on("disconnected", function (d) {
-    if (upGen != gen) return;
-    stop();
-    link.onLost(d.reason);
-  });
+// The end of the attempt of generation `my`: the module's callback, or the join timeout.
+function end(my: number, err: string | null) {
+  if (my != gen) return;
+  stop();
+  if (err) wifi.disconnect();
+  else upGen = gen;
+  done(err);
+}
+
+function up(c: Config, callback: (err: string | null) => void) {
+  stop();
+  done = callback;
+  timer = setTimeout(end, JOIN_TIMEOUT, gen, "timeout");
+  wifi.setHostname(c.id);
+  wifi.connect(c.ssid, { password: c.password }, end.bind(null, gen));
+}
+
+function down() {
+  stop();
+  wifi.disconnect();
+}
+
+function onDisconnected(details: { reason: string }) {
+  if (upGen != gen) return;
+  stop();
+  link.onLost(details.reason);
+}
+
+export function wifiLink(module: WifiModule): WifiLink {
+  wifi = module;
+  gen = timer = 0;
+  upGen = -1;
+  link = { up: up, down: down } as WifiLink;
+  wifi.on("disconnected", onDisconnected);
   return link;
 }

@@ -10,8 +10,9 @@ import { Runner } from "../conn/runner";
 import { Print } from "../ports";
 import { checkField, ConfigStore } from "../store/config-store";
 
+// What the firmware keeps for the console between commands (src/main.ts): the console's own code
+// lives in a Storage file of its own, evaluated per command and dropped after (src/console/entry.ts).
 export interface ConsoleDeps {
-  store: ConfigStore;
   runner: Runner;
   print: Print;
   serial: Serial;
@@ -20,6 +21,8 @@ export interface ConsoleDeps {
   // The node's diagnostics (IP, RSSI, free memory, uptime in seconds, reconnect count, ...), the
   // same that are published on <topic>/info.
   info(): object;
+  // The configuration in use (undefined: none yet); a command that saves or forgets updates it.
+  config?: Config;
 }
 
 export var MAX_LINE = 100;
@@ -101,13 +104,13 @@ export function wizard(serial: Serial, cur: Config, apply: (c: Config) => void) 
 
 var SET = "config({key: value, ...})";
 
-export function commands(d: ConsoleDeps, cur: Config | undefined) {
+export function commands(d: ConsoleDeps, store: ConfigStore) {
   var p = d.print;
   var run = d.runner;
 
   // A copy of the current configuration (or of the defaults), to change before saving.
   function copy(): any {
-    return (Object as any).assign({}, cur || d.store.defaults());
+    return (Object as any).assign({}, d.config || store.defaults());
   }
 
   // Sets the given fields on a copy, saves it if the whole is valid, and only then applies it;
@@ -115,8 +118,8 @@ export function commands(d: ConsoleDeps, cur: Config | undefined) {
   function save(ch: any) {
     var c = copy();
     var e: string | undefined = "use " + SET;
-    if (ch && typeof ch == "object") {
-      e = d.store.save((Object as any).assign(c, ch));
+    if (ch && typeof ch == "object" && !Array.isArray(ch)) {
+      e = store.save((Object as any).assign(c, ch));
     }
     if (e) {
       p("error: " + e + " (nothing saved)");
@@ -127,7 +130,7 @@ export function commands(d: ConsoleDeps, cur: Config | undefined) {
       d.telnet(c.telnet);
       if (c.telnet) p("warning: telnet on: open to the LAN");
     }
-    run.setConfig((cur = c));
+    run.setConfig((d.config = c));
     return true;
   }
 
@@ -137,7 +140,7 @@ export function commands(d: ConsoleDeps, cur: Config | undefined) {
       var c = copy();
       if (c.password) c.password = "***";
       if (c.pass) c.pass = "***";
-      p(JSON.stringify(c) + (cur ? "" : " (not saved)"));
+      p(JSON.stringify(c) + (d.config ? "" : " (not saved)"));
     },
     setup: function () {
       wizard(d.serial, copy(), function (c) {
@@ -145,14 +148,14 @@ export function commands(d: ConsoleDeps, cur: Config | undefined) {
       });
     },
     status: function () {
-      var c: any = cur || {};
+      var c: any = d.config || {};
       p(JSON.stringify(Object.assign({ state: run.state(), ssid: c.ssid, broker: c.broker, port: c.port, error: run.error }, d.info())));
     },
     offline: run.offline,
     connect: run.connect,
     forget: function () {
-      d.store.erase();
-      run.setConfig((cur = undefined));
+      store.erase();
+      run.setConfig((d.config = undefined));
       p("forgotten");
     },
     help: function () {

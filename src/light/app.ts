@@ -12,9 +12,9 @@
 // is only published. The pins: the relay, the optional status LED, the wall switch.
 import { AppHooks, NodeState } from "../app-hooks";
 import { Config } from "../config";
-import { MqttClient, MqttMessage } from "../mqtt/api";
+import { MqttClient, MqttMessage, Will } from "../mqtt/api";
 import { BoardProfile, Pins, Print, StorageModule } from "../ports";
-import { openRecord } from "../store/record";
+import { openRecord, Record } from "../store/record";
 
 // Command payloads, matched after trimming and lower-casing: an index's low bit is the light it
 // asks for (so CMDS[+light] is what the node publishes), 6 is toggle. An array, not an object: on
@@ -52,169 +52,197 @@ export interface LightApp extends AppHooks {
   readonly on: boolean;
 }
 
+// One light per firmware: its state lives at module level and createLightApp() starts it afresh
+// (on Espruino a nested function costs about 3 variables more than one at module level).
 // Timer ids are guarded: on Espruino clearTimeout(undefined) clears every timer, and clearing one
 // that already fired throws.
-export function createLightApp(deps: LightDeps): LightApp {
-  var cfg = deps.config || ({ power: "last" } as Config);
-  var pins = deps.pins;
-  var board = deps.board;
-  var print = deps.print;
-  var relay = board.relay;
-  var led = board.led;
-  var button = board.button;
-  var record = openRecord(deps.storage, "light", 1, deps.crc, print);
-  var saved = !!record.read();
-  var light = cfg.power == "last" ? saved : cfg.power == "on";
-  var lit: boolean;
-  // The switch's last level: 1/0 or a boolean, compared loosely.
-  var level: boolean | number;
-  var blink: any;
-  var mqtt: MqttClient | 0;
-  // The outbox: the CMDS index of the latest flip not yet published on <base> (or -1), and
-  // whether <base>/state is stale.
-  var flip = -1;
-  var stale = false;
-  // Own flips published per payload (echo[0] "off", echo[1] "on"), whose echoes are still due.
-  var echo = [0, 0];
-  var until = 0;
-  var retry: any;
-  var saving: any;
+var deps: LightDeps;
+var cfg: Config;
+var pins: Pins;
+var board: BoardProfile;
+var record: Record;
+var saved: boolean;
+var light: boolean;
+var lit: boolean;
+// The switch's last level: 1/0 or a boolean, compared loosely.
+var level: boolean | number;
+var blink: any;
+var mqtt: MqttClient | 0;
+// The outbox: the CMDS index of the latest flip not yet published on <base> (or -1), and
+// whether <base>/state is stale.
+var flip: number;
+var stale: boolean;
+// Own flips published per payload (echo[0] "off", echo[1] "on") on this connection, whose echoes
+// are still due, until `until`.
+var echo: number[];
+var until: number;
+var retry: any;
+var saving: any;
 
-  // The client is only held while Active (the contract keeps it valid until then).
-  function send(topic: string, payload: string, qos: 0 | 1, retain: boolean) {
-    return mqtt && mqtt.publish(topic, payload, qos, retain);
+// The client is only held while Active (the contract keeps it valid until then).
+function send(topic: string, payload: string, qos: 0 | 1, retain: boolean) {
+  return mqtt && mqtt.publish(topic, payload, qos, retain);
+}
+
+// The status LED, on boards that have one; `lit` is kept for the blink to invert.
+function show(on: boolean) {
+  if (board.led) pins.write(board.led, (lit = on) != board.ledActiveLow);
+}
+
+// The relay shows the light (always on when detached); the LED too, unless it is blinking.
+function drive() {
+  pins.write(board.relay, (cfg.mode == "detached" || light) != board.relayActiveLow);
+  if (!blink) show(light);
+}
+
+function onRetry() {
+  retry = 0;
+  flush();
+}
+
+// Publishes what the outbox holds; whatever the client cannot take now is retried shortly, and
+// while not Active it waits for onActive.
+function flush() {
+  if (flip >= 0 && send(cfg.topic, CMDS[flip], 1, false)) {
+    echo[flip]++;
+    until = Date.now() + ECHO_MS;
+    flip = -1;
   }
+  if (stale && send(cfg.topic + "/state", CMDS[+light], 1, true)) stale = false;
+  if ((flip >= 0 || stale) && mqtt && !retry) retry = setTimeout(onRetry, RETRY_MS);
+}
 
-  // The status LED, on boards that have one; `lit` is kept for the blink to invert.
-  function show(on: boolean) {
-    if (led) pins.write(led, (lit = on) != board.ledActiveLow);
+function onSave() {
+  saving = 0;
+  if (light != saved) {
+    if (record.write(light)) saved = light;
+    else deps.print("light: state not saved");
   }
+}
 
-  // The relay shows the light (always on when detached); the LED too, unless it is blinking.
-  function drive() {
-    pins.write(relay, (cfg.mode == "detached" || light) != board.relayActiveLow);
-    if (!blink) show(light);
-  }
-
-  // Publishes what the outbox holds; whatever the client cannot take now is retried shortly, and
-  // while not Active it waits for onActive.
-  function flush() {
-    if (flip >= 0 && send(cfg.topic, CMDS[flip], 1, false)) {
-      echo[flip]++;
-      until = Date.now() + ECHO_MS;
-      flip = -1;
-    }
-    if (stale && send(cfg.topic + "/state", CMDS[+light], 1, true)) stale = false;
-    if ((flip >= 0 || stale) && mqtt && !retry)
-      retry = setTimeout(function () {
-        retry = 0;
-        flush();
-      }, RETRY_MS);
-  }
-
-  // With power-on "last", the light is saved once stable, and only when it differs from flash: a
-  // flip back to the saved state writes nothing.
-  function set(next: boolean) {
-    if (next != light) {
-      light = next;
-      drive();
-      if (saving) clearTimeout(saving);
-      saving = cfg.power == "last" && setTimeout(function () {
-        saving = 0;
-        if (light != saved) {
-          if (record.write(light)) saved = light;
-          else print("light: state not saved");
-        }
-      }, SAVE_MS);
-    }
-    stale = true;
-    flush();
-  }
-
-  // Home Assistant's MQTT light (default schema) in its documented abbreviations. State payloads
-  // equal the command ones, so no value template is needed; availability uses Home Assistant's
-  // default payloads, "online" and "offline"; QoS 1 as the node's own.
-  function announce() {
-    var t = cfg.topic;
-    var id = cfg.id;
-    if (cfg.discovery)
-      send(HA + "light/" + id + "/config", JSON.stringify({
-        name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + STATUS,
-        pl_on: CMDS[1], pl_off: CMDS[0], qos: 1,
-        dev: { ids: [id], name: t, sw: deps.version }
-      }), 1, true);
-  }
-
-  function onConfig(config: Config) {
-    cfg = config;
+// With power-on "last", the light is saved once stable, and only when it differs from flash: a
+// flip back to the saved state writes nothing.
+function set(next: boolean) {
+  if (next != light) {
+    light = next;
     drive();
+    if (saving) clearTimeout(saving);
+    saving = cfg.power == "last" && setTimeout(onSave, SAVE_MS);
   }
+  stale = true;
+  flush();
+}
 
+// Home Assistant's MQTT light (default schema) in its documented abbreviations. State payloads
+// equal the command ones, so no value template is needed; availability uses Home Assistant's
+// default payloads, "online" and "offline"; QoS 1 as the node's own.
+function announce() {
+  var t = cfg.topic;
+  var id = cfg.id;
+  if (cfg.discovery)
+    send(HA + "light/" + id + "/config", JSON.stringify({
+      name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + STATUS,
+      pl_on: CMDS[1], pl_off: CMDS[0], qos: 1,
+      dev: { ids: [id], name: t, sw: deps.version }
+    }), 1, true);
+}
+
+function onConfig(config: Config) {
+  cfg = config;
+  drive();
+}
+
+// The wall switch. Pins.watch debounces contact bounce (50 ms) and reports levels. Toggle and
+// detached: every change of level is a flip; button: only the press (low when pressedLow).
+function onSwitch(e: { state: boolean }) {
+  var now = e.state;
+  if (now != level && ((level = now) != board.buttonPressedLow || cfg.mode != "button")) {
+    flip = +!light;
+    set(!light);
+  }
+}
+
+function onBlink() {
+  show(!lit);
+}
+
+// The LED blinks per BLINK or, when the state is absent there, shows the light.
+function onState(state: NodeState) {
+  if (state != "Active") mqtt = 0;
+  if (blink) clearInterval(blink);
+  show(light);
+  blink = board.led && BLINK[state] && setInterval(onBlink, BLINK[state]);
+}
+
+function will(config: Config) {
+  return { topic: config.topic + STATUS, payload: "offline", qos: 1, retain: true } as Will;
+}
+
+// A new connection starts with no echo due: with a clean session the echo of a flip the broker
+// acknowledged on the old connection never comes, and what goes out now is counted as it goes.
+// The client owns the subscriptions and keeps them over reconnects; subscribing again is a no-op.
+function onActive(client: MqttClient) {
+  var t = cfg.topic;
+  mqtt = client;
+  echo = [0, 0];
+  client.subscribe(t, 1);
+  if (cfg.discovery) client.subscribe(HA + "status", 1);
+  send(t + STATUS, ONLINE, 1, true);
+  send(t + "/info", JSON.stringify(deps.info()), 0, true);
+  announce();
+  set(light);
+}
+
+// MQTT 3.1.1 sends a client its own publications, so each flip comes back on <base>. After
+// quick flips on-off-on the echoes arrive late and would drag the light through old states,
+// or loop: so as many messages as were sent with each exact payload are dropped (a phone's "ON"
+// or "1" never matches the node's "on"), until ECHO_MS after the last own send (a lost echo
+// must not swallow a later command forever).
+function onMessage(m: MqttMessage) {
+  var p = m.payload;
+  var k: number;
+  if (m.topic == HA + "status") {
+    if (p == ONLINE) announce();
+  } else if (m.topic == cfg.topic && (cfg.retained || !m.retain)) {
+    if (Date.now() > until) echo = [0, 0];
+    k = CMDS.indexOf(p);
+    if (echo[k]) echo[k]--;
+    else {
+      k = CMDS.indexOf(p.trim().toLowerCase());
+      if (k < 0) deps.print("light: ignored " + JSON.stringify(p.slice(0, 20)));
+      else set(k > 5 ? !light : k % 2 > 0);
+    }
+  }
+}
+
+export function createLightApp(d: LightDeps): LightApp {
+  deps = d;
+  cfg = d.config || ({ power: "last" } as Config);
+  pins = d.pins;
+  board = d.board;
+  record = openRecord(d.storage, "light", 1, d.crc, d.print);
+  saved = !!record.read();
+  light = cfg.power == "last" ? saved : cfg.power == "on";
+  blink = mqtt = retry = saving = until = 0;
+  flip = -1;
+  stale = false;
+  echo = [0, 0];
   // Every level is written before its pin becomes an output, so the first level a pin ever drives
   // is the final one: the relay never blips at boot, whatever the power-on state.
   drive();
-  pins.mode(relay, "output");
-  if (led) pins.mode(led, "output");
-  // The wall switch. Pins.watch debounces contact bounce (50 ms) and reports levels. Toggle and
-  // detached: every change of level is a flip; button: only the press (low when pressedLow).
-  pins.mode(button, board.buttonPressedLow ? "input_pullup" : "input");
-  level = pins.read(button);
-  pins.watch(function (e) {
-    var now = e.state;
-    if (now != level && ((level = now) != board.buttonPressedLow || cfg.mode != "button")) {
-      flip = +!light;
-      set(!light);
-    }
-  }, button, { repeat: true, edge: "both", debounce: 50 });
-
+  pins.mode(board.relay, "output");
+  if (board.led) pins.mode(board.led, "output");
+  pins.mode(board.button, board.buttonPressedLow ? "input_pullup" : "input");
+  level = pins.read(board.button);
+  pins.watch(onSwitch, board.button, { repeat: true, edge: "both", debounce: 50 });
   return {
     get on() {
       return light;
     },
-    // The LED blinks per BLINK or, when the state is absent there, shows the light.
-    onState: function (state: NodeState) {
-      if (state != "Active") mqtt = 0;
-      if (blink) clearInterval(blink);
-      show(light);
-      blink = led && BLINK[state] && setInterval(function () {
-        show(!lit);
-      }, BLINK[state]);
-    },
-    will: function (config: Config) {
-      return { topic: config.topic + STATUS, payload: "offline", qos: 1, retain: true };
-    },
-    // The client resends unacknowledged flips after a reconnect: their echoes are due again.
-    onActive: function (client: MqttClient) {
-      var t = cfg.topic;
-      mqtt = client;
-      until = Date.now() + ECHO_MS;
-      client.subscribe(t, 1);
-      if (cfg.discovery) client.subscribe(HA + "status", 1);
-      send(t + STATUS, ONLINE, 1, true);
-      send(t + "/info", JSON.stringify(deps.info()), 0, true);
-      announce();
-      set(light);
-    },
-    // MQTT 3.1.1 sends a client its own publications, so each flip comes back on <base>. After
-    // quick flips on-off-on the echoes arrive late and would drag the light through old states,
-    // or loop: so as many messages as were sent with each exact payload are dropped (a phone's "ON"
-    // or "1" never matches the node's "on"), until ECHO_MS after the last own send (a lost echo
-    // must not swallow a later command forever).
-    onMessage: function (m: MqttMessage) {
-      var p = m.payload;
-      if (m.topic == HA + "status") {
-        if (p == ONLINE) announce();
-      } else if (m.topic == cfg.topic && (cfg.retained || !m.retain)) {
-        if (Date.now() > until) echo = [0, 0];
-        var k = CMDS.indexOf(p);
-        if (echo[k]) echo[k]--;
-        else {
-          k = CMDS.indexOf(p.trim().toLowerCase());
-          if (k < 0) print("light: ignored " + JSON.stringify(p.slice(0, 20)));
-          else set(k > 5 ? !light : k % 2 > 0);
-        }
-      }
-    },
+    onState: onState,
+    will: will,
+    onActive: onActive,
+    onMessage: onMessage,
     onConfig: onConfig
   };
 }

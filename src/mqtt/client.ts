@@ -32,195 +32,204 @@ import { bad, badTopic, decode, encodeConnect, packet, PINGREQ, DISCONNECT, PUBA
 // CONNACK return codes 1-5 [MQTT-3.2.2-3], as "refused: ..." reasons.
 var REFUSED = ["protocol version", "client id", "unavailable", "bad user name or password", "not authorized"];
 
+// The firmware has one client, so its state lives at module level and createClient() starts it
+// afresh: on Espruino every function nested in another costs about 3 variables more than one at
+// module level (its chain of scopes), and a factory's dozen closures cost that each.
+var net: Net;
+var o: any;
+// The socket of the current attempt, 0 when there is none.
+var sock: any;
+// 0 idle, 1 TCP connecting, 2 CONNECT sent, 3 connected (CONNACK accepted).
+var st: number;
+var tick: any;
+// Ticks left before the one deadline: CONNACK before st 3, PINGRESP after (0: none pending).
+var dead: number;
+// Ticks since the last write: PINGREQ only after keepalive seconds without one.
+var idle: number;
+var lastId: number;
+// QoS 1 messages awaiting PUBACK, oldest first, flat: id, packet, id, packet... Ids are numbers
+// and packets strings, so indexOf(id) finds an id. A packet is stored with DUP once sent.
+var box: any[];
+// Subscriptions, topic -> qos, plus 8 once SUBACKed in this session; SUBSCRIBEs in flight, id -> topic.
+var subs: any;
+var pend: any;
+// The client object handed out (its callbacks are set by the user).
+var c: any;
+
+// Runs a user callback (unset is fine); its exceptions never reach the socket callback, nor
+// lose a PUBACK or the rest of a chunk.
+function call(fn: any, a?: any, b?: any) {
+  try {
+    fn(a, b);
+  } catch (e) {}
+}
+
+function fail(reason: string) {
+  if (!st) return;
+  var s = sock;
+  st = sock = 0;
+  pend = {};
+  clearInterval(tick);
+  if (s) {
+    s.removeAllListeners();
+    s.end();
+  }
+  call(c.onClose, reason);
+}
+
+function send(p: string) {
+  (sock as Socket).write(p);
+  idle = 0;
+}
+
+// PINGREQ after keepalive seconds without a write (reads do not count) [MQTT-3.1.2-23], idle
+// time counting from the CONNECT as the broker's does; the link is dead when its PINGRESP is
+// not back within keepalive/2 seconds, which at 2 ticks a second is `keepalive` ticks.
+function check() {
+  var ka = o.keepalive;
+  if (dead && --dead < 1) fail((st < 3 ? "connack" : "ping") + " timeout");
+  else if (ka && ++idle >= 2 * ka && st > 2) {
+    send(PINGREQ);
+    dead = ka;
+  }
+}
+
+// Packet ids are non-zero and unique among those in flight, wrapping 65535 -> 1 [MQTT-2.3.1-2].
+function nextId() {
+  do lastId = (lastId % 65535) + 1;
+  while (pend[lastId] || ~box.indexOf(lastId));
+  return lastId;
+}
+
+// One filter per SUBSCRIBE, so each SUBACK maps to exactly one topic.
+function sub(topic: string) {
+  var id = nextId();
+  pend[id] = topic;
+  send(packet(SUBSCRIBE, u16(id) + text(topic) + chr(subs[topic])));
+}
+
+// Session logic per broker packet; throws a reason string on a protocol violation. CONNACK comes
+// first and once [MQTT-3.2.0-1]: it needs st 2, every other packet st 3. That also stops the rest
+// of a chunk once a callback closed the connection (st 0) or started another (st 1).
+function onPacket(h: number, b: string) {
+  var p = decode(h, b), t = p.type, code = p.code as number, id = p.id as number, i: number, k: string;
+  if ((t == 2 ? 2 : 3) != st) bad("sequence");
+  // Any packet shows the broker alive: it ends the CONNACK or PINGRESP deadline.
+  dead = 0;
+  if (t == 2) {
+    if (code) throw "refused: " + (REFUSED[code - 1] || code);
+    st = 3;
+    // The client owns the subscriptions: without a session it subscribes them again itself.
+    for (k in subs) {
+      if (!p.session) subs[k] &= 7;
+      if (subs[k] < 8) sub(k);
+    }
+    // Unacknowledged QoS 1 messages go again, same ids [MQTT-4.4.0-1].
+    for (i = 1; i < box.length; i += 2) {
+      send(box[i]);
+      box[i] = dup(box[i]);
+    }
+    call(c.onConnect, p.session);
+  } else if (t == 3) {
+    // Acknowledged before delivery, so a throwing handler cannot lose the PUBACK. Only QoS 1
+    // carries an id.
+    if (id) send(packet(PUBACK, u16(id)));
+    call(c.onMessage, p);
+  } else if (t == 4) {
+    i = box.indexOf(id);
+    if (~i) box.splice(i, 2);
+  } else if (t == 9 && (k = pend[id])) {
+    pend[id] = 0;
+    if (code < 0x80) subs[k] |= 8;
+    call(c.onSubscribed, k, code);
+  }
+}
+
+// Options: the constructor's, then each connect()'s on top (for-in over undefined runs no
+// iteration, on Espruino as in JS).
+function connect(more?: Partial<MqttOptions>) {
+  // rest: the partial packet received so far on this socket, dropped with its listeners.
+  var s: Socket, lost: () => void, rest = "", k: string;
+  fail("closed");
+  s = sock;
+  for (k in more) o[k] = (more as any)[k];
+  lost = function () {
+    if (s == sock) fail(st > 1 ? "connection lost" : "connect failed");
+  };
+  st = 1;
+  dead = o.connackTimeout / 500 || 20;
+  tick = setInterval(check, 500);
+  try {
+    s = sock = net.connect({ host: o.host, port: o.port }, function () {
+      if (s != sock) return;
+      st = 2;
+      dead = o.connackTimeout / 500 || 20;
+      send(encodeConnect(o));
+    });
+  } catch (e) {
+    return lost();
+  }
+  s.on("data", function (d: string) {
+    // Only the current socket is heard.
+    try {
+      if (s == sock) rest = frame(rest + d, o.maxPacket || 1024, onPacket);
+    } catch (e) {
+      // Reasons are thrown as strings; anything else is a bug.
+      if (s == sock) fail((e as any).charAt ? (e as any) : "error");
+    }
+  });
+  // 'close' follows 'end' on Espruino and Node; a refused connection may report only 'error'.
+  s.on("close", lost);
+  s.on("error", lost);
+}
+
+// A topic already known (sent, acknowledged, or resent at CONNACK) is not subscribed again.
+function subscribe(topic: string, qos: 0 | 1) {
+  if (subs[topic] !== undefined && (subs[topic] & 7) == qos) return;
+  subs[topic] = qos;
+  if (st == 3) sub(topic);
+}
+
+// False for a topic that is empty or has wildcards, QoS 0 while offline, or a full outbox.
+function publish(topic: string, payload: string, qos: 0 | 1, retain: boolean) {
+  var id: any, p: string;
+  if (badTopic(topic) || (qos && box.length >= (2 * o.outboxSize || 16))) return false;
+  // DUP 0 at first; the packet id is only present for QoS 1 [MQTT-2.3.1-5].
+  p = packet(PUBLISH | (qos << 1) | (retain as any), text(topic) + (qos ? u16((id = nextId())) : "") + payload);
+  if (qos) box.push(id, st == 3 ? dup(p) : p);
+  if (st == 3) send(p);
+  return qos > 0 || st == 3;
+}
+
+// DISCONNECT only once CONNECT went out; it makes the broker discard the will [MQTT-3.1.2-10].
+function disconnect() {
+  if (st > 1) send(DISCONNECT);
+  fail("disconnected");
+}
+
 // The same PUBLISH with DUP set, for every send after the first [MQTT-3.3.1-1].
 function dup(p: string): string {
   return chr(at(p, 0) | 8) + p.slice(1);
 }
 
-export function createClient(net: Net, options: MqttOptions): MqttClient {
-  var o: any = {};
-  // The socket of the current attempt, 0 when there is none.
-  var sock: any = 0;
-  // 0 (or undefined before the first connect) idle, 1 TCP connecting, 2 CONNECT sent, 3 connected
-  // (CONNACK accepted).
-  var st: any;
-  var tick: any;
-  // Ticks left before the one deadline: CONNACK before st 3, PINGRESP after (0: none pending).
-  var dead: any;
-  // Ticks since the last write: PINGREQ only after keepalive seconds without one.
-  var idle: any;
-  var lastId = 0;
-  // QoS 1 messages awaiting PUBACK, oldest first, flat: id, packet, id, packet... Ids are numbers
-  // and packets strings, so indexOf(id) finds an id. A packet is stored with DUP once sent.
-  var box: any[] = [];
-  // Subscriptions, topic -> qos, plus 8 once SUBACKed in this session; SUBSCRIBEs in flight, id -> topic.
-  var subs: any = {};
-  var pend: any = {};
-  var c: any;
-
-  // Options: the constructor's, then each connect()'s on top. for-in over undefined runs no
-  // iteration, on Espruino as in JS.
-  function merge(x: any) {
-    for (var k in x) o[k] = x[k];
-  }
-
-  // Runs a user callback (unset is fine); its exceptions never reach the socket callback, nor
-  // lose a PUBACK or the rest of a chunk.
-  function call(fn: any, a?: any, b?: any) {
-    try {
-      fn(a, b);
-    } catch (e) {}
-  }
-
-  function fail(reason: string) {
-    if (!st) return;
-    var s = sock;
-    st = sock = 0;
-    pend = {};
-    clearInterval(tick);
-    if (s) {
-      s.removeAllListeners();
-      s.end();
-    }
-    call(c.onClose, reason);
-  }
-
-  function waitAck() {
-    dead = o.connackTimeout / 500 || 20;
-  }
-
-  function send(p: string) {
-    (sock as Socket).write(p);
-    idle = 0;
-  }
-
-  // PINGREQ after keepalive seconds without a write (reads do not count) [MQTT-3.1.2-23], idle
-  // time counting from the CONNECT as the broker's does; the link is dead when its PINGRESP is
-  // not back within keepalive/2 seconds, which at 2 ticks a second is `keepalive` ticks.
-  function check() {
-    var ka = o.keepalive;
-    if (dead && --dead < 1) fail((st < 3 ? "connack" : "ping") + " timeout");
-    else if (ka && ++idle >= 2 * ka && st > 2) {
-      send(PINGREQ);
-      dead = ka;
-    }
-  }
-
-  // Packet ids are non-zero and unique among those in flight, wrapping 65535 -> 1 [MQTT-2.3.1-2].
-  function nextId() {
-    do lastId = (lastId % 65535) + 1;
-    while (pend[lastId] || ~box.indexOf(lastId));
-    return lastId;
-  }
-
-  function sub(topic: string) {
-    var id = nextId();
-    pend[id] = topic;
-    // One filter per SUBSCRIBE, so each SUBACK maps to exactly one topic.
-    send(packet(SUBSCRIBE, u16(id) + text(topic) + chr(subs[topic])));
-  }
-
-  // Session logic per broker packet; throws a reason string on a protocol violation. CONNACK comes
-  // first and once [MQTT-3.2.0-1]: it needs st 2, every other packet st 3. That also stops the rest
-  // of a chunk once a callback closed the connection (st 0) or started another (st 1).
-  function onPacket(h: number, b: string) {
-    var p = decode(h, b), t = p.type, code = p.code as number, id = p.id as number, session = p.session, i: number, k: string;
-    if ((t == 2 ? 2 : 3) != st) bad("sequence");
-    // Any packet shows the broker alive: it ends the CONNACK or PINGRESP deadline.
-    dead = 0;
-    if (t == 2) {
-      if (code) throw "refused: " + (REFUSED[code - 1] || code);
-      st = 3;
-      for (k in subs) {
-        if (!session) subs[k] &= 7;
-        if (subs[k] < 8) sub(k);
-      }
-      // Unacknowledged QoS 1 messages go again, same ids [MQTT-4.4.0-1].
-      for (i = 1; i < box.length; i += 2) {
-        send(box[i]);
-        box[i] = dup(box[i]);
-      }
-      call(c.onConnect, session);
-    } else if (t == 3) {
-      // Acknowledged before delivery, so a throwing handler cannot lose the PUBACK. Only QoS 1
-      // carries an id.
-      if (id) send(packet(PUBACK, u16(id)));
-      call(c.onMessage, p);
-    } else if (t == 4) {
-      i = box.indexOf(id);
-      if (~i) box.splice(i, 2);
-    } else if (t == 9 && (k = pend[id])) {
-      pend[id] = 0;
-      if (code < 0x80) subs[k] |= 8;
-      call(c.onSubscribed, k, code);
-    }
-  }
-
-  merge(options);
+// Starts the client afresh (one at a time: see the module state above).
+export function createClient(network: Net, options: MqttOptions): MqttClient {
+  var k: string;
+  net = network;
+  o = {};
+  for (k in options) o[k] = (options as any)[k];
+  sock = st = lastId = 0;
+  box = [];
+  subs = {};
+  pend = {};
   c = {
     get connected() {
       return st == 3;
     },
-
-    connect: function (more?: Partial<MqttOptions>) {
-      // rest: the partial packet received so far on this socket, dropped with its listeners.
-      var s: Socket, lost: () => void, rest = "";
-      c.close();
-      s = sock;
-      merge(more);
-      lost = function () {
-        if (s == sock) fail(st > 1 ? "connection lost" : "connect failed");
-      };
-      st = 1;
-      waitAck();
-      tick = setInterval(check, 500);
-      try {
-        s = sock = net.connect({ host: o.host, port: o.port }, function () {
-          if (s != sock) return;
-          st = 2;
-          waitAck();
-          send(encodeConnect(o));
-        });
-      } catch (e) {
-        return lost();
-      }
-      s.on("data", function (d: string) {
-        // Only the current socket is heard.
-        try {
-          if (s == sock) rest = frame(rest + d, o.maxPacket || 1024, onPacket);
-        } catch (e) {
-          // Reasons are thrown as strings; anything else is a bug.
-          if (s == sock) fail((e as any).charAt ? (e as any) : "error");
-        }
-      });
-      // 'close' follows 'end' on Espruino and Node; a refused connection may report only 'error'.
-      s.on("close", lost);
-      s.on("error", lost);
-    },
-
-    subscribe: function (topic: string, qos: 0 | 1) {
-      subs[topic] = qos;
-      if (st == 3) sub(topic);
-    },
-
-    // False for a topic that is empty or has wildcards, QoS 0 while offline, or a full outbox.
-    publish: function (topic: string, payload: string, qos: 0 | 1, retain: boolean) {
-      var id: any, p: string;
-      if (badTopic(topic) || (qos && box.length >= (2 * o.outboxSize || 16))) return false;
-      // DUP 0 at first; the packet id is only present for QoS 1 [MQTT-2.3.1-5].
-      p = packet(PUBLISH | (qos << 1) | (retain as any), text(topic) + (qos ? u16((id = nextId())) : "") + payload);
-      if (qos) box.push(id, st == 3 ? dup(p) : p);
-      if (st == 3) send(p);
-      return qos > 0 || st == 3;
-    },
-
-    // DISCONNECT only once CONNECT went out; it makes the broker discard the will [MQTT-3.1.2-10].
-    disconnect: function () {
-      if (st > 1) send(DISCONNECT);
-      fail("disconnected");
-    },
-
-    // fail itself, its reason fixed (Espruino has bind): one wrapper fewer.
+    connect: connect,
+    subscribe: subscribe,
+    publish: publish,
+    disconnect: disconnect,
     close: fail.bind(0, "closed")
   };
   return c as MqttClient;

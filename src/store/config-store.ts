@@ -12,8 +12,8 @@ import { openRecord } from "./record";
 var RULES = "s1-32 p8-63 h1-253 i1-65535 d1-23 s0-64 s0-64 t1-64 i0-65535 b |toggle|button|detached |last|on|off b b".split(" ");
 // The rule of each kind in words; # stands for the bounds (or the listed values).
 var TEXT: { [kind: string]: string } = {
-  s: "# chars", p: "# ASCII chars or empty", h: "host name or IPv4", d: "# of 0-9A-Za-z_-",
-  t: "# chars, no + or #", i: "integer #", b: "true or false", "|": "#"
+  s: "# bytes", p: "# ASCII chars or empty", h: "host name or IPv4", d: "# of 0-9A-Za-z_-",
+  t: "# bytes, no + or #", i: "integer #", b: "true or false", "|": "#"
 };
 
 // Letters, digits, '-' and '.', no empty label, no label starting or ending with '-' (checked on
@@ -34,6 +34,8 @@ export function checkField(field: string, v: any): string | undefined {
   if (!rule) return field + ": unknown field";
   var k = rule[0];
   var range = rule.slice(1);
+  // A required text left empty (a fresh board's ssid and broker) is missing, not too short.
+  if (v === "" && k != "p" && range[0] != "0") return field + ": missing";
   var r = range.split("-");
   if (typeof v == (k == "i" ? "number" : k == "b" ? "boolean" : "string")) {
     var n = k == "i" ? v : v.length;

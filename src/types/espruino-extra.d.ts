@@ -10,7 +10,8 @@ declare var process: { memory(): { free: number; usage: number; total: number };
 declare const __BOARD__: import("../ports").BoardProfile;
 declare const __VERSION__: string;
 // Timers (missing from @types/espruino); Espruino returns numbers.
-declare function setTimeout(callback: () => void, ms: number): number;
+// Espruino passes any further arguments to the callback, as Node does.
+declare function setTimeout(callback: (...args: any[]) => void, ms: number, ...args: any[]): number;
 declare function setInterval(callback: () => void, ms: number): number;
 // Present on Espruino (shared/espruino.md), missing from the ES5 lib.
 interface ObjectConstructor {

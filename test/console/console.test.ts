@@ -107,8 +107,8 @@ function rig() {
   const telnet: boolean[] = [];
   const info = () => ({ ip: "10.0.0.9", rssi: -55, free: 1234, uptime: 61, reconnects: 2 });
   const cmds = commands(
-    { store, runner: r, print: (l) => lines.push(l), serial, telnet: (on) => telnet.push(on), info },
-    store.load()
+    { runner: r, print: (l) => lines.push(l), serial, telnet: (on) => telnet.push(on), info, config: store.load() },
+    store
   );
   return { storage, store, lines, serial, calls, telnet, cmds };
 }
@@ -153,7 +153,16 @@ describe("console/commands", function () {
   it("a partial config on a fresh board says what is missing", function () {
     const t = rig();
     t.cmds.config({ ssid: "home" });
-    assert.equal(t.lines[0], "error: broker: host name or IPv4 (nothing saved)");
+    assert.equal(t.lines[0], "error: broker: missing (nothing saved)");
+    t.cmds.config({ broker: "127.0.0.1", port: 1884 });
+    assert.equal(t.lines[1], "error: ssid: missing (nothing saved)");
+  });
+
+  it("refuses an array as the configuration", function () {
+    const t = rig();
+    t.cmds.config([] as any);
+    assert.equal(t.lines[0], "error: use config({key: value, ...}) (nothing saved)");
+    assert.deepEqual(t.calls, []);
   });
 
   it("turns telnet on only when asked, with a warning", function () {
@@ -227,7 +236,7 @@ describe("console/wizard (setup)", function () {
     const t = rig();
     t.cmds.setup();
     t.serial.type("home\r\r\r");
-    assert.match(t.serial.out, /broker: \r\nerror: broker: host name or IPv4\r\nbroker: $/);
+    assert.match(t.serial.out, /broker: \r\nerror: broker: missing\r\nbroker: $/);
     assert.ok(t.serial.held);
     t.serial.type("\x03");
   });
@@ -264,7 +273,7 @@ describe("console/wizard (setup)", function () {
     assert.ok(t.serial.held);
     assert.match(t.serial.out, /error: line too long/);
     assert.match(t.serial.out, /error: control chars/);
-    assert.match(t.serial.out, /error: ssid: 1-32 chars/);
+    assert.match(t.serial.out, /error: ssid: 1-32 bytes/);
     assert.equal((t.serial.out.match(/\nssid: /g) || []).length, 4);
     t.serial.type("\x03");
   });

@@ -97,13 +97,14 @@ describe("store/validate", function () {
     const s = configStore(new FakeStorage(), crc, "aabbccdd-eeff", () => {});
     const c = s.defaults();
     assert.equal(c.id, "lightnode-ddeeff");
-    assert.equal(check(c), "ssid: 1-32 chars");
+    assert.equal(check(c), "ssid: missing");
+    assert.equal(check(Object.assign({}, c, { ssid: "x".repeat(33) })), "ssid: 1-32 bytes");
     Object.assign(c, { ssid: "home", password: SECRET, broker: "10.0.0.2" });
     assert.equal(check(c), undefined);
     // A missing field and an unknown one are both refused.
     const partial: any = Object.assign({}, c);
     delete partial.topic;
-    assert.equal(check(partial), "topic: 1-64 chars, no + or #");
+    assert.equal(check(partial), "topic: 1-64 bytes, no + or #");
     assert.equal(check(Object.assign({}, c, { colour: "red" }) as any), "colour: unknown field");
   });
 });
