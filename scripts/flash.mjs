@@ -1,12 +1,13 @@
-// `npm run flash`: writes build/firmware.min.js to the board's Storage as `.bootcde` (so its
-// functions run from flash and cost few RAM variables) with the espruino CLI, then runs `load()`,
+// `npm run flash`: writes every file in build/storage/ to the board's Storage under its own name
+// (`.bootcde`, the boot code, and `lightnode.con`, the console's code; their functions run from
+// flash and cost few RAM variables) with the espruino CLI, then runs `load()`,
 // which restarts the interpreter from flash exactly as at power-on. Port, baud and board come from
 // espruino.config.js; `--port`, `--baud`, `--board` override. The board description is a local
 // JSON (scripts/boards/) and BLE is off, so the CLI never goes to the network.
 // `--dry-run` prints the command and exactly what it would send, without a board.
 // Fails fast when the serial port does not exist, and kills the CLI after `--timeout` seconds.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -15,7 +16,7 @@ import path from "node:path";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 const CLI = path.join(root, "node_modules", "espruino", "bin", "espruino-cli.js");
-const FIRMWARE = path.join(root, "build", "firmware.min.js");
+const STORAGE = path.join(root, "build", "storage");
 const RESTART = "load()";
 
 function fail(message) {
@@ -26,7 +27,7 @@ function fail(message) {
 // --port X / --port=X style options; anything unknown is an error (a typo must not flash).
 function parseArgs(argv) {
   const opts = { dryRun: false };
-  const valued = { "--port": "port", "--baud": "baud", "--board": "board", "--timeout": "timeout", "--file": "file" };
+  const valued = { "--port": "port", "--baud": "baud", "--board": "board", "--timeout": "timeout", "--dir": "dir" };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s);
     if (flag === "--dry-run") opts.dryRun = true;
@@ -34,7 +35,7 @@ function parseArgs(argv) {
       const value = inline !== undefined ? inline : argv[++i];
       if (value === undefined || value === "") fail(`${flag} needs a value`);
       opts[valued[flag]] = value;
-    } else fail(`unknown option ${argv[i]} (known: --port, --baud, --board, --timeout, --file, --dry-run)`);
+    } else fail(`unknown option ${argv[i]} (known: --port, --baud, --board, --timeout, --dir, --dry-run)`);
   }
   return opts;
 }
@@ -52,9 +53,10 @@ function settings(opts) {
   if (!Number.isInteger(baud) || baud <= 0) fail(`bad baud rate ${opts.baud || config.baud}`);
   const timeout = Number(opts.timeout || 60);
   if (!(timeout > 0)) fail(`bad --timeout ${opts.timeout}`);
-  const file = path.resolve(opts.file || FIRMWARE);
-  if (!existsSync(file)) fail(`${path.relative(root, file)} does not exist: run npm run build`);
-  return { port: opts.port || config.port, baud, board, boardFile, timeout, file };
+  const dir = path.resolve(opts.dir || STORAGE);
+  if (!existsSync(path.join(dir, ".bootcde"))) fail(`${path.relative(root, dir)}/.bootcde does not exist: run npm run build`);
+  const files = readdirSync(dir).sort().map((name) => ({ name, path: path.join(dir, name), size: statSync(path.join(dir, name)).size }));
+  return { port: opts.port || config.port, baud, board, boardFile, timeout, files };
 }
 
 // The espruino CLI arguments; `port` null means "write to `out` instead of a board".
@@ -63,7 +65,8 @@ function cliArgs(s, port, out) {
   const args = ["--no-ble", "--board", rel(s.boardFile)];
   if (port) args.push("-p", port, "-b", String(s.baud));
   else args.push("-o", out);
-  args.push("--storage", ".bootcde:" + rel(s.file), "-e", RESTART);
+  for (const f of s.files) args.push("--storage", f.name + ":" + rel(f.path));
+  args.push("-e", RESTART);
   return args;
 }
 
@@ -73,10 +76,10 @@ function dryRun(s) {
     const out = path.join(dir, "upload.js");
     const run = spawnSync(process.execPath, [CLI, ...cliArgs(s, null, out)], { cwd: root, encoding: "utf8", timeout: s.timeout * 1000 });
     if (run.status !== 0 || !existsSync(out)) fail("the espruino CLI could not prepare the upload:\n" + (run.stderr || run.stdout));
-    const size = readFileSync(s.file).length;
     console.log("flash (dry run): would run");
     console.log("  espruino " + cliArgs(s, s.port, null).map(shellQuote).join(" "));
-    console.log(`storing ${path.relative(root, s.file)} (${size} bytes) as .bootcde on ${s.board} at ${s.port}, ${s.baud} baud, then ${RESTART}`);
+    for (const f of s.files) console.log(`storing ${path.relative(root, f.path)} (${f.size} bytes) as Storage file ${f.name}`);
+    console.log(`on ${s.board} at ${s.port}, ${s.baud} baud, then ${RESTART}`);
     console.log("--- exactly what it sends to the board's console (after getting a '>' prompt, the CLI");
     console.log("--- sends \\x10print() first and prefixes each line with \\x10, Espruino's no-echo mark) ---");
     process.stdout.write(readFileSync(out, "latin1"));
@@ -115,7 +118,7 @@ function flash(s) {
   child.on("exit", (code) => {
     clearTimeout(timer);
     if (code !== 0 || /Unable to connect|not found|Error/i.test(output)) fail(`the espruino CLI failed (exit code ${code})`);
-    console.log(`flash: stored ${path.relative(root, s.file)} as .bootcde and restarted the firmware with ${RESTART}`);
+    console.log(`flash: stored ${s.files.map((f) => f.name).join(", ")} and restarted the firmware with ${RESTART}`);
   });
 }
 

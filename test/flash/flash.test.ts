@@ -2,7 +2,7 @@
 // board fails fast with a clear message instead of hanging.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 function flash(...args: string[]) {
   const started = Date.now();
@@ -14,22 +14,25 @@ describe("flash", () => {
   it("--dry-run prints the espruino command from espruino.config.js", () => {
     const r = flash("--dry-run");
     assert.equal(r.status, 0, r.err);
-    assert.match(r.out, /espruino --no-ble --board scripts\/boards\/ESP8266_4MB\.json -p \/dev\/ttyUSB0 -b 115200 --storage \.bootcde:build\/firmware\.min\.js -e 'load\(\)'/);
+    assert.match(r.out, /espruino --no-ble --board scripts\/boards\/ESP8266_4MB\.json -p \/dev\/ttyUSB0 -b 115200 --storage \.bootcde:build\/storage\/\.bootcde --storage lightnode\.con:build\/storage\/lightnode\.con -e 'load\(\)'/);
   });
 
-  it("--dry-run sends the minified firmware byte for byte into .bootcde, then load()", () => {
+  it("--dry-run sends every file of build/storage/ byte for byte under its name, then load()", () => {
     const r = flash("--dry-run");
     const sent = r.out.split("--- end ---")[0].split(/no-echo mark\) ---\n/)[1];
     const lines = sent.trim().split("\n");
     assert.equal(lines[lines.length - 1], "load()");
-    let stored = "";
+    const stored: { [name: string]: string } = {};
     for (const line of lines.slice(0, -1)) {
-      const m = /^require\("Storage"\)\.write\("\.bootcde",atob\("([A-Za-z0-9+/=]+)"\),(\d+)(,\d+)?\)$/.exec(line);
+      const m = /^require\("Storage"\)\.write\("([^"]+)",atob\("([A-Za-z0-9+/=]+)"\),(\d+)(,\d+)?\)$/.exec(line);
       assert.ok(m, "unexpected line sent: " + line.slice(0, 80));
-      assert.equal(Number(m![2]), stored.length, "chunks are written in order at their offsets");
-      stored += Buffer.from(m![1], "base64").toString("latin1");
+      const so_far = stored[m![1]] || "";
+      assert.equal(Number(m![3]), so_far.length, "chunks are written in order at their offsets");
+      stored[m![1]] = so_far + Buffer.from(m![2], "base64").toString("latin1");
     }
-    assert.equal(stored, readFileSync("build/firmware.min.js", "latin1"));
+    assert.deepEqual(Object.keys(stored).sort(), readdirSync("build/storage").sort());
+    for (const name of Object.keys(stored)) assert.equal(stored[name], readFileSync("build/storage/" + name, "latin1"), name);
+    assert.equal(Object.keys(stored).length, 2);
   });
 
   it("--port and --board override the configuration", () => {
