@@ -38,49 +38,72 @@ var serial: Serial = {
 // The Pins port is Espruino's pin functions themselves, which take pin names ("D12") as they are.
 var pins: Pins = { write: digitalWrite as any, read: digitalRead as any, mode: pinMode as any, watch: setWatch as any };
 
+var storage: any;
+var ctx: ConsoleContext;
+var t0: number;
+
+// The console's code runs from its own Storage file, evaluated per command; nothing of it stays.
+// Indirect eval: the file is one function expression and needs no local scope.
+function con(name: string, arg?: any) {
+  return (0, eval)(storage.read(CONSOLE_FILE))(ctx, name, arg);
+}
+
+// The console commands, one small function each at module level (a closure per command would
+// cost about 3 variables more, each).
+function config(arg?: any) {
+  con("config", arg);
+}
+function setup() {
+  con("setup");
+}
+function status() {
+  con("status");
+}
+function forget() {
+  con("forget");
+}
+function help() {
+  con("help");
+}
+
+// Diagnostics for status() and <topic>/info.
+function info() {
+  var Wifi = require("Wifi");
+  return {
+    version: __VERSION__, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
+    uptime: Math.round((Date.now() - t0) / 1000), reconnects: run!.drops
+  };
+}
+
 function start() {
   if (started) return;
   started = true;
   print("lightnode " + __VERSION__);
-  var t0 = Date.now();
-  var storage = require("Storage");
-  // The console's code runs from its own Storage file, evaluated per command; nothing of it stays.
-  // Indirect eval: the file is one function expression and needs no local scope.
-  var con = function (name: string, arg?: any) {
-    return (0, eval)(storage.read(CONSOLE_FILE))(ctx, name, arg);
-  };
-  var ctx = { storage: storage, crc: E.CRC32, chip: getSerial(), print: print, serial: serial, telnet: telnet } as ConsoleContext;
+  t0 = Date.now();
+  storage = require("Storage");
+  ctx = { storage: storage, crc: E.CRC32, chip: getSerial(), print: print, serial: serial, telnet: telnet, info: info } as ConsoleContext;
   var cfg = (ctx.config = con("load"));
+  var g: any = global;
   telnet(cfg && cfg.telnet);
-  var Wifi = require("Wifi");
-  // Diagnostics for status() and <topic>/info. A function expression: the minifier moves
-  // declarations after their use, and Espruino does not hoist.
-  var info = (ctx.info = function () {
-    return {
-      version: __VERSION__, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
-      uptime: Math.round((Date.now() - t0) / 1000), reconnects: run!.drops
-    };
-  });
-  var hooks = createLightApp({
-    pins: pins, board: board, storage: storage, crc: E.CRC32, print: print,
-    version: __VERSION__, config: cfg,
-    info: info
-  });
   run = ctx.runner = runner({
-    wifi: wifiLink(Wifi),
+    wifi: wifiLink(require("Wifi")),
     // The runner passes host, port, client id, credentials, keepalive and will on every connect.
     mqtt: createClient(require("net"), { clean: true } as any),
-    hooks: hooks,
+    hooks: createLightApp({
+      pins: pins, board: board, storage: storage, crc: E.CRC32, print: print,
+      version: __VERSION__, config: cfg,
+      info: info
+    }),
     print: print,
     random: Math.random
   });
-  "config setup status forget help".split(" ").forEach(function (name) {
-    (global as any)[name] = function (arg?: any) {
-      con(name, arg);
-    };
-  });
-  (global as any).offline = run.offline;
-  (global as any).connect = run.connect;
+  g.config = config;
+  g.setup = setup;
+  g.status = status;
+  g.forget = forget;
+  g.help = help;
+  g.offline = run.offline;
+  g.connect = run.connect;
   run.start(cfg);
 }
 
