@@ -4,16 +4,23 @@ import { spawn, ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 
 // Espruino's "no echo" mark: a line starting with it is run without being echoed, as the espruino
 // CLI uploads.
 const DLE = "\x10";
 // Upload chunk: one console line per chunk keeps the typed line (held in RAM while it runs) small.
 const CHUNK = 400;
+const MEMORY_ERROR = /OUT OF MEMORY|LOW_MEMORY|MEMORY_BUSY/;
+
+// A match of waitFor, with the time (performance.now()) its last character arrived.
+export type Match = RegExpExecArray & { at: number };
 
 export class Interpreter {
   output = "";
   private cursor = 0;
+  // Waiters, checked on every chunk of output as it arrives (so `at` is the arrival time).
+  private waiters = new Set<() => void>();
   private child: ChildProcess | null = null;
   readonly dir = mkdtempSync(path.join(tmpdir(), "lightnode-board-"));
   private seq = 0;
@@ -25,16 +32,22 @@ export class Interpreter {
     await this.kill();
     this.output = "";
     this.cursor = 0;
+    this.scanned = 0;
     const child = spawn(this.bin, [], { cwd: this.dir, stdio: ["pipe", "pipe", "pipe"] });
     this.child = child;
     child.stdout!.setEncoding("latin1");
-    child.stdout!.on("data", (d: string) => (this.output += d));
-    child.stderr!.on("data", (d: Buffer) => (this.output += d.toString("latin1")));
+    child.stdout!.on("data", (d: string) => this.arrive(d));
+    child.stderr!.on("data", (d: Buffer) => this.arrive(d.toString("latin1")));
+    child.on("exit", () => this.arrive(""));
     await this.waitFor(/>/, 10000);
+    // What was printed while booting stays readable by waitFor.
+    this.cursor = 0;
   }
 
   // SIGTERM is ignored by the Linux build; Storage is written through at once, so a kill is a power cut.
   async kill(): Promise<void> {
+    // The last line, even unfinished.
+    this.arrive("\n");
     const child = this.child;
     this.child = null;
     if (!child || child.exitCode !== null) return;
@@ -59,26 +72,66 @@ export class Interpreter {
     this.typeRaw(line + "\r");
   }
 
-  // Waits for `re` in the output after the cursor, then moves the cursor past it.
-  async waitFor(re: RegExp, ms = 10000): Promise<RegExpExecArray> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const m = re.exec(this.output.slice(this.cursor));
-      if (m) {
-        this.cursor += m.index + m[0].length;
-        return m;
+  // Every line reporting an Espruino memory error, across boots.
+  readonly memoryErrors: string[] = [];
+
+  // Output up to here has been scanned for memory errors (whole lines only).
+  private scanned = 0;
+
+  private arrive(d: string): void {
+    this.output += d;
+    const end = this.output.lastIndexOf("\n") + 1;
+    if (end > this.scanned) {
+      for (const line of this.output.slice(this.scanned, end).split("\n")) {
+        if (MEMORY_ERROR.test(line)) this.memoryErrors.push(line.trim());
       }
-      if (Date.now() > end || !this.child || this.child.exitCode !== null)
-        throw new Error(`board: no ${re} within ${ms} ms; recent output:\n${this.output.slice(-1500)}`);
-      await new Promise((r) => setTimeout(r, 2));
+      this.scanned = end;
     }
+    for (const w of [...this.waiters]) w();
+  }
+
+  // Waits for `re` in the output after the cursor, then moves the cursor past it. `at` is when
+  // the output completing the match arrived.
+  waitFor(re: RegExp, ms = 10000): Promise<Match> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(this.output.slice(this.cursor)) as Match | null;
+        if (m) {
+          done();
+          m.at = performance.now();
+          this.cursor += m.index + m[0].length;
+          resolve(m);
+        } else if (!this.child || this.child.exitCode !== null) {
+          done();
+          reject(new Error(`board: interpreter exited while waiting for ${re}; recent output:\n${this.output.slice(-1500)}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`board: no ${re} within ${ms} ms; recent output:\n${this.output.slice(-1500)}`));
+      }, ms);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  // Moves the cursor to the end of the output seen so far (what was printed before is skipped).
+  skip(): void {
+    this.cursor = this.output.length;
   }
 
   // Evaluates an expression at the console without echo and returns its value as JSON.
   async eval(expr: string, ms = 10000): Promise<any> {
+    // The value is matched after the cursor: earlier output stays readable by waitFor.
+    const from = this.cursor;
     const tag = "@" + ++this.seq + "@";
-    this.typeRaw(`${DLE}print("${tag}"+JSON.stringify(${expr})+"${tag}")\r`);
+    this.typeRaw(`${DLE}print("${tag}"+JSON.stringify((${expr}))+"${tag}")\r`);
     const m = await this.waitFor(new RegExp(tag + "(.*?)" + tag), ms);
+    this.cursor = from;
     return m[1] === "undefined" || m[1] === "" ? undefined : JSON.parse(m[1]);
   }
 
@@ -98,7 +151,8 @@ export class Interpreter {
     if (size !== data.length) throw new Error(`board: ${name} stored as ${size} bytes, not ${data.length}`);
   }
 
+  // Since this object was made (across boots).
   outOfMemory(): boolean {
-    return /OUT OF MEMORY|LOW_MEMORY|MEMORY_BUSY/.test(this.output);
+    return this.memoryErrors.length > 0;
   }
 }
