@@ -31,6 +31,24 @@ describe("e2e: faults", function () {
     return sim;
   }
 
+  it("subscribes each topic once per connection, also after the broker drops the link", async function () {
+    const aedes = await startAedes();
+    broker = aedes;
+    const per: string[][] = [];
+    aedes.aedes.on("client", () => per.push([]));
+    aedes.aedes.on("subscribe", (subs: Array<{ topic: string }>) => per[per.length - 1].push(...subs.map((x) => x.topic)));
+    sim = await Simulator.start({ ap: AP });
+    await bringUp(sim, aedes);
+    for (let i = 0; i < 2; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      sim.net.dropAll();
+      await sim.waitFor(/LookingForBroker -> Active/, 15000);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(per.length, 3);
+    for (const topics of per) assert.deepEqual(topics.sort(), ["homeassistant/status", "living_room_lights"]);
+  });
+
   it("access point disappears and returns: Disconnected, then Active again by itself", async function () {
     const node = await activeNode();
     const relay = node.pins.level("D12");
