@@ -35,6 +35,9 @@ export interface Config {
 // Every field, in the order the rules, the defaults, setup() (the first seven) and the runner (the
 // first nine: what the links depend on) take them. An array, not an object: on Espruino every
 // object inherits `on` and `emit`, which a lookup by a user's key would find.
+// The first nine, the ones the runner compares, as one string: it splits them when it needs them
+// (a string constant is inlined into the code, which stays in flash, where an array costs RAM).
+export const FIELDS_OF_LINKS = "ssid password broker port id user pass topic keepalive";
 export var FIELDS = "ssid password broker port id user pass topic keepalive telnet mode power retained discovery".split(" ");
 
 // The Storage file holding the console's code (src/console/entry.ts): at most 28 characters, no

@@ -1,7 +1,6 @@
 // Composition root: the only module that touches Espruino's globals and require().
 import { runner, Runner } from "./conn/runner";
 import { wifiLink } from "./conn/wifi";
-import { Serial } from "./console/commands";
 import { ConsoleContext } from "./console/entry";
 import { CONSOLE_FILE } from "./config";
 import { createClient } from "./mqtt/client";
@@ -11,29 +10,6 @@ import { createLightApp } from "./light/app";
 var started = false;
 var board: BoardProfile = __BOARD__;
 var run: Runner | undefined;
-
-// Espruino's network console (TCP 23) hands the REPL, and so the stored password, to the LAN.
-// The 512 KB build has no TelnetServer, hence the guard.
-function telnet(on?: boolean) {
-  try {
-    require("TelnetServer").setOptions({ mode: on ? "on" : "off" });
-  } catch (e) {}
-}
-
-// setup() holds the serial line by moving the REPL to the loopback device meanwhile.
-var serial: Serial = {
-  grab: function (fn) {
-    LoopbackA.setConsole(false);
-    Serial1.on("data", fn);
-  },
-  write: function (s) {
-    Serial1.write(s);
-  },
-  release: function () {
-    (Serial1 as any).removeAllListeners("data");
-    Serial1.setConsole(false);
-  }
-};
 
 // The Pins port is Espruino's pin functions themselves, which take pin names ("D12") as they are.
 var pins: Pins = { write: digitalWrite as any, read: digitalRead as any, mode: pinMode as any, watch: setWatch as any };
@@ -81,10 +57,9 @@ function start() {
   print("lightnode " + __VERSION__);
   t0 = Date.now();
   storage = require("Storage");
-  ctx = { storage: storage, crc: E.CRC32, chip: getSerial(), print: print, serial: serial, telnet: telnet, info: info } as ConsoleContext;
+  ctx = { storage: storage, crc: E.CRC32, chip: getSerial(), print: print, info: info } as ConsoleContext;
   var cfg = (ctx.config = con("load"));
   var g: any = global;
-  telnet(cfg && cfg.telnet);
   run = ctx.runner = runner({
     wifi: wifiLink(require("Wifi")),
     // The runner passes host, port, client id, credentials, keepalive and will on every connect.

@@ -3,16 +3,20 @@
 // timer (retry, watchdog), prints each transition in one line and tells the application through
 // its hooks.
 import { AppHooks, NodeState } from "../app-hooks";
-import { Config, FIELDS } from "../config";
+import { Config, FIELDS_OF_LINKS } from "../config";
 import { MqttClient } from "../mqtt/api";
 import { Print } from "../ports";
 import { WifiLink } from "./wifi";
 
 // The machine's states. Offline comes in three: OFFLINE (no valid configuration yet: one leaves it),
 // HELD (the user said offline(): the node waits for connect()) and HELD_EMPTY (held, and without a
-// configuration). The others always have a configuration. NAMES gives each its NodeState.
+// configuration). The others always have a configuration. stateName() gives each its NodeState.
 export const enum St { OFFLINE, DISCONNECTED, LOOKING, ACTIVE, HELD_EMPTY, HELD }
-export var NAMES = "Offline Disconnected LookingForBroker Active Offline Offline".split(" ");
+// Constant tables live inside the functions that read them: a function's code stays in flash, while
+// a table at module level would keep its strings in RAM (about 2 variables each).
+export function stateName(s: St): NodeState {
+  return "Offline Disconnected LookingForBroker Active Offline Offline".split(" ")[s] as NodeState;
+}
 
 // CFG: a valid config appeared (boot, or first config); WIFI_CFG / MQTT_CFG: Wi-Fi or broker
 // settings changed; FORGET: config erased; OFFLINE / CONNECT: the console commands; WATCHDOG: no
@@ -22,30 +26,17 @@ export var NAMES = "Offline Disconnected LookingForBroker Active Offline Offline
 // the runner counts events from WIFI_LOST on as drops).
 export const enum Ev { CFG, WIFI_CFG, MQTT_CFG, FORGET, OFFLINE, CONNECT, WATCHDOG, TIMER, WIFI_UP, MQTT_UP, FAIL, SLOW, WIFI_LOST, MQTT_LOST }
 
-// One row per Ev, one column per St: the next state's number followed by the effects, one
+// One row per Ev (separated by |), one column per St (by commas): the next state's number followed by the effects, one
 // character each, run in order: w / W start / stop Wi-Fi, m / M start / stop MQTT, r / s arm the
 // retry timer with the next backoff delay / the slow delay, 0 reset the backoff, h tell the user a
 // configuration is needed. Empty: nothing happens.
-var TABLE = [
-  /* CFG       */ "10w,,,,5",
-  /* WIFI_CFG  */ ",1MW0w,1MW0w,1MW0w",
-  /* MQTT_CFG  */ ",,2M0m,2M0m",
-  /* FORGET    */ "0MWh,0MWh,0MWh,0MWh,0MWh,0MWh",
-  /* OFFLINE   */ "4MW,5MW,5MW,5MW,4MW,5MW",
-  /* CONNECT   */ "0h,,,,0h,10w",
-  /* WATCHDOG  */ ",1MW0w,1MW0w",
-  /* TIMER     */ ",1w,2m",
-  /* WIFI_UP   */ ",20m",
-  /* MQTT_UP   */ ",,30",
-  /* FAIL      */ ",1r,2r",
-  /* SLOW      */ ",1s,2s",
-  /* WIFI_LOST */ ",,1Mr,1Mr",
-  /* MQTT_LOST */ ",,,2r"
-];
 
-// The step as one string: the next state's digit, then the effects.
+
+// The step as one string: the next state's digit, then the effects. Rows are in Ev order:
+//   CFG, WIFI_CFG, MQTT_CFG, FORGET, OFFLINE, CONNECT, WATCHDOG, TIMER, WIFI_UP, MQTT_UP, FAIL,
+//   SLOW, WIFI_LOST, MQTT_LOST.
 export function transition(s: St, e: Ev): string {
-  return TABLE[e].split(",")[s] || "" + s;
+  return "10w,,,,5|,1MW0w,1MW0w,1MW0w|,,2M0m,2M0m|0MWh,0MWh,0MWh,0MWh,0MWh,0MWh|4MW,5MW,5MW,5MW,4MW,5MW|0h,,,,0h,10w|,1MW0w,1MW0w|,1w,2m|,20m|,,30|,1r,2r|,1s,2s|,,1Mr,1Mr|,,,2r".split("|")[e].split(",")[s] || "" + s;
 }
 
 // Retry delays that never storm: 1 s doubling to 60 s, each +-20% at random (`random` is
@@ -162,10 +153,10 @@ function dispatch(e: Ev) {
 
 // The watchdog runs while the node is neither Active nor Offline.
 function handle(e: Ev) {
-  var was = NAMES[m];
+  var was = stateName(m);
   var step = transition(m, e);
   var s = (m = +step[0]);
-  var now = NAMES[s];
+  var now = stateName(s);
   if (e >= Ev.WIFI_LOST) r.drops++;
   if (step[1] && retryT) retryT = clearTimeout(retryT);
   if (s != St.DISCONNECTED && s != St.LOOKING) {
@@ -174,7 +165,7 @@ function handle(e: Ev) {
   step.slice(1).split("").forEach(perform);
   if (now != was) {
     log(was + " -> " + now);
-    d.hooks.onState(now as NodeState);
+    d.hooks.onState(now);
     if (s == St.ACTIVE) d.hooks.onActive(d.mqtt);
   }
 }
@@ -203,17 +194,18 @@ function setConfig(c: any) {
   if (!old) return dispatch(Ev.CFG);
   // The first nine fields are what the links depend on: a change in the first two rejoins
   // Wi-Fi, in the others reconnects MQTT.
-  while (i < 9 && old[FIELDS[i]] === c[FIELDS[i]]) i++;
+  var fields = FIELDS_OF_LINKS.split(" ");
+  while (i < 9 && old[fields[i]] === c[fields[i]]) i++;
   if (i < 9) dispatch(i < 2 ? Ev.WIFI_CFG : Ev.MQTT_CFG);
 }
 
 function state() {
-  return NAMES[m] as NodeState;
+  return stateName(m);
 }
 
 // Boot: the state is said once, in the same words as every later change.
 function start(c: Config | undefined) {
-  log("boot -> " + NAMES[m]);
+  log("boot -> " + stateName(m));
   setConfig(c);
 }
 
@@ -228,7 +220,7 @@ export function runner(deps: RunnerDeps): Runner {
   deps.mqtt.onClose = onMqttClose;
   deps.mqtt.onMessage = deps.hooks.onMessage;
   deps.wifi.onLost = onWifiLost;
-  deps.hooks.onState(NAMES[0] as NodeState);
+  deps.hooks.onState(stateName(St.OFFLINE));
   r = {
     drops: 0,
     error: "",

@@ -15,9 +15,6 @@ import { checkField, ConfigStore } from "../store/config-store";
 export interface ConsoleDeps {
   runner: Runner;
   print: Print;
-  serial: Serial;
-  // Turns Espruino's network console on or off.
-  telnet(on: boolean): void;
   // The node's diagnostics (IP, RSSI, free memory, uptime in seconds, reconnect count, ...), the
   // same that are published on <topic>/info.
   info(): object;
@@ -25,9 +22,17 @@ export interface ConsoleDeps {
   config?: Config;
 }
 
+// The devices the console drives, supplied by the console's own file (src/console/entry.ts), so
+// that the firmware keeps none of their code between commands.
+export interface ConsoleDevices {
+  serial: Serial;
+  // Turns Espruino's network console on or off.
+  telnet(on: boolean): void;
+}
+
 export var MAX_LINE = 100;
 
-// The wizard's hold on the serial line; main.ts moves the REPL away while it is held. Plain
+// The wizard's hold on the serial line; entry.ts moves the REPL away while it is held. Plain
 // functions (no `this`).
 export interface Serial {
   grab(onData: (chunk: string) => void): void;
@@ -104,7 +109,7 @@ export function wizard(serial: Serial, cur: Config, apply: (c: Config) => void) 
 
 var SET = "config({key: value, ...})";
 
-export function commands(d: ConsoleDeps, store: ConfigStore) {
+export function commands(d: ConsoleDeps, store: ConfigStore, dev: ConsoleDevices) {
   var p = d.print;
   var run = d.runner;
 
@@ -127,7 +132,7 @@ export function commands(d: ConsoleDeps, store: ConfigStore) {
     }
     p("saved");
     if (c.telnet != copy().telnet) {
-      d.telnet(c.telnet);
+      dev.telnet(c.telnet);
       if (c.telnet) p("warning: telnet on: open to the LAN");
     }
     run.setConfig((d.config = c));
@@ -143,7 +148,7 @@ export function commands(d: ConsoleDeps, store: ConfigStore) {
       p(JSON.stringify(c) + (d.config ? "" : " (not saved)"));
     },
     setup: function () {
-      wizard(d.serial, copy(), function (c) {
+      wizard(dev.serial, copy(), function (c) {
         if (save(c)) run.connect();
       });
     },

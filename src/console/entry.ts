@@ -5,7 +5,7 @@
 import { Config } from "../config";
 import { Print, StorageModule } from "../ports";
 import { configStore } from "../store/config-store";
-import { commands, ConsoleDeps } from "./commands";
+import { commands, ConsoleDeps, ConsoleDevices } from "./commands";
 
 export interface ConsoleContext extends ConsoleDeps {
   storage: StorageModule;
@@ -15,11 +15,40 @@ export interface ConsoleContext extends ConsoleDeps {
   print: Print;
 }
 
-// "load": the valid stored configuration, or undefined (why is printed); any other name runs that
-// console command with its argument.
+// Espruino's devices. The network console (TCP 23) hands the REPL, and so the stored password, to
+// the LAN; the 512 KB build has no TelnetServer, hence the guard. setup() holds the serial line by
+// moving the REPL to the loopback device meanwhile.
+var devices: ConsoleDevices = {
+  telnet: function (on) {
+    try {
+      require("TelnetServer").setOptions({ mode: on ? "on" : "off" });
+    } catch (e) {}
+  },
+  serial: {
+    grab: function (fn) {
+      LoopbackA.setConsole(false);
+      Serial1.on("data", fn);
+    },
+    write: function (s) {
+      Serial1.write(s);
+    },
+    release: function () {
+      (Serial1 as any).removeAllListeners("data");
+      Serial1.setConsole(false);
+    }
+  }
+};
+
+// "load": the valid stored configuration, or undefined (why is printed), with telnet set as it
+// says; any other name runs that console command with its argument.
 export default function run(ctx: ConsoleContext, name: string, arg?: any): Config | undefined {
   var store = configStore(ctx.storage, ctx.crc, ctx.chip, ctx.print);
-  if (name == "load") return store.load();
-  (commands(ctx, store) as any)[name](arg);
+  var cfg: Config | undefined;
+  if (name == "load") {
+    cfg = store.load();
+    devices.telnet(!!(cfg && cfg.telnet));
+    return cfg;
+  }
+  (commands(ctx, store, devices) as any)[name](arg);
   return undefined;
 }

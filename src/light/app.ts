@@ -17,15 +17,20 @@ import { BoardProfile, Pins, Print, StorageModule } from "../ports";
 import { openRecord, Record } from "../store/record";
 
 // Command payloads, matched after trimming and lower-casing: an index's low bit is the light it
-// asks for (so CMDS[+light] is what the node publishes), 6 is toggle. An array, not an object: on
+// asks for (so cmds()[+light] is what the node publishes), 6 is toggle. An array, not an object: on
 // Espruino every object inherits `on` and `emit`.
-var CMDS = ["off", "on", "0", "1", "false", "true", "toggle"];
+// A function, not a table at module level: its code stays in flash, an array would stay in RAM.
+function cmds(): string[] {
+  return ["off", "on", "0", "1", "false", "true", "toggle"];
+}
 var HA = "homeassistant/";
 var ONLINE = "online";
 var STATUS = "/status";
 // LED half-period in ms per state: slow while Offline (waiting for configuration), blinking while
 // joining Wi-Fi, fast while looking for the broker; states absent here show the light.
-var BLINK: { [state: string]: number } = { Offline: 1000, Disconnected: 500, LookingForBroker: 100 };
+function blinkMs(state: NodeState): number {
+  return ({ Offline: 1000, Disconnected: 500, LookingForBroker: 100 } as any)[state];
+}
 // A publish the client could not take (outbox full) is retried after this long.
 var RETRY_MS = 1000;
 // The light is saved to flash once it has kept its state this long: a child flipping the switch
@@ -68,7 +73,7 @@ var lit: boolean;
 var level: boolean | number;
 var blink: any;
 var mqtt: MqttClient | 0;
-// The outbox: the CMDS index of the latest flip not yet published on <base> (or -1), and
+// The outbox: the cmds() index of the latest flip not yet published on <base> (or -1), and
 // whether <base>/state is stale.
 var flip: number;
 var stale: boolean;
@@ -103,12 +108,12 @@ function onRetry() {
 // Publishes what the outbox holds; whatever the client cannot take now is retried shortly, and
 // while not Active it waits for onActive.
 function flush() {
-  if (flip >= 0 && send(cfg.topic, CMDS[flip], 1, false)) {
+  if (flip >= 0 && send(cfg.topic, cmds()[flip], 1, false)) {
     echo[flip]++;
     until = Date.now() + ECHO_MS;
     flip = -1;
   }
-  if (stale && send(cfg.topic + "/state", CMDS[+light], 1, true)) stale = false;
+  if (stale && send(cfg.topic + "/state", cmds()[+light], 1, true)) stale = false;
   if ((flip >= 0 || stale) && mqtt && !retry) retry = setTimeout(onRetry, RETRY_MS);
 }
 
@@ -142,7 +147,7 @@ function announce() {
   if (cfg.discovery)
     send(HA + "light/" + id + "/config", JSON.stringify({
       name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + STATUS,
-      pl_on: CMDS[1], pl_off: CMDS[0], qos: 1,
+      pl_on: "on", pl_off: "off", qos: 1,
       dev: { ids: [id], name: t, sw: deps.version }
     }), 1, true);
 }
@@ -166,12 +171,13 @@ function onBlink() {
   show(!lit);
 }
 
-// The LED blinks per BLINK or, when the state is absent there, shows the light.
+// The LED blinks per blinkMs or, for a state absent there, shows the light.
 function onState(state: NodeState) {
+  var ms = blinkMs(state);
   if (state != "Active") mqtt = 0;
   if (blink) clearInterval(blink);
   show(light);
-  blink = board.led && BLINK[state] && setInterval(onBlink, BLINK[state]);
+  blink = board.led && ms && setInterval(onBlink, ms);
 }
 
 function will(config: Config) {
@@ -205,10 +211,10 @@ function onMessage(m: MqttMessage) {
     if (p == ONLINE) announce();
   } else if (m.topic == cfg.topic && (cfg.retained || !m.retain)) {
     if (Date.now() > until) echo = [0, 0];
-    k = CMDS.indexOf(p);
+    k = cmds().indexOf(p);
     if (echo[k]) echo[k]--;
     else {
-      k = CMDS.indexOf(p.trim().toLowerCase());
+      k = cmds().indexOf(p.trim().toLowerCase());
       if (k < 0) deps.print("light: ignored " + JSON.stringify(p.slice(0, 20)));
       else set(k > 5 ? !light : k % 2 > 0);
     }

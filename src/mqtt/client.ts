@@ -29,8 +29,6 @@ import { frame } from "./framer";
 import { at, chr, text, u16 } from "./utf8";
 import { bad, badTopic, decode, encodeConnect, packet, PINGREQ, DISCONNECT, PUBACK, PUBLISH, SUBSCRIBE } from "./codec";
 
-// CONNACK return codes 1-5 [MQTT-3.2.2-3], as "refused: ..." reasons.
-var REFUSED = ["protocol version", "client id", "unavailable", "bad user name or password", "not authorized"];
 
 // The firmware has one client, so its state lives at module level and createClient() starts it
 // afresh: on Espruino every function nested in another costs about 3 variables more than one at
@@ -117,7 +115,8 @@ function onPacket(h: number, b: string) {
   // Any packet shows the broker alive: it ends the CONNACK or PINGRESP deadline.
   dead = 0;
   if (t == 2) {
-    if (code) throw "refused: " + (REFUSED[code - 1] || code);
+    // CONNACK return codes 1-5 [MQTT-3.2.2-3], as "refused: ..." reasons.
+    if (code) throw "refused: " + (["protocol version", "client id", "unavailable", "bad user name or password", "not authorized"][code - 1] || code);
     st = 3;
     // The client owns the subscriptions: without a session it subscribes them again itself.
     for (k in subs) {

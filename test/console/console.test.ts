@@ -107,8 +107,9 @@ function rig() {
   const telnet: boolean[] = [];
   const info = () => ({ ip: "10.0.0.9", rssi: -55, free: 1234, uptime: 61, reconnects: 2 });
   const cmds = commands(
-    { runner: r, print: (l) => lines.push(l), serial, telnet: (on) => telnet.push(on), info, config: store.load() },
-    store
+    { runner: r, print: (l) => lines.push(l), info, config: store.load() },
+    store,
+    { serial, telnet: (on) => telnet.push(on) }
   );
   return { storage, store, lines, serial, calls, telnet, cmds };
 }
