@@ -11,14 +11,16 @@ import { bad } from "./codec";
 // A length byte not yet received reads as NaN, which counts as 0 and ends the header: the size
 // found so far is then a lower bound, checked against max after every byte (so the reason never
 // depends on where the stream was split), and past the end of the buffer, so the packet waits.
+// `start` walks from packet to packet: the buffer is cut once, at the end, not once per packet
+// (a chunk of many small packets was copied over and over).
 export function frame(buf: string, max: number, onPacket: (h: number, body: string) => void): string {
-  var i: number, n: number, c: number;
+  var start = 0, i: number, n: number, c: number;
   for (;;) {
-    for (i = 1, n = 0; i < 5 || bad("remaining length"), ((n |= ((c = at(buf, i)) & 127) << (7 * i++ - 7)) + i <= max && c & 128); );
+    for (i = 1, n = 0; i < 5 || bad("remaining length"), ((n |= ((c = at(buf, start + i)) & 127) << (7 * i++ - 7)) + i <= max && c & 128); );
     if (n + i > max) throw "packet too large";
-    if (buf.length < (n += i)) return buf;
-    onPacket(at(buf, 0), buf.slice(i, n));
-    buf = buf.slice(n);
+    if (buf.length < start + (n += i)) return start ? buf.slice(start) : buf;
+    onPacket(at(buf, start), buf.substr(start + i, n - i));
+    start += n;
   }
 }
 

@@ -26,6 +26,8 @@ export function field(s: string): string {
 // the lead's marker (0, 0xC0, 0xE0, 0xF0) is the complement of that room.
 export function text(s: string): string {
   var out = "", i = 0, c: number, tail: string, m: number;
+  // ASCII is its own UTF-8: one native test instead of a loop in JavaScript.
+  if (!/[^\x00-\x7f]/.test(s)) return field(s);
   while (i < s.length) {
     c = at(s, i++);
     // A surrogate pair: 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00), folded into one constant.
@@ -53,6 +55,8 @@ export function utf8Encode(s: string): string {
 // they are refused as they are read.
 export function utf8Decode(b: string): string | null {
   var out = "", i = 0, c: number, n: number;
+  // ASCII without NUL is well-formed as it is (the common case, checked natively).
+  if (!/[^\x01-\x7f]/.test(b)) return b;
   while (i < b.length) {
     c = at(b, i++);
     for (n = 0; c & (128 >> n); n++);
