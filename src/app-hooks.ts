@@ -17,6 +17,9 @@ export interface AppHooks {
   // client stays valid until onState leaves Active.
   onActive(client: MqttClient): void;
   onMessage(message: MqttMessage): void;
+  // The node is about to leave the broker on purpose (offline(), or forget() when `forget`): say
+  // so while the link is up; the runner disconnects once the broker acknowledged (or after a bound).
+  onLeave(forget: boolean): void;
   // The stored configuration changed (also called once at boot with the stored one, if valid).
   onConfig(config: Config): void;
 }

@@ -89,6 +89,11 @@ var dogT: any;
 // Events raised while an event is being handled (callbacks may fire synchronously) wait here.
 // The queue's head is the event being handled.
 var queue: Ev[];
+// The event (OFFLINE or FORGET) waiting while the node says goodbye to the broker, and its bound.
+var leaving: Ev | 0;
+var leaveT: any;
+// How long the goodbye may wait for the broker's PUBACKs.
+var LEAVE_MS = 2000;
 
 function log(s: string) {
   d.print("[net] " + s);
@@ -170,11 +175,30 @@ function handle(e: Ev) {
   }
 }
 
+// offline() and forget() while Active: the app publishes "offline" (and, forgetting, removes its
+// Home Assistant entity) first, because DISCONNECT makes the broker drop the will; the link goes
+// once the broker acknowledged, or after LEAVE_MS, or when it drops by itself.
+function leave(e: Ev) {
+  if (m != St.ACTIVE || leaving) return dispatch(e);
+  leaving = e;
+  leaveT = setTimeout(left, LEAVE_MS);
+  d.hooks.onLeave(e == Ev.FORGET);
+}
+
+function left() {
+  var e = leaving;
+  if (!e) return;
+  leaving = 0;
+  if (leaveT) leaveT = clearTimeout(leaveT);
+  dispatch(e);
+}
+
 function onMqttUp() {
   if (mq) dispatch(Ev.MQTT_UP);
 }
 
 function onMqttClose(reason: string) {
+  left();
   if (!mq) return;
   mq = false;
   fail("mqtt: " + reason, m == St.ACTIVE ? Ev.MQTT_LOST : undefined);
@@ -189,7 +213,7 @@ function setConfig(c: any) {
   var old = cfg;
   var i = 0;
   cfg = c;
-  if (!c) return dispatch(Ev.FORGET);
+  if (!c) return leave(Ev.FORGET);
   d.hooks.onConfig(c);
   if (!old) return dispatch(Ev.CFG);
   // The first nine fields are what the links depend on: a change in the first two rejoins
@@ -214,10 +238,11 @@ export function runner(deps: RunnerDeps): Runner {
   m = St.OFFLINE;
   cfg = undefined;
   mq = false;
-  tries = retryT = dogT = 0;
+  tries = retryT = dogT = leaving = leaveT = 0;
   queue = [];
   deps.mqtt.onConnect = onMqttUp;
   deps.mqtt.onClose = onMqttClose;
+  deps.mqtt.onDrained = left;
   deps.mqtt.onMessage = deps.hooks.onMessage;
   deps.wifi.onLost = onWifiLost;
   deps.hooks.onState(stateName(St.OFFLINE));
@@ -226,7 +251,7 @@ export function runner(deps: RunnerDeps): Runner {
     error: "",
     start: start,
     setConfig: setConfig,
-    offline: dispatch.bind(null, Ev.OFFLINE),
+    offline: leave.bind(null, Ev.OFFLINE),
     connect: dispatch.bind(null, Ev.CONNECT),
     state: state
   };

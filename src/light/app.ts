@@ -180,6 +180,13 @@ function onState(state: NodeState) {
   blink = board.led && ms && setInterval(onBlink, ms);
 }
 
+// Leaving on purpose: the will is not sent after DISCONNECT, so "offline" is said here; a node
+// being forgotten also removes its Home Assistant entity (an empty retained config).
+function onLeave(forget: boolean) {
+  send(cfg.topic + STATUS, "offline", 1, true);
+  if (forget && cfg.discovery) send(HA + "light/" + cfg.id + "/config", "", 1, true);
+}
+
 function will(config: Config) {
   return { topic: config.topic + STATUS, payload: "offline", qos: 1, retain: true } as Will;
 }
@@ -249,6 +256,7 @@ export function createLightApp(d: LightDeps): LightApp {
     will: will,
     onActive: onActive,
     onMessage: onMessage,
+    onLeave: onLeave,
     onConfig: onConfig
   };
 }

@@ -49,6 +49,8 @@ export interface MqttClient {
   onMessage: (message: MqttMessage) => void;
   // SUBACK arrived for a topic: granted QoS, or 0x80 on failure.
   onSubscribed: (topic: string, grantedQos: number) => void;
+  // A PUBACK emptied the outbox: every QoS 1 message sent so far is acknowledged.
+  onDrained: () => void;
   readonly connected: boolean;
   // Opens a TCP connection and sends CONNECT; later options override the constructor's.
   connect(options?: Partial<MqttOptions>): void;

@@ -137,6 +137,7 @@ function onPacket(h: number, b: string) {
   } else if (t == 4) {
     i = box.indexOf(id);
     if (~i) box.splice(i, 2);
+    if (!box.length) call(c.onDrained);
   } else if (t == 9 && (k = pend[id])) {
     pend[id] = 0;
     if (code < 0x80) subs[k] |= 8;

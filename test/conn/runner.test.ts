@@ -32,6 +32,8 @@ interface Rig {
   lines: string[];
   states: NodeState[];
   actives: number;
+  // onLeave calls: true when forgetting.
+  leaves: boolean[];
   // Resolves when the runner reaches `s` (or already is there).
   until(s: NodeState, ms?: number): Promise<void>;
 }
@@ -41,7 +43,7 @@ function rig(random = () => 0): Rig {
   const lines: string[] = [];
   const states: NodeState[] = [];
   const waiters: [NodeState, () => void][] = [];
-  const rg: any = { wifi, lines, states, actives: 0 };
+  const rg: any = { wifi, lines, states, actives: 0, leaves: [] };
   const hooks: AppHooks = {
     onState: (s) => {
       states.push(s);
@@ -53,6 +55,10 @@ function rig(random = () => 0): Rig {
       client.publish("living_room_lights/status", "online", 1, true);
     },
     onMessage: () => {},
+    onLeave: (forget) => {
+      rg.leaves.push(forget);
+      mqtt.publish("living_room_lights/status", "offline", 1, true);
+    },
     onConfig: () => {}
   };
   const mqtt = createClient(nodeNet(), { host: "", port: 0, clientId: "", keepalive: 30, clean: true });
@@ -171,27 +177,32 @@ describe("conn/runner", function () {
     assert.equal(rg.actives, 2);
   });
 
-  it("offline() stops cleanly (no will) and waits for connect(); forget() then config leaves by itself", async function () {
+  it("offline() says offline, then stops cleanly once acknowledged, and waits for connect(); forget() then config leaves by itself", async function () {
     const broker = await startAedes();
     brokers.push(broker);
-    const wills: string[] = [];
-    broker.aedes.on("publish", (p: any) => p.topic.endsWith("/status") && wills.push(String(p.payload)));
+    const statuses: string[] = [];
+    broker.aedes.on("publish", (p: any) => p.topic.endsWith("/status") && statuses.push(String(p.payload)));
     rg = rig();
     rg.r.start(config(broker.port));
     await rg.until("Active");
     rg.r.offline();
-    assert.equal(rg.r.state(), "Offline");
+    // The link stays until the broker acknowledged the goodbye.
+    assert.equal(rg.r.state(), "Active");
+    assert.deepEqual(rg.leaves, [false]);
+    await rg.until("Offline");
     assert.equal(rg.wifi.status, "off");
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(Object.keys(broker.aedes.clients), []);
-    assert.ok(!wills.includes("offline"), "the will was published: " + wills);
+    // The node's own "online" and "offline", and no will after them.
+    assert.deepEqual(statuses, ["online", "offline"]);
     // A config change while held does not leave Offline.
     rg.r.setConfig(config(broker.port, { topic: "other" }));
     assert.equal(rg.r.state(), "Offline");
     rg.r.connect();
     await rg.until("Active");
     rg.r.setConfig(undefined);
-    assert.equal(rg.r.state(), "Offline");
+    await rg.until("Offline");
+    assert.deepEqual(rg.leaves, [false, true]);
     rg.r.connect();
     assert.equal(rg.lines[rg.lines.length - 1], "[net] no config: run setup()");
     rg.r.setConfig(config(broker.port));
