@@ -51,7 +51,7 @@ function firmwareFiles(): { name: string; data: string }[] {
 }
 
 function short(e: any): string {
-  return String((e && e.message) || e).split("\n")[0];
+  return String((e && e.message) || e).split("\n")[0].replace(/; recent output:$/, "");
 }
 
 // The broker and the phone, with the node's own connection spied on: every write the broker makes
@@ -181,7 +181,7 @@ async function speed(i: Interpreter, net: Net, level: () => number): Promise<{ r
   const t0 = performance.now();
   for (let n = 0; n < BURST; n++) pub(HA_STATUS, "x");
   pub(TOPIC, level() ? "off" : "on");
-  const m = await i.waitFor(/#R[01]/, 300000);
+  const m = await i.waitFor(/#R[01]/, 90000);
   out.rate = Math.round(BURST / ((m.at - t0) / 1000));
   await sleep(300);
   const lat: number[] = [];
@@ -238,12 +238,16 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
       progress(name);
       if (needsActive && !active) return mem(name, "not reached (node not Active)");
       const errors = i.memoryErrors.length;
+      const rows = run.memory.length;
       try {
         await fn();
         if (i.memoryErrors.length > errors) throw new Error("OUT OF MEMORY");
       } catch (e) {
         const why = i.memoryErrors.length > errors ? "OUT OF MEMORY" : short(e);
-        mem(name, "failed: " + why);
+        if (process.env.BENCH_BOARD_VERBOSE) progress(`${name} failed:\n${String((e as any)?.message || e)}`);
+        // A figure read before the failure stays, marked.
+        if (run.memory.length > rows) run.memory[rows][1] = `${run.memory[rows][1]}, then failed: ${why}`;
+        else mem(name, "failed: " + why);
         fail(name, why);
         await recover();
       }
@@ -423,7 +427,11 @@ function report(run: Run): void {
     ["command -> relay, median", run.ours.median, m ? m.median : "-"],
     ["command -> relay, p99", run.ours.p99, m ? m.p99 : "-"]
   ]));
-  if (run.memoryErrors.length) console.log("\nOUT OF MEMORY seen:\n  " + run.memoryErrors.join("\n  "));
+  if (run.memoryErrors.length) {
+    const counts = new Map<string, number>();
+    for (const l of run.memoryErrors) counts.set(l, (counts.get(l) || 0) + 1);
+    console.log("\nOUT OF MEMORY seen (console lines, how often):\n  " + [...counts].map(([l, n]) => `${l}  (x${n})`).join("\n  "));
+  }
   if (run.errors.length) console.log("\nfailed:\n  " + run.errors.join("\n  "));
 }
 

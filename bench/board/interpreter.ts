@@ -103,7 +103,8 @@ export class Interpreter {
           resolve(m);
         } else if (!this.child || this.child.exitCode !== null) {
           done();
-          reject(new Error(`board: interpreter exited while waiting for ${re}; recent output:\n${this.output.slice(-1500)}`));
+          const how = this.child ? `code ${this.child.exitCode}, signal ${this.child.signalCode}` : "killed";
+          reject(new Error(`board: interpreter exited (${how}) while waiting for ${re}; recent output:\n${this.output.slice(-1500)}`));
         }
       };
       const timer = setTimeout(() => {
