@@ -6,6 +6,7 @@ import { CONSOLE_FILE } from "./config";
 import { createClient } from "./mqtt/client";
 import { BoardProfile, Pins } from "./ports";
 import { createLightApp } from "./light/app";
+import { openRecord } from "./store/record";
 
 var started = false;
 var board: BoardProfile = __BOARD__;
@@ -57,7 +58,7 @@ function start() {
   print("lightnode " + __VERSION__);
   t0 = Date.now();
   storage = require("Storage");
-  ctx = { storage: storage, crc: E.CRC32, chip: getSerial(), print: print, info: info } as ConsoleContext;
+  ctx = { storage: storage, crc: E.CRC32, chip: getSerial(), print: print, info: info, open: openRecord } as ConsoleContext;
   var cfg = (ctx.config = con("load"));
   var g: any = global;
   run = ctx.runner = runner({

@@ -135,7 +135,9 @@ export function commands(d: ConsoleDeps, store: ConfigStore, dev: ConsoleDevices
       dev.telnet(c.telnet);
       if (c.telnet) p("warning: telnet on: open to the LAN");
     }
-    run.setConfig((d.config = c));
+    // Applied from a timer, after this command returns: by then nothing holds the console's code,
+    // and reconnecting gets the RAM it would occupy.
+    setTimeout(run.setConfig, 0, (d.config = c));
     return true;
   }
 
@@ -149,7 +151,7 @@ export function commands(d: ConsoleDeps, store: ConfigStore, dev: ConsoleDevices
     },
     setup: function () {
       wizard(dev.serial, copy(), function (c) {
-        if (save(c)) run.connect();
+        if (save(c)) setTimeout(run.connect, 0);
       });
     },
     status: function () {

@@ -5,6 +5,7 @@
 import { Config } from "../config";
 import { Print, StorageModule } from "../ports";
 import { configStore } from "../store/config-store";
+import { Record } from "../store/record";
 import { commands, ConsoleDeps, ConsoleDevices } from "./commands";
 
 export interface ConsoleContext extends ConsoleDeps {
@@ -13,6 +14,8 @@ export interface ConsoleContext extends ConsoleDeps {
   // getSerial(): the default client id derives from it.
   chip: string;
   print: Print;
+  // The firmware's openRecord (src/store/record.ts), shared rather than bundled twice.
+  open: (storage: StorageModule, name: string, version: number, crc: (data: string) => number, log: Print) => Record;
 }
 
 // Espruino's devices. The network console (TCP 23) hands the REPL, and so the stored password, to
@@ -42,7 +45,7 @@ var devices: ConsoleDevices = {
 // "load": the valid stored configuration, or undefined (why is printed), with telnet set as it
 // says; any other name runs that console command with its argument.
 export default function run(ctx: ConsoleContext, name: string, arg?: any): Config | undefined {
-  var store = configStore(ctx.storage, ctx.crc, ctx.chip, ctx.print);
+  var store = configStore(ctx.open(ctx.storage, "cfg", 1, ctx.crc, ctx.print), ctx.chip, ctx.print);
   var cfg: Config | undefined;
   if (name == "load") {
     cfg = store.load();

@@ -2,8 +2,8 @@
 // write and every read. An invalid record is reported and treated as absent, never overwritten by
 // a read. Error messages name the field and the rule, never the value (it may be a password).
 import { Config, FIELDS } from "../config";
-import { Print, StorageModule } from "../ports";
-import { openRecord } from "./record";
+import { Print } from "../ports";
+import { Record } from "./record";
 
 // Per field of FIELDS, in its order: the kind, then the bounds (of the length, or of the value for
 // i) as "lo-hi". Kinds: s text (8-bit: on Espruino one char is one byte; no control chars), p WPA
@@ -66,9 +66,10 @@ export interface ConfigStore {
   defaults(): Config;
 }
 
-// `serial` is getSerial(), "aabbccdd-eeff": the default client id ends with the MAC's last 3 bytes.
-export function configStore(storage: StorageModule, crc: (s: string) => number, serial: string, log: Print): ConfigStore {
-  var rec = openRecord(storage, "cfg", 1, crc, log);
+// `rec` is the record "cfg" (openRecord(storage, "cfg", 1, crc, log)): the console's file gets the
+// firmware's own openRecord rather than a second copy of it. `serial` is getSerial(),
+// "aabbccdd-eeff": the default client id ends with the MAC's last 3 bytes.
+export function configStore(rec: Record, serial: string, log: Print): ConfigStore {
   // The values in FIELDS order: ssid, password, broker, port, id, user, pass, topic, keepalive,
   // telnet, mode, power, retained, discovery.
   function defaults(): Config {

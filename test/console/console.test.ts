@@ -1,8 +1,10 @@
 import { strict as assert } from "node:assert";
+import sinon from "sinon";
 import { wizard, MAX_LINE, Serial } from "../../src/console/commands";
 import { Config } from "../../src/config";
 import { commands } from "../../src/console/commands";
 import { configStore } from "../../src/store/config-store";
+import { openRecord } from "../../src/store/record";
 import { Runner } from "../../src/conn/runner";
 import { FakeStorage, crc } from "../store/fake-storage";
 
@@ -98,9 +100,15 @@ function fakeRunner() {
   return { r, calls };
 }
 
+let clock: sinon.SinonFakeTimers;
+function fakeClock(this: Mocha.Suite) {
+  beforeEach(() => (clock = sinon.useFakeTimers()));
+  afterEach(() => clock.restore());
+}
+
 function rig() {
   const storage = new FakeStorage();
-  const store = configStore(storage, crc, "aabbccdd-eeff", () => {});
+  const store = configStore(openRecord(storage, "cfg", 1, crc, () => {}), "aabbccdd-eeff", () => {});
   const lines: string[] = [];
   const serial = new FakeSerial();
   const { r, calls } = fakeRunner();
@@ -111,7 +119,15 @@ function rig() {
     store,
     { serial, telnet: (on) => telnet.push(on) }
   );
-  return { storage, store, lines, serial, calls, telnet, cmds };
+  // The console applies a saved configuration from a timer (after the command returned): reading
+  // the calls first lets those timers run.
+  return {
+    storage, store, lines, serial, telnet, cmds,
+    get calls() {
+      clock.tick(1);
+      return calls;
+    }
+  };
 }
 
 function noSecret(text: string) {
@@ -119,6 +135,7 @@ function noSecret(text: string) {
 }
 
 describe("console/commands", function () {
+  fakeClock.call(this);
   it("config({...}) validates all, saves, applies; config() masks passwords", function () {
     const t = rig();
     t.cmds.config({ ssid: "home", password: PW, broker: "10.0.0.2", user: "u", pass: MPW });
@@ -180,6 +197,7 @@ describe("console/commands", function () {
   it("status(), offline(), connect(), forget(), help()", function () {
     const t = rig();
     t.cmds.config({ ssid: "home", password: PW, broker: "b" });
+    assert.deepEqual(t.calls, ["set home b"]);
     t.cmds.status();
     assert.equal(
       t.lines[1],
@@ -188,7 +206,7 @@ describe("console/commands", function () {
     t.cmds.offline();
     t.cmds.connect();
     t.cmds.forget();
-    assert.deepEqual(t.calls.slice(1), ["offline", "connect", "set none"]);
+    assert.deepEqual(t.calls, ["set home b", "offline", "connect", "set none"]);
     assert.equal(t.store.load(), undefined);
     assert.deepEqual(t.storage.list(), []);
     t.cmds.help();
@@ -197,6 +215,7 @@ describe("console/commands", function () {
 });
 
 describe("console/wizard (setup)", function () {
+  fakeClock.call(this);
   it("asks each field, re-asks a bad answer, never echoes the password, saves and connects", function () {
     const t = rig();
     t.cmds.setup();

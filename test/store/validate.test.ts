@@ -94,7 +94,7 @@ describe("store/validate", function () {
   });
 
   it("checks a whole config and names the first broken field", function () {
-    const s = configStore(new FakeStorage(), crc, "aabbccdd-eeff", () => {});
+    const s = configStore(openRecord(new FakeStorage(), "cfg", 1, crc, () => {}), "aabbccdd-eeff", () => {});
     const c = s.defaults();
     assert.equal(c.id, "lightnode-ddeeff");
     assert.equal(check(c), "ssid: missing");
@@ -112,7 +112,7 @@ describe("store/validate", function () {
 describe("store/config-store", function () {
   let storage: FakeStorage;
   let log: string[];
-  const open = () => configStore(storage, crc, "aabbccdd-eeff", (l) => log.push(l));
+  const open = () => configStore(openRecord(storage, "cfg", 1, crc, (l) => log.push(l)), "aabbccdd-eeff", (l) => log.push(l));
   const valid = () => Object.assign(open().defaults(), { ssid: "home", password: SECRET, broker: "mqtt.local" });
 
   beforeEach(function () {
