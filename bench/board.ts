@@ -289,14 +289,9 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
     await scenario(`peak during ${COMMANDS} commands and ${FLIPS} switch flips`, true, async () => {
       await startPeak();
       for (let n = 0; n < COMMANDS; n++) await command();
-      for (let n = 0; n < FLIPS; n++) {
-        i.skip();
-        await i.eval(`BENCH.flip(${n % 2 ? 1 : 0}),1`);
-        await i.waitFor(/#R[01]/, 10000);
-        // The Linux build's console input races its main loop under a flood (an ASSERT in
-        // jsdevices.c, then a variable dump): pace the line as a person's terminal would.
-        await sleep(5);
-      }
+      i.skip();
+      await i.eval(`BENCH.flips(${FLIPS},20),1`);
+      await i.waitFor(/#F/, FLIPS * 20 + 30000);
       await sleep(300);
       mem(`peak during ${COMMANDS} commands and ${FLIPS} switch flips`, await stopPeak());
       const after = await used();

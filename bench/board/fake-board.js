@@ -16,6 +16,18 @@ BENCH.flip = function (level) {
   BENCH.level = level;
   if (BENCH.watch) BENCH.watch({ state: level, time: getTime() });
 };
+// n flips, one every ms, then "#F": the bench starts them with one line, since the Linux build's
+// console input (a thread without locking) can corrupt its event queue under a flood of lines.
+BENCH.flips = function (n, ms) {
+  var i = 0;
+  var timer = setInterval(function () {
+    BENCH.flip(i % 2 ? 1 : 0);
+    if (++i >= n) {
+      clearInterval(timer);
+      print("#F");
+    }
+  }, ms);
+};
 Modules.addCached("Wifi", function () {
   var station = "off";
   exports.connect = function (ssid, options, callback) {
