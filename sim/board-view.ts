@@ -4,17 +4,12 @@
 // (wifi.upListeners), and the switch mode and base topic from the configuration in flash (read
 // as a flash dump would be). It never reads the firmware's variables.
 import { Simulator } from "./simulator";
+import { BoardProfile } from "../src/ports";
+import { NodeState } from "../src/app-hooks";
 
-export interface BoardPins {
-  relay: string;
-  relayActiveLow: boolean;
-  button: string;
-  buttonPressedLow: boolean;
-  led: string | null;
-  ledActiveLow: boolean;
-}
-
-export type NetState = "Offline" | "Disconnected" | "LookingForBroker" | "Active";
+// The firmware's own shapes: the pins baked in from espruino.config.js, and its four states.
+export type BoardPins = BoardProfile;
+export type NetState = NodeState;
 export const NET_STATES: NetState[] = ["Offline", "Disconnected", "LookingForBroker", "Active"];
 
 export interface BoardSnapshot {
