@@ -21,8 +21,12 @@ var t0: number;
 
 // The console's code runs from its own Storage file, evaluated per command; nothing of it stays.
 // Indirect eval: the file is one function expression and needs no local scope.
+// Without the file (only .bootcde flashed, or it was erased) the switch still works, the node stays
+// Offline, and each command says what is missing.
 function con(name: string, arg?: any) {
-  return (0, eval)(storage.read(CONSOLE_FILE))(ctx, name, arg);
+  var code = storage.read(CONSOLE_FILE);
+  if (!code) return print("console: no " + CONSOLE_FILE + " in Storage: run npm run flash");
+  return (0, eval)(code)(ctx, name, arg);
 }
 
 // The console commands, one small function each at module level (a closure per command would

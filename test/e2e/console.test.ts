@@ -156,4 +156,17 @@ describe("e2e: console", function () {
     assert.equal(await retained(broker, "living_room_lights/status"), "offline");
     assert.equal(await retained(broker, discovery), undefined);
   });
+
+  it("without the console's Storage file, says what is missing and the wall switch still works", async function () {
+    sim = await Simulator.start({ ap: AP, inputs: { D0: true } });
+    await sim.waitFor(/no config: run setup\(\)/);
+    sim.storage.remove("lightnode.con");
+    sim.type("help()");
+    await sim.waitFor(/console: no lightnode\.con in Storage: run npm run flash/);
+    const relay = sim.pins.level("D12");
+    sim.pins.set("D0", false);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(sim.pins.level("D12"), !relay);
+    assert.deepEqual(sim.errors, []);
+  });
 });
