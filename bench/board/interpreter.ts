@@ -144,7 +144,8 @@ export class Interpreter {
   // Writes a Storage file in chunks, as the espruino CLI's --storage does, and reads its size back.
   async writeFile(name: string, data: string): Promise<void> {
     for (let at = 0; at < data.length || at == 0; at += CHUNK) {
-      const chunk = JSON.stringify(data.slice(at, at + CHUNK));
+      // Bytes over 0x7e as \x escapes: the console decodes raw UTF-8 sequences as they are typed.
+      const chunk = JSON.stringify(data.slice(at, at + CHUNK)).replace(/[\x7f-\xff]/g, (c) => "\\x" + c.charCodeAt(0).toString(16));
       const args = at == 0 ? `${chunk},0,${data.length}` : `${chunk},${at}`;
       await this.eval(`require("Storage").write(${JSON.stringify(name)},${args})`);
     }

@@ -65,7 +65,6 @@ var deps: LightDeps;
 var cfg: Config;
 var pins: Pins;
 var board: BoardProfile;
-var record: Record;
 var saved: boolean;
 var light: boolean;
 var lit: boolean;
@@ -117,10 +116,16 @@ function flush() {
   if ((flip >= 0 || stale) && mqtt && !retry) retry = setTimeout(onRetry, RETRY_MS);
 }
 
+// The light's record is opened when used, not held: an open record (three closures) costs more
+// RAM than the light it keeps.
+function record(): Record {
+  return openRecord(deps.storage, "light", 1, deps.crc, deps.print);
+}
+
 function onSave() {
   saving = 0;
   if (light != saved) {
-    if (record.write(light)) saved = light;
+    if (record().write(light)) saved = light;
     else deps.print("light: state not saved");
   }
 }
@@ -233,8 +238,7 @@ export function createLightApp(d: LightDeps): LightApp {
   cfg = d.config || ({ power: "last" } as Config);
   pins = d.pins;
   board = d.board;
-  record = openRecord(d.storage, "light", 1, d.crc, d.print);
-  saved = !!record.read();
+  saved = !!record().read();
   light = cfg.power == "last" ? saved : cfg.power == "on";
   blink = mqtt = retry = saving = until = 0;
   flip = -1;

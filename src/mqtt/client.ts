@@ -84,7 +84,6 @@ function send(p: string) {
 // time counting from the CONNECT as the broker's does; the link is dead when its PINGRESP is
 // not back within keepalive/2 seconds, which at 2 ticks a second is `keepalive` ticks.
 function check() {
-  var ka = o.keepalive;
   if (dead && --dead < 1) fail((st < 3 ? "connack" : "ping") + " timeout");
   else if (ka && ++idle >= 2 * ka && st > 2) {
     send(PINGREQ);
@@ -145,42 +144,62 @@ function onPacket(h: number, b: string) {
   }
 }
 
-// Options: the constructor's, then each connect()'s on top (for-in over undefined runs no
-// iteration, on Espruino as in JS).
+// The CONNECT of the attempt under way, until the TCP connection opens; the keepalive it asked for.
+var hello: string;
+var ka: number;
+// The partial packet received so far on the current socket.
+var rest: string;
+
+// The socket handlers live at module level, not as closures over connect(): fail() removes every
+// listener of a socket it drops (its connect callback too, on Espruino as in Node), so only the
+// current socket is ever heard.
+function onOpen() {
+  st = 2;
+  dead = o.connackTimeout / 500 || 20;
+  send(hello);
+  hello = "";
+}
+
+function onLost() {
+  fail(st > 1 ? "connection lost" : "connect failed");
+}
+
+// A callback run for a packet may close this connection and start another: what is left of
+// this chunk then belongs to no socket (onPacket refuses it out of sequence, and is not heard).
+function onData(d: string) {
+  var s = sock, left: string;
+  try {
+    left = frame(rest + d, o.maxPacket || 1024, onPacket);
+    if (s == sock) rest = left;
+  } catch (e) {
+    // Reasons are thrown as strings; anything else is a bug.
+    if (s == sock) fail((e as any).charAt ? (e as any) : "error");
+  }
+}
+
+// Options: the constructor's, with this connect()'s on top (for-in over undefined runs no
+// iteration, on Espruino as in JS). They are read here and dropped: only the CONNECT packet and
+// the keepalive stay until the connection opens.
 function connect(more?: Partial<MqttOptions>) {
-  // rest: the partial packet received so far on this socket, dropped with its listeners.
-  var s: Socket, lost: () => void, rest = "", k: string;
+  var s: Socket, k: string, opts: any = {};
   fail("closed");
-  s = sock;
-  for (k in more) o[k] = (more as any)[k];
-  lost = function () {
-    if (s == sock) fail(st > 1 ? "connection lost" : "connect failed");
-  };
+  for (k in o) opts[k] = o[k];
+  for (k in more) opts[k] = (more as any)[k];
+  ka = opts.keepalive;
+  hello = encodeConnect(opts);
+  rest = "";
   st = 1;
   dead = o.connackTimeout / 500 || 20;
   tick = setInterval(check, 500);
   try {
-    s = sock = net.connect({ host: o.host, port: o.port }, function () {
-      if (s != sock) return;
-      st = 2;
-      dead = o.connackTimeout / 500 || 20;
-      send(encodeConnect(o));
-    });
+    s = sock = net.connect({ host: opts.host, port: opts.port }, onOpen);
   } catch (e) {
-    return lost();
+    return onLost();
   }
-  s.on("data", function (d: string) {
-    // Only the current socket is heard.
-    try {
-      if (s == sock) rest = frame(rest + d, o.maxPacket || 1024, onPacket);
-    } catch (e) {
-      // Reasons are thrown as strings; anything else is a bug.
-      if (s == sock) fail((e as any).charAt ? (e as any) : "error");
-    }
-  });
   // 'close' follows 'end' on Espruino and Node; a refused connection may report only 'error'.
-  s.on("close", lost);
-  s.on("error", lost);
+  s.on("data", onData);
+  s.on("close", onLost);
+  s.on("error", onLost);
 }
 
 // A topic already known (sent, acknowledged, or resent at CONNACK) is not subscribed again.

@@ -66,7 +66,7 @@ function suite(name: string, start: (ctx: Mocha.Context, o?: BrokerOptions) => P
     });
     afterEach(async function () {
       for (const f of cleanup.splice(0)) await f();
-      await broker.close();
+      if (broker) await broker.close();
     });
     const track = (n: Node) => { cleanup.push(() => { n.client.close(); n.net.destroyAll(); }); return n; };
     const trackPeer = (p: PeerClient) => { cleanup.push(() => p.endAsync(true)); return p; };
@@ -150,7 +150,7 @@ function suite(name: string, start: (ctx: Mocha.Context, o?: BrokerOptions) => P
       await sub;
       const lost = n.closed();
       const port = broker.port;
-      await broker.close();
+      if (broker) await broker.close();
       assert.equal(await within(lost, 5000, "close on restart"), "connection lost");
       broker = await start(this, { port });
       const resub = n.subscribed("lamp/set");
