@@ -34,8 +34,8 @@ function con(name: string, arg?: any) {
 function config(arg?: any) {
   con("config", arg);
 }
-function setup() {
-  con("setup");
+function setup(answers?: any) {
+  con("setup", answers);
 }
 function status() {
   con("status");
@@ -62,7 +62,7 @@ function start() {
   print("lightnode " + __VERSION__);
   t0 = Date.now();
   storage = require("Storage");
-  ctx = { storage: storage, crc: E.CRC32, chip: getSerial(), print: print, info: info, open: openRecord } as ConsoleContext;
+  ctx = { storage: storage, crc: E.CRC32, chip: getSerial(), print: print, info: info, open: openRecord, command: con } as ConsoleContext;
   var cfg = (ctx.config = con("load"));
   var g: any = global;
   run = ctx.runner = runner({

@@ -111,18 +111,17 @@ function onWifi(err: string | null) {
   else dispatch(Ev.WIFI_UP);
 }
 
-function onRetry() {
-  retryT = 0;
-  dispatch(Ev.TIMER);
+// The retry timer (TIMER) and the watchdog (WATCHDOG): setTimeout hands each its event.
+function onTimer(e: Ev) {
+  if (e == Ev.TIMER) retryT = 0;
+  else {
+    dogT = 0;
+    log((r.error = "watchdog"));
+  }
+  dispatch(e);
 }
 
-function onWatchdog() {
-  dogT = 0;
-  log((r.error = "watchdog"));
-  dispatch(Ev.WATCHDOG);
-}
-
-// The client's CONNACK timeout also covers a TCP connect that never completes.
+// One effect of a step. The client's CONNACK timeout also covers a TCP connect that never completes.
 function perform(x: string) {
   var c = cfg;
   var ms;
@@ -143,35 +142,36 @@ function perform(x: string) {
   else {
     ms = backoff(x == "s" ? -1 : tries++, d.random);
     log(r.error + ", retry in about " + Math.round(ms / 1000) + "s");
-    retryT = setTimeout(onRetry, ms);
+    retryT = setTimeout(onTimer, ms, Ev.TIMER);
   }
 }
 
+// Handles the queue's events in turn, each to the end before the next. The watchdog runs while
+// the node is neither Active nor Offline.
 function dispatch(e: Ev) {
+  var was: NodeState, step: string, s: St, now: NodeState;
   if (queue.push(e) > 1) return;
   try {
-    for (; queue.length; queue.shift()) handle(queue[0]);
+    for (; queue.length; queue.shift()) {
+      e = queue[0];
+      was = stateName(m);
+      step = transition(m, e);
+      s = m = +step[0];
+      now = stateName(s);
+      if (e >= Ev.WIFI_LOST) r.drops++;
+      if (step[1] && retryT) retryT = clearTimeout(retryT);
+      if (s != St.DISCONNECTED && s != St.LOOKING) {
+        if (dogT) dogT = clearTimeout(dogT);
+      } else if (!dogT) dogT = setTimeout(onTimer, WATCHDOG, Ev.WATCHDOG);
+      step.slice(1).split("").forEach(perform);
+      if (now != was) {
+        log(was + " -> " + now);
+        d.hooks.onState(now);
+        if (s == St.ACTIVE) d.hooks.onActive(d.mqtt);
+      }
+    }
   } finally {
     queue = [];
-  }
-}
-
-// The watchdog runs while the node is neither Active nor Offline.
-function handle(e: Ev) {
-  var was = stateName(m);
-  var step = transition(m, e);
-  var s = (m = +step[0]);
-  var now = stateName(s);
-  if (e >= Ev.WIFI_LOST) r.drops++;
-  if (step[1] && retryT) retryT = clearTimeout(retryT);
-  if (s != St.DISCONNECTED && s != St.LOOKING) {
-    if (dogT) dogT = clearTimeout(dogT);
-  } else if (!dogT) dogT = setTimeout(onWatchdog, WATCHDOG);
-  step.slice(1).split("").forEach(perform);
-  if (now != was) {
-    log(was + " -> " + now);
-    d.hooks.onState(now);
-    if (s == St.ACTIVE) d.hooks.onActive(d.mqtt);
   }
 }
 

@@ -20,6 +20,8 @@ export interface ConsoleDeps {
   info(): object;
   // The configuration in use (undefined: none yet); a command that saves or forgets updates it.
   config?: Config;
+  // Runs a command in a fresh evaluation of the console's code (src/main.ts).
+  command(name: string, arg?: any): void;
 }
 
 // The devices the console drives, supplied by the console's own file (src/console/entry.ts), so
@@ -149,10 +151,15 @@ export function commands(d: ConsoleDeps, store: ConfigStore, dev: ConsoleDevices
       if (c.pass) c.pass = "***";
       p(JSON.stringify(c) + (d.config ? "" : " (not saved)"));
     },
-    setup: function () {
-      wizard(dev.serial, copy(), function (c) {
-        if (save(c)) setTimeout(run.connect, 0);
-      });
+    // setup(answers) saves the wizard's answers: a fresh run of the console does it, from a timer,
+    // once the wizard, its serial handler and the evaluation it ran in are released (the wizard
+    // lives for minutes, and saving beside it would need RAM for both).
+    setup: function (answers?: Config) {
+      if (!answers)
+        wizard(dev.serial, copy(), function (c) {
+          setTimeout(d.command, 0, "setup", c);
+        });
+      else if (save(answers)) setTimeout(run.connect, 0);
     },
     status: function () {
       var c: any = d.config || {};

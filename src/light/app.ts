@@ -26,11 +26,6 @@ function cmds(): string[] {
 var HA = "homeassistant/";
 var ONLINE = "online";
 var STATUS = "/status";
-// LED half-period in ms per state: slow while Offline (waiting for configuration), blinking while
-// joining Wi-Fi, fast while looking for the broker; states absent here show the light.
-function blinkMs(state: NodeState): number {
-  return ({ Offline: 1000, Disconnected: 500, LookingForBroker: 100 } as any)[state];
-}
 // A publish the client could not take (outbox full) is retried after this long.
 var RETRY_MS = 1000;
 // The light is saved to flash once it has kept its state this long: a child flipping the switch
@@ -99,21 +94,17 @@ function drive() {
   if (!blink) show(light);
 }
 
-function onRetry() {
-  retry = 0;
-  flush();
-}
-
-// Publishes what the outbox holds; whatever the client cannot take now is retried shortly, and
-// while not Active it waits for onActive.
-function flush() {
+// Publishes what the outbox holds; whatever the client cannot take now is retried shortly (the
+// retry timer calls flush(true)), and while not Active it waits for onActive.
+function flush(retried?: boolean) {
+  if (retried) retry = 0;
   if (flip >= 0 && send(cfg.topic, cmds()[flip], 1, false)) {
     echo[flip]++;
     until = Date.now() + ECHO_MS;
     flip = -1;
   }
   if (stale && send(cfg.topic + "/state", cmds()[+light], 1, true)) stale = false;
-  if ((flip >= 0 || stale) && mqtt && !retry) retry = setTimeout(onRetry, RETRY_MS);
+  if ((flip >= 0 || stale) && mqtt && !retry) retry = setTimeout(flush, RETRY_MS, true);
 }
 
 // The light's record is opened when used, not held: an open record (three closures) costs more
@@ -176,9 +167,10 @@ function onBlink() {
   show(!lit);
 }
 
-// The LED blinks per blinkMs or, for a state absent there, shows the light.
+// The LED's half-period in ms: slow while Offline (waiting for configuration), blinking while
+// joining Wi-Fi, fast while looking for the broker; in the other states it shows the light.
 function onState(state: NodeState) {
-  var ms = blinkMs(state);
+  var ms = ({ Offline: 1000, Disconnected: 500, LookingForBroker: 100 } as any)[state];
   if (state != "Active") mqtt = 0;
   if (blink) clearInterval(blink);
   show(light);

@@ -86,14 +86,10 @@ export function bad(what: string): never {
   throw "malformed: " + what;
 }
 
-// The 16-bit big-endian number at i (missing bytes read as 0).
-function u16at(b: string, i: number): number {
-  return (at(b, i) << 8) | at(b, i + 1);
-}
-
-// Reads a non-zero packet id at i [MQTT-2.3.1-1].
-function readId(b: string, i: number): number {
-  return u16at(b, i) || bad("packet id");
+// The 16-bit big-endian number at i (missing bytes read as 0); with `id`, a packet id, which is
+// never zero [MQTT-2.3.1-1].
+function u16at(b: string, i: number, id?: boolean): number {
+  return (at(b, i) << 8) | at(b, i + 1) || (id ? bad("packet id") : 0);
 }
 
 // Decodes one whole packet: first header byte `h`, body `b` (remaining-length bytes).
@@ -112,7 +108,7 @@ export function decode(h: number, b: string): Packet {
     topic = utf8Decode(b.slice(2, i));
     if (badTopic(topic)) bad("topic");
     if (q) {
-      id = readId(b, i);
+      id = u16at(b, i, true);
       i += 2;
     }
     return { type: t, topic: topic as string, payload: b.slice(i), qos: q, retain: !!(f & 1), dup: f > 7, id: id };
@@ -127,5 +123,5 @@ export function decode(h: number, b: string): Packet {
   i = at(b, 2);
   // SUBACK return codes: granted QoS 0-2 or 0x80 failure [MQTT-3.9.3-2].
   if (t == 9 && i > 2 && i != 0x80) bad("suback");
-  return { type: t, id: n && readId(b, 0), code: i };
+  return { type: t, id: n && u16at(b, 0, true), code: i };
 }

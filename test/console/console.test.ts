@@ -114,8 +114,8 @@ function rig() {
   const { r, calls } = fakeRunner();
   const telnet: boolean[] = [];
   const info = () => ({ ip: "10.0.0.9", rssi: -55, free: 1234, uptime: 61, reconnects: 2 });
-  const cmds = commands(
-    { runner: r, print: (l) => lines.push(l), info, config: store.load() },
+  const cmds: any = commands(
+    { runner: r, print: (l) => lines.push(l), info, config: store.load(), command: (name, arg) => cmds[name](arg) },
     store,
     { serial, telnet: (on) => telnet.push(on) }
   );
@@ -230,6 +230,9 @@ describe("console/wizard (setup)", function () {
     t.serial.type("bob\r");
     t.serial.type(MPW + "\r");
     assert.ok(!t.serial.held);
+    // The answers are saved by a fresh run of the console, from a timer.
+    assert.deepEqual(t.lines, []);
+    clock.tick(1);
     assert.match(t.serial.out, /error: broker: host name or IPv4\r\n/);
     assert.match(t.serial.out, /error: port: integer 1-65535/);
     assert.match(t.serial.out, /\nid: \r\nuser: /);
@@ -245,6 +248,7 @@ describe("console/wizard (setup)", function () {
     t.cmds.config({ ssid: "home", password: PW, broker: "b" });
     t.cmds.setup();
     t.serial.type("new\r\r\r\r\r\r\r");
+    clock.tick(1);
     assert.match(t.serial.out, /ssid: new\r\npassword: \r\nbroker: \r\n/);
     noSecret(t.serial.out);
     const c = t.store.load()!;

@@ -18,16 +18,16 @@ export function espruinoTimers(sinon: any, now = 0) {
   const clock = sinon.useFakeTimers(now);
   const pending = new Set<any>();
   const st = globalThis.setTimeout, si = globalThis.setInterval, ct = globalThis.clearTimeout, ci = globalThis.clearInterval;
-  (globalThis as any).setTimeout = (fn: () => void, ms: number) => {
+  (globalThis as any).setTimeout = (fn: (...args: any[]) => void, ms: number, ...args: any[]) => {
     const id: any = st(() => {
       pending.delete(id);
-      fn();
+      fn(...args);
     }, ms);
     pending.add(id);
     return id;
   };
-  (globalThis as any).setInterval = (fn: () => void, ms: number) => {
-    const id = si(fn, ms);
+  (globalThis as any).setInterval = (fn: (...args: any[]) => void, ms: number, ...args: any[]) => {
+    const id = si(fn, ms, ...args);
     pending.add(id);
     return id;
   };
