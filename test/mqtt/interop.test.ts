@@ -59,11 +59,13 @@ const within = <T>(p: Promise<T>, ms: number, what: string) =>
 function suite(name: string, start: (ctx: Mocha.Context, o?: BrokerOptions) => Promise<RunningBroker>) {
   describe(`mqtt interop with ${name}`, function () {
     this.timeout(15000);
-    let broker: RunningBroker;
+    let broker: RunningBroker | undefined;
     const cleanup: Array<() => unknown> = [];
     beforeEach(async function () {
+      broker = undefined;
       broker = await start(this);
     });
+    // A skipped broker (mosquitto not installed) never started: nothing to close.
     afterEach(async function () {
       for (const f of cleanup.splice(0)) await f();
       if (broker) await broker.close();
