@@ -6,6 +6,8 @@ import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Simulator, SimulatorOptions } from "../../sim/simulator";
+// @ts-ignore: plain ES module without types
+import { ABSENT_GLOBALS, ABSENT_STATICS, ABSENT_METHODS } from "../../scripts/espruino-absent.mjs";
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -35,6 +37,18 @@ describe("sim: simulator", () => {
       sim = await boot("");
       const absent = ["Map", "Set", "WeakMap", "Symbol", "Proxy", "Reflect", "structuredClone", "RangeError", "Object.freeze", "Object.is", "Array.from", "Math.trunc", "Number.isInteger", "''.trimStart", "''.search", "new Uint8Array(1).slice", "Promise.race"];
       for (const expr of absent) assert.equal(sim.eval("typeof " + expr), "undefined", expr);
+      // Every entry of the list the gate checks too.
+      const instance: { [owner: string]: string } = { "Array.prototype": "[]", "String.prototype": "''", "Promise.prototype": "Promise.resolve()", "TypedArray.prototype": "new Uint8Array(1)" };
+      for (const name of ABSENT_GLOBALS as string[]) assert.equal(sim.eval("typeof " + name), "undefined", name);
+      for (const [owner, names] of Object.entries(ABSENT_STATICS as { [k: string]: string[] })) {
+        // V8's constants (Number.EPSILON...) cannot be deleted: only the gate catches those.
+        const fixed = (name: string) => Object.getOwnPropertyDescriptor((globalThis as any)[owner], name)?.configurable === false;
+        for (const name of names) if (!fixed(name)) assert.equal(sim.eval(`typeof ${owner}.${name}`), "undefined", `${owner}.${name}`);
+      }
+      for (const [owner, names] of Object.entries(ABSENT_METHODS as { [k: string]: string[] })) {
+        assert.ok(instance[owner], "no instance for " + owner);
+        for (const name of names) assert.equal(sim.eval(`typeof ${instance[owner]}.${name}`), "undefined", `${owner}.${name}`);
+      }
       const present = ["Promise", "JSON", "Object.assign", "Uint8Array", "DataView", "E.CRC32", "getSerial", "process.memory", "setWatch", "D12", "Serial1", "LoopbackA", "require", "global", "save", "reset", "load"];
       for (const expr of present) assert.notEqual(sim.eval("typeof " + expr), "undefined", expr);
       assert.equal(sim.eval("global === this"), true);
