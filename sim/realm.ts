@@ -8,16 +8,21 @@ import { ABSENT_GLOBALS, ABSENT_STATICS, ABSENT_METHODS } from "../scripts/espru
 // Owners as the realm names them: the typed arrays' shared prototype has no global name.
 const OWNERS: { [name: string]: string } = { "TypedArray.prototype": "Object.getPrototypeOf(Uint8Array.prototype)" };
 
-export interface Realm {
-  context: vm.Context;
-  // The context's global object (Espruino's `global`).
+// The world the firmware's code runs in, as the ports' cores (timers, wifi, net, storage, pins) see
+// it: this realm for the simulator, Node itself for unit tests and benches (node-env.ts).
+export interface Env {
+  // The global object (Espruino's `global`).
   global: any;
   run(code: string, filename?: string): any;
-  // A plain object of the context, with the given own properties.
+  // A plain object of the context (with Espruino's on/emit), with the given own properties.
   obj(props?: { [k: string]: any }): any;
   // A deep copy of JSON-able host data made of the context's objects and arrays.
   copy(value: any): any;
   error(message: string, type?: string): any;
+}
+
+export interface Realm extends Env {
+  context: vm.Context;
 }
 
 export function createRealm(): Realm {

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
+import { espruinoTimers } from "../support/espruino-timers";
 import { wizard, MAX_LINE, Serial } from "../../src/console/commands";
 import { Config } from "../../src/config";
 import { commands } from "../../src/console/commands";
@@ -102,7 +103,7 @@ function fakeRunner() {
 
 let clock: sinon.SinonFakeTimers;
 function fakeClock(this: Mocha.Suite) {
-  beforeEach(() => (clock = sinon.useFakeTimers()));
+  beforeEach(() => (clock = espruinoTimers(sinon)));
   afterEach(() => clock.restore());
 }
 

@@ -6,7 +6,8 @@ import { MqttClient } from "../../src/mqtt/api";
 import { FakeStorage, crc } from "../store/fake-storage";
 import { FakePins } from "./fake-pins";
 import { expandDiscovery, LIGHT_FIELDS, DEVICE_FIELDS } from "./ha";
-import { BOARD, config, espruinoTimers, msg, RecordingClient } from "./helpers";
+import { BOARD, config, msg, RecordingClient } from "./helpers";
+import { espruinoTimers } from "../support/espruino-timers";
 
 // How long after its last own publication the node expects echoes (5 s).
 const WINDOW_MS = 5000;

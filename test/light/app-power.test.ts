@@ -5,7 +5,8 @@ import { createLightApp } from "../../src/light/app";
 import { PowerOn } from "../../src/config";
 import { FakeStorage, crc } from "../store/fake-storage";
 import { FakePins } from "./fake-pins";
-import { BOARD, config, espruinoTimers } from "./helpers";
+import { BOARD, config } from "./helpers";
+import { espruinoTimers } from "../support/espruino-timers";
 
 // The app saves the light to flash once it has been stable this long (3 s).
 const SAVE_DELAY_MS = 3000;

@@ -6,7 +6,8 @@ import { createLightApp, LightDeps } from "../../src/light/app";
 import { MqttClient } from "../../src/mqtt/api";
 import { FakeStorage, crc } from "../store/fake-storage";
 import { FakePins } from "./fake-pins";
-import { BOARD, config, espruinoTimers, msg, RecordingClient } from "./helpers";
+import { BOARD, config, msg, RecordingClient } from "./helpers";
+import { espruinoTimers } from "../support/espruino-timers";
 
 // The app saves the light to flash once it has been stable this long (3 s).
 const SAVE_DELAY_MS = 3000;

@@ -1,5 +1,5 @@
-// Shared by the light's unit tests: a full Config, the default board profile, a recording MQTT
-// client and Espruino-like timers.
+// Shared by the light's unit tests: a full Config, the default board profile and a recording MQTT
+// client (Espruino's timers are test/support/espruino-timers.ts).
 import { Config } from "../../src/config";
 
 export const BOARD = { relay: "D12", relayActiveLow: false, button: "D0", buttonPressedLow: true, led: "D13" as string | null, ledActiveLow: true };
@@ -10,40 +10,6 @@ export function config(over: Partial<Config> = {}): Config {
     topic: "living_room_lights", keepalive: 30, telnet: false, mode: "toggle", power: "last",
     retained: false, discovery: true, ...over
   };
-}
-
-// Sinon fake timers with Espruino's clear semantics: clearTimeout/clearInterval of undefined
-// (which clears EVERY timer on the board) or of an id that is not pending throws, as on the board.
-export function espruinoTimers(sinon: any, now = 0) {
-  const clock = sinon.useFakeTimers(now);
-  const pending = new Set<any>();
-  const st = globalThis.setTimeout, si = globalThis.setInterval, ct = globalThis.clearTimeout, ci = globalThis.clearInterval;
-  (globalThis as any).setTimeout = (fn: () => void, ms: number) => {
-    const id: any = st(() => {
-      pending.delete(id);
-      fn();
-    }, ms);
-    pending.add(id);
-    return id;
-  };
-  (globalThis as any).setInterval = (fn: () => void, ms: number) => {
-    const id = si(fn, ms);
-    pending.add(id);
-    return id;
-  };
-  const clear = (orig: any, kind: string) => (id: any) => {
-    if (!pending.has(id)) throw new Error(`Unknown ${kind} (${id})`);
-    pending.delete(id);
-    orig(id);
-  };
-  (globalThis as any).clearTimeout = clear(ct, "Timeout");
-  (globalThis as any).clearInterval = clear(ci, "Interval");
-  const restore = clock.restore.bind(clock);
-  clock.restore = () => {
-    Object.assign(globalThis, { setTimeout: st, setInterval: si, clearTimeout: ct, clearInterval: ci });
-    restore();
-  };
-  return clock;
 }
 
 // The MqttClient contract as the app uses it, recording "<topic> <payload> q<qos>[ r]" (config and

@@ -5,7 +5,8 @@ import sinon from "sinon";
 import { createLightApp } from "../../src/light/app";
 import { FakeStorage, crc } from "../store/fake-storage";
 import { FakePins } from "./fake-pins";
-import { BOARD, config, espruinoTimers, msg } from "./helpers";
+import { BOARD, config, msg } from "./helpers";
+import { espruinoTimers } from "../support/espruino-timers";
 
 describe("light/app pins", function () {
   let clock: sinon.SinonFakeTimers;

@@ -1,6 +1,7 @@
-// The session over a scripted socket (the Net port), with sinon's fake clock for every timer.
+// The session over a scripted socket (the Net port), with Espruino's timers on sinon's fake clock.
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
+import { espruinoTimers } from "../support/espruino-timers";
 import mqttPacket from "mqtt-packet";
 import { createClient } from "../../src/mqtt/client";
 import { MqttClient, MqttMessage, MqttOptions } from "../../src/mqtt/api";
@@ -63,7 +64,7 @@ function up(r: Rig, connack = CONNACK): FakeSocket {
 describe("mqtt client session", function () {
   let clock: sinon.SinonFakeTimers;
   beforeEach(function () {
-    clock = sinon.useFakeTimers({ now: 1_000_000 });
+    clock = espruinoTimers(sinon, 1_000_000);
   });
   afterEach(function () {
     clock.restore();

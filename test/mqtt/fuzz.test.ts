@@ -2,6 +2,7 @@
 // the socket callback, never report an unknown reason, never leave a timer or listener behind.
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
+import { espruinoTimers } from "../support/espruino-timers";
 import mqttPacket from "mqtt-packet";
 import { createClient } from "../../src/mqtt/client";
 import { fakeNet, liveTimers } from "./fake-net";
@@ -77,7 +78,7 @@ function outcome(stream: string, sizes: number[]): string {
 describe("mqtt fuzz", function () {
   this.timeout(60_000);
   let clock: sinon.SinonFakeTimers;
-  before(() => (clock = sinon.useFakeTimers()));
+  before(() => (clock = espruinoTimers(sinon)));
   after(() => clock.restore());
 
   it(`${STREAMS} seeded broker byte streams: no exception, only known reasons, nothing leaked`, function () {
