@@ -6,7 +6,7 @@ import mqtt from "mqtt";
 import { createLightApp } from "../../src/light/app";
 import { MqttClient } from "../../src/mqtt/api";
 import { startAedes, startMosquitto, requireMosquitto, RunningBroker } from "../support/brokers";
-import { FakeStorage, crc } from "../store/fake-storage";
+import { flashStorage, crc } from "../support/ports";
 import { FakePins } from "./fake-pins";
 import { BOARD as BOARD_LED, config } from "./helpers";
 
@@ -50,7 +50,7 @@ for (const kind of ["aedes", "mosquitto"] as const) {
     beforeEach(async function () {
       pins = new FakePins();
       pins.levels.D0 = true;
-      app = createLightApp({ pins, board: BOARD, storage: new FakeStorage(), crc, print: () => {}, version: "t", info: () => ({}), config: config() });
+      app = createLightApp({ pins, board: BOARD, storage: flashStorage().storage, crc, print: () => {}, version: "t", info: () => ({}), config: config() });
       node = await nodeClient(broker.url, app);
       phone = await mqtt.connectAsync(broker.url, { clientId: "phone", reconnectPeriod: 0 });
       seen = [];

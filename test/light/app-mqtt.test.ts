@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp, LightDeps } from "../../src/light/app";
 import { MqttClient } from "../../src/mqtt/api";
-import { FakeStorage, crc } from "../store/fake-storage";
+import { flashStorage, crc } from "../support/ports";
 import { FakePins } from "./fake-pins";
 import { expandDiscovery, LIGHT_FIELDS, DEVICE_FIELDS } from "./ha";
 import { BOARD, config, msg, RecordingClient } from "./helpers";
@@ -18,7 +18,7 @@ describe("light/app MQTT contract", function () {
   let pins: FakePins;
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
-    createLightApp({ pins, board: BOARD, storage: new FakeStorage(), crc, print: (l) => log.push(l), version: "0.1.0", info: () => ({}), config: config(), ...over });
+    createLightApp({ pins, board: BOARD, storage: flashStorage().storage, crc, print: (l) => log.push(l), version: "0.1.0", info: () => ({}), config: config(), ...over });
   // An app that is Active on a recording client, with the connect-time publications taken.
   function active(over: Partial<LightDeps> = {}) {
     const app = make(over);

@@ -3,7 +3,9 @@ import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp } from "../../src/light/app";
 import { PowerOn } from "../../src/config";
-import { FakeStorage, crc } from "../store/fake-storage";
+import { flashStorage, crc } from "../support/ports";
+import { FlashStorage } from "../../sim/storage";
+import { StorageModule } from "../../src/ports";
 import { FakePins } from "./fake-pins";
 import { BOARD, config } from "./helpers";
 import { espruinoTimers } from "../support/espruino-timers";
@@ -13,7 +15,8 @@ const SAVE_DELAY_MS = 3000;
 
 describe("light/app power-on state", function () {
   let clock: sinon.SinonFakeTimers;
-  let storage: FakeStorage;
+  let storage: StorageModule;
+  let flash: FlashStorage;
   let log: string[];
   let pins: FakePins;
   // An app booting on the board's storage with fresh pins.
@@ -26,7 +29,7 @@ describe("light/app power-on state", function () {
 
   beforeEach(function () {
     clock = espruinoTimers(sinon);
-    storage = new FakeStorage();
+    ({ storage, flash } = flashStorage());
     log = [];
   });
   afterEach(function () {
@@ -52,9 +55,9 @@ describe("light/app power-on state", function () {
     boot();
     flip();
     clock.tick(SAVE_DELAY_MS - 1);
-    assert.equal(storage.writes, 0);
+    assert.equal(flash.writes, 0);
     clock.tick(1);
-    assert.equal(storage.writes, 1);
+    assert.equal(flash.writes, 1);
     assert.equal(boot("last").on, true);
     assert.equal(boot("off").on, false);
   });
@@ -67,10 +70,10 @@ describe("light/app power-on state", function () {
     }
     clock.tick(SAVE_DELAY_MS);
     // 120 flips end off, which equals what flash already holds: nothing to write at all.
-    assert.equal(storage.writes, 0);
+    assert.equal(flash.writes, 0);
     flip();
     clock.tick(SAVE_DELAY_MS);
-    assert.equal(storage.writes, 1);
+    assert.equal(flash.writes, 1);
     assert.equal(boot().on, true);
   });
 
@@ -80,7 +83,7 @@ describe("light/app power-on state", function () {
     clock.tick(1000);
     flip();
     clock.tick(SAVE_DELAY_MS * 2);
-    assert.equal(storage.writes, 0);
+    assert.equal(flash.writes, 0);
   });
 
   it("does not write when the power-on state is fixed", function () {
@@ -91,16 +94,15 @@ describe("light/app power-on state", function () {
     flip();
     clock.tick(SAVE_DELAY_MS * 2);
     assert.equal(app.on, true);
-    assert.equal(storage.writes, 0);
+    assert.equal(flash.writes, 0);
   });
 
   it("a failed flash write is reported and retried at the next change", function () {
     boot();
-    storage.fail = true;
+    flash.failNextWrite("false");
     flip();
     clock.tick(SAVE_DELAY_MS);
     assert.deepEqual(log, ["light: state not saved"]);
-    storage.fail = false;
     flip();
     flip();
     clock.tick(SAVE_DELAY_MS);
@@ -111,10 +113,9 @@ describe("light/app power-on state", function () {
     boot();
     flip();
     clock.tick(SAVE_DELAY_MS);
-    storage.cutAt = 2;
+    flash.powerCutDuringNextWrite("data");
     flip();
     clock.tick(SAVE_DELAY_MS);
-    storage.cutAt = 0;
     assert.deepEqual(log, ["light: state not saved"]);
     assert.equal(boot().on, true);
   });

@@ -4,7 +4,8 @@ import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp, LightDeps } from "../../src/light/app";
 import { MqttClient } from "../../src/mqtt/api";
-import { FakeStorage, crc } from "../store/fake-storage";
+import { flashStorage, crc } from "../support/ports";
+import { StorageModule } from "../../src/ports";
 import { FakePins } from "./fake-pins";
 import { BOARD, config, msg, RecordingClient } from "./helpers";
 import { espruinoTimers } from "../support/espruino-timers";
@@ -16,7 +17,7 @@ const SAVE_DELAY_MS = 3000;
 describe("light/app", function () {
   let clock: sinon.SinonFakeTimers;
   let pins: FakePins;
-  let storage: FakeStorage;
+  let storage: StorageModule;
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
     createLightApp({
@@ -30,7 +31,7 @@ describe("light/app", function () {
     clock = espruinoTimers(sinon);
     pins = new FakePins();
     pins.levels.D0 = true;
-    storage = new FakeStorage();
+    storage = flashStorage().storage;
     log = [];
   });
   afterEach(() => clock.restore());

@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp } from "../../src/light/app";
-import { FakeStorage, crc } from "../store/fake-storage";
+import { flashStorage, crc } from "../support/ports";
 import { FakePins } from "./fake-pins";
 import { BOARD, config, msg } from "./helpers";
 import { espruinoTimers } from "../support/espruino-timers";
@@ -18,7 +18,7 @@ describe("light/app pins", function () {
   });
   afterEach(() => clock.restore());
   const make = (board: Partial<typeof BOARD> = {}, power: "on" | "off" = "off") =>
-    createLightApp({ pins, board: { ...BOARD, ...board }, storage: new FakeStorage(), crc, print: () => {}, version: "t", info: () => ({}), config: config({ power }) });
+    createLightApp({ pins, board: { ...BOARD, ...board }, storage: flashStorage().storage, crc, print: () => {}, version: "t", info: () => ({}), config: config({ power }) });
   const on = (pin: string) => pins.log.filter((l) => l.includes(pin + " "));
 
   describe("relay", function () {
