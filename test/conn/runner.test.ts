@@ -9,7 +9,7 @@ import { createClient } from "../../src/mqtt/client";
 import { AppHooks, NodeState } from "../../src/app-hooks";
 import { Config } from "../../src/config";
 import { FakeWifi } from "./fakes";
-import { nodeNet } from "../support/node-net";
+import { tcpNet } from "../support/ports";
 import { startAedes, freePort } from "../support/brokers";
 
 const WIFI_PW = "wifi-pass-123";
@@ -61,7 +61,7 @@ function rig(random = () => 0): Rig {
     },
     onConfig: () => {}
   };
-  const mqtt = createClient(nodeNet(), { host: "", port: 0, clientId: "", keepalive: 30, clean: true });
+  const mqtt = createClient(tcpNet().net, { host: "", port: 0, clientId: "", keepalive: 30, clean: true });
   rg.r = runner({ wifi: wifiLink(wifi), mqtt, hooks, print: (l) => lines.push(l), random });
   rg.until = (s: NodeState, ms = 5000) =>
     rg.r.state() == s

@@ -5,7 +5,7 @@ import sinon from "sinon";
 import { espruinoTimers } from "../support/espruino-timers";
 import mqttPacket from "mqtt-packet";
 import { createClient } from "../../src/mqtt/client";
-import { fakeNet, liveTimers } from "./fake-net";
+import { scriptedNet, liveTimers } from "../support/scripted-net";
 
 const STREAMS = 100_000;
 const SEED = 0x5eed1e55;
@@ -57,7 +57,7 @@ function makeStream(rnd: () => number, n: number): string {
 
 // What a client does with a stream fed as the given chunks: every callback and every write.
 function outcome(stream: string, sizes: number[]): string {
-  const net = fakeNet();
+  const net = scriptedNet();
   const client = createClient(net, { host: "h", port: 1, clientId: "f", keepalive: 5, clean: true, maxPacket: 256 });
   const log: any[] = [];
   client.onClose = (r) => log.push(["close", r]);
@@ -88,7 +88,7 @@ describe("mqtt fuzz", function () {
     let alive = 0;
     for (let n = 0; n < STREAMS; n++) {
       const stream = makeStream(rnd, n);
-      const net = fakeNet();
+      const net = scriptedNet();
       const client = createClient(net, { host: "h", port: 1, clientId: "f", keepalive: 5, clean: true, maxPacket: 256 });
       let closes = 0;
       let reason = "";
