@@ -20,8 +20,8 @@
 //   sim.pins      level(pin) mode(pin) set(pin, level) float(pin) press/release/bounce(pin, opts)
 //                 history(pin, boot?) writes(pin, boot?) watchCount(pin?) currentBoot()
 //                 observe(fn(pin, event)) -> stop function
-//   sim.wifi      apDown() apUp() configure({ssid,password,rssi}) station hostname saveCalls
-//                 connectCalls up upListeners
+//   sim.wifi      apDown() apUp() configure({ssid,password,rssi}) dhcp station hostname saveCalls
+//                 calls ("connect <ssid>", "disconnect", "hostname <name>") up upListeners
 //   sim.storage   get(name) put(name, data) remove(name) names() failNextWrite("throw"|"false")
 //                 powerCutDuringNextWrite() corrupt(name, {at?, xor?}) writes erases used()
 //   sim.net       connections (log of {host, port}) openCount() dropAll()

@@ -1,9 +1,8 @@
 // Espruino's timers for one power-on, on a host Clock: numeric ids; clearTimeout() clears EVERY
-// timer and interval, as on the board. Two differences from Espruino 2v29's source
-// (jswrap_interactive.c), kept until the firmware stops needing them: clearTimeout(undefined) clears
-// all here, where the board throws "clearTimeout(undefined) not allowed" (the firmware's `kill`
-// handler calls it); and clearing an id that is not pending throws "Unknown Timeout" / "Unknown
-// Interval", where the board ignores it (and may have given the id to a newer timer).
+// timer and interval, and clearing an id that is not pending does nothing, as on the board
+// (jswrap_interactive.c). One difference from Espruino 2v29, kept while the firmware's `kill`
+// handler needs it: clearTimeout(undefined) clears all here, where the board throws
+// "clearTimeout(undefined) not allowed. Use clearTimeout() instead".
 import { Env } from "./realm";
 import { Runtime } from "./runtime";
 import { Clock, HOST_CLOCK } from "./clock";
@@ -27,8 +26,8 @@ export class Timers {
     return {
       setTimeout: (fn: any, ms?: number, ...args: any[]) => this.add(fn, ms, args, false),
       setInterval: (fn: any, ms?: number, ...args: any[]) => this.add(fn, ms, args, true),
-      clearTimeout: (...a: any[]) => this.clear(a[0], "Unknown Timeout"),
-      clearInterval: (...a: any[]) => this.clear(a[0], "Unknown Interval")
+      clearTimeout: (...a: any[]) => this.clear(a[0]),
+      clearInterval: (...a: any[]) => this.clear(a[0])
     };
   }
 
@@ -73,10 +72,10 @@ export class Timers {
     else this.clock.clearTimeout(entry.handle);
   }
 
-  private clear(id: any, unknown: string): void {
+  private clear(id: any): void {
     if (id === undefined) return this.clearAll();
     const entry = this.entries[id];
-    if (!entry) throw this.realm.error(unknown);
+    if (!entry) return;
     this.cancel(entry);
     delete this.entries[id];
   }

@@ -14,7 +14,11 @@ export function espruinoTimers(sinon: any, now = 0) {
   for (const name of NAMES) saved[name] = (globalThis as any)[name];
   Object.assign(globalThis, timers.globals());
   const restore = clock.restore.bind(clock);
+  // Once only: sinon.restore() calls it again, which would put sinon's stopped fakes back.
+  let restored = false;
   clock.restore = () => {
+    if (restored) return;
+    restored = true;
     Object.assign(globalThis, saved);
     restore();
   };

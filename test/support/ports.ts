@@ -2,9 +2,11 @@
 // modules a port: the module object the firmware gets (the port's shape, ports.ts) and the test
 // side that drives and inspects it. One implementation each, shared with the simulator.
 import { nodeEnv } from "../../sim/node-env";
+import { Clock, HOST_CLOCK } from "../../sim/clock";
 import { FlashStorage, StorageOptions } from "../../sim/storage";
 import { Network } from "../../sim/net";
-import { Net, StorageModule } from "../../src/ports";
+import { AccessPoint, ApConfig, WifiTiming } from "../../sim/wifi";
+import { Net, StorageModule, WifiModule } from "../../src/ports";
 
 // The board's E.CRC32, which the firmware's record store is handed.
 export { crc32 as crc } from "../../sim/crc32";
@@ -23,4 +25,14 @@ export function tcpNet(): { net: Net; network: Network } {
   const network = new Network(() => true);
   network.powerOn(env, runtime, events);
   return { net: network.module(), network };
+}
+
+// Espruino's ESP8266 Wifi module before an access point: `wifi` for the firmware, `ap` for the test
+// (apDown/apUp, configure, dhcp, calls, station). The radio runs on `clock` (under Espruino's timers:
+// the sinon clock beneath them, as the board's radio is no JavaScript timer).
+export function accessPoint(config: ApConfig, timing: WifiTiming = {}, clock: Clock = HOST_CLOCK): { wifi: WifiModule; ap: AccessPoint } {
+  const { env, runtime, events } = nodeEnv();
+  const ap = new AccessPoint(config, timing, clock);
+  ap.powerOn(env, runtime, events, "5c:cf:7f:0a:1b:2c");
+  return { wifi: ap.moduleObject, ap };
 }
