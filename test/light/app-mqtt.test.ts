@@ -3,8 +3,9 @@ import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp, LightDeps } from "../../src/light/app";
 import { MqttClient } from "../../src/mqtt/api";
-import { flashStorage, crc } from "../support/ports";
-import { FakePins } from "./fake-pins";
+import { boardPins, flashStorage, crc } from "../support/ports";
+import { Pins as SimPins } from "../../sim/pins";
+import { Pins } from "../../src/ports";
 import { expandDiscovery, LIGHT_FIELDS, DEVICE_FIELDS } from "./ha";
 import { BOARD, config, msg, RecordingClient } from "./helpers";
 import { espruinoTimers } from "../support/espruino-timers";
@@ -12,10 +13,14 @@ import { espruinoTimers } from "../support/espruino-timers";
 // How long after its last own publication the node expects echoes (5 s).
 const WINDOW_MS = 5000;
 const BASE = "living_room_lights";
+// The wall switch's debounce (the app's setWatch option).
+const DEBOUNCE_MS = 50;
 
 describe("light/app MQTT contract", function () {
   let clock: sinon.SinonFakeTimers;
-  let pins: FakePins;
+  let pins: Pins;
+  let wire: SimPins;
+  let pinLog: string[];
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
     createLightApp({ pins, board: BOARD, storage: flashStorage().storage, crc, print: (l) => log.push(l), version: "0.1.0", info: () => ({}), config: config(), ...over });
@@ -29,13 +34,18 @@ describe("light/app MQTT contract", function () {
     c.take();
     return { app, c };
   }
-  const flip = () => pins.set("D0", !pins.read("D0"));
+  // Fresh pins, the wall switch's input held high.
+  const fresh = () => ({ pins, wire, log: pinLog } = boardPins(clock, { D0: true }));
+  // A wall-switch flip, heard by the app once the 50 ms debounce is over.
+  const flip = () => {
+    wire.set("D0", !wire.level("D0"));
+    clock.tick(DEBOUNCE_MS);
+  };
   const states = (c: RecordingClient) => c.take().filter((s) => s.startsWith(BASE + "/state"));
 
   beforeEach(function () {
     clock = espruinoTimers(sinon, 1000);
-    pins = new FakePins();
-    pins.levels.D0 = true;
+    fresh();
     log = [];
   });
   afterEach(() => clock.restore());

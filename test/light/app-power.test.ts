@@ -3,29 +3,39 @@ import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp } from "../../src/light/app";
 import { PowerOn } from "../../src/config";
-import { flashStorage, crc } from "../support/ports";
+import { boardPins, flashStorage, crc } from "../support/ports";
 import { FlashStorage } from "../../sim/storage";
 import { StorageModule } from "../../src/ports";
-import { FakePins } from "./fake-pins";
+import { Pins as SimPins } from "../../sim/pins";
+import { Pins } from "../../src/ports";
 import { BOARD, config } from "./helpers";
 import { espruinoTimers } from "../support/espruino-timers";
 
 // The app saves the light to flash once it has been stable this long (3 s).
 const SAVE_DELAY_MS = 3000;
+// The wall switch's debounce (the app's setWatch option).
+const DEBOUNCE_MS = 50;
 
 describe("light/app power-on state", function () {
   let clock: sinon.SinonFakeTimers;
   let storage: StorageModule;
   let flash: FlashStorage;
   let log: string[];
-  let pins: FakePins;
+  let pins: Pins;
+  let wire: SimPins;
+  let pinLog: string[];
+  // Fresh pins, the wall switch's input held high.
+  const fresh = () => ({ pins, wire, log: pinLog } = boardPins(clock, { D0: true }));
   // An app booting on the board's storage with fresh pins.
   const boot = (power: PowerOn = "last") => {
-    pins = new FakePins();
-    pins.levels.D0 = true;
+    fresh();
     return createLightApp({ pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}), config: config({ power }) });
   };
-  const flip = () => pins.set("D0", !pins.read("D0"));
+  // A wall-switch flip, heard by the app once the 50 ms debounce is over.
+  const flip = () => {
+    wire.set("D0", !wire.level("D0"));
+    clock.tick(DEBOUNCE_MS);
+  };
 
   beforeEach(function () {
     clock = espruinoTimers(sinon);
@@ -47,7 +57,7 @@ describe("light/app power-on state", function () {
     boot();
     flip();
     clock.tick(SAVE_DELAY_MS);
-    pins = new FakePins();
+    fresh();
     assert.equal(createLightApp({ pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}) }).on, true);
   });
 

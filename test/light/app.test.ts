@@ -1,22 +1,27 @@
-// The app's logic against fake pins and a recording client; the real-broker behaviour (echo
+// The app's logic against the simulated board's pins and a recording client; the real-broker behaviour (echo
 // ordering, outages) is in app-broker.test.ts and the end-to-end tests.
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp, LightDeps } from "../../src/light/app";
 import { MqttClient } from "../../src/mqtt/api";
-import { flashStorage, crc } from "../support/ports";
+import { boardPins, flashStorage, crc } from "../support/ports";
 import { StorageModule } from "../../src/ports";
-import { FakePins } from "./fake-pins";
+import { Pins as SimPins } from "../../sim/pins";
+import { Pins } from "../../src/ports";
 import { BOARD, config, msg, RecordingClient } from "./helpers";
 import { espruinoTimers } from "../support/espruino-timers";
 
 // The app saves the light to flash once it has been stable this long (3 s).
 const SAVE_DELAY_MS = 3000;
+// The wall switch's debounce (the app's setWatch option).
+const DEBOUNCE_MS = 50;
 
 
 describe("light/app", function () {
   let clock: sinon.SinonFakeTimers;
-  let pins: FakePins;
+  let pins: Pins;
+  let wire: SimPins;
+  let pinLog: string[];
   let storage: StorageModule;
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
@@ -24,13 +29,19 @@ describe("light/app", function () {
       pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "0.1.0",
       info: () => ({ version: "0.1.0", ip: "10.0.0.2" }), config: config(), ...over
     });
+  // Fresh pins, the wall switch's input held high.
+  const fresh = () => ({ pins, wire, log: pinLog } = boardPins(clock, { D0: true }));
+  // The wall switch settles at `level`; the app hears it once the 50 ms debounce is over.
+  const set = (level: boolean) => {
+    wire.set("D0", level);
+    clock.tick(DEBOUNCE_MS);
+  };
   // A wall-switch flip: the level goes the other way.
-  const flip = () => pins.set("D0", !pins.read("D0"));
+  const flip = () => set(!wire.level("D0"));
 
   beforeEach(function () {
     clock = espruinoTimers(sinon);
-    pins = new FakePins();
-    pins.levels.D0 = true;
+    fresh();
     storage = flashStorage().storage;
     log = [];
   });
@@ -38,7 +49,7 @@ describe("light/app", function () {
 
   it("boots with the relay at its power-on state, first write final", function () {
     make({ config: config({ power: "on" }) });
-    assert.deepEqual(pins.log.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
+    assert.deepEqual(pinLog.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
   });
 
   it("restores the last state saved in flash", function () {
@@ -46,19 +57,19 @@ describe("light/app", function () {
     flip();
     assert.equal(app.on, true);
     clock.tick(SAVE_DELAY_MS);
-    pins = new FakePins();
+    fresh();
     const again = make();
     assert.equal(again.on, true);
-    assert.deepEqual(pins.log.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
+    assert.deepEqual(pinLog.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
   });
 
   it("the wall switch drives the relay while Offline, with no client at all", function () {
     const app = make();
     app.onState("Offline");
     flip();
-    assert.equal(pins.levels.D12, true);
+    assert.equal(wire.level("D12"), true);
     flip();
-    assert.equal(pins.levels.D12, false);
+    assert.equal(wire.level("D12"), false);
     assert.equal(app.on, false);
   });
 
@@ -102,7 +113,7 @@ describe("light/app", function () {
     flip();
     flip();
     assert.deepEqual(c.take(), []);
-    assert.equal(pins.levels.D12, true);
+    assert.equal(wire.level("D12"), true);
     app.onState("Active");
     app.onConfig(config());
     app.onActive(c as unknown as MqttClient);
@@ -133,11 +144,11 @@ describe("light/app", function () {
     app.onActive(c as unknown as MqttClient);
     c.take();
     app.onMessage(msg("living_room_lights", "ON"));
-    assert.equal(pins.levels.D12, true);
+    assert.equal(wire.level("D12"), true);
     app.onMessage(msg("living_room_lights", "toggle"));
-    assert.equal(pins.levels.D12, false);
+    assert.equal(wire.level("D12"), false);
     app.onMessage(msg("living_room_lights", "1"));
-    assert.equal(pins.levels.D12, true);
+    assert.equal(wire.level("D12"), true);
     assert.deepEqual(c.take(), ["living_room_lights/state on q1 r", "living_room_lights/state off q1 r", "living_room_lights/state on q1 r"]);
   });
 
@@ -168,7 +179,7 @@ describe("light/app", function () {
     flip();
     for (const p of ["on", "off", "on"]) app.onMessage(msg("living_room_lights", p));
     assert.equal(app.on, true);
-    assert.equal(pins.levels.D12, true);
+    assert.equal(wire.level("D12"), true);
     // A phone's later "off" is obeyed.
     app.onMessage(msg("living_room_lights", "off"));
     assert.equal(app.on, false);
@@ -197,52 +208,52 @@ describe("light/app", function () {
     app.onConfig(config({ mode: "detached" }));
     app.onActive(c as unknown as MqttClient);
     c.take();
-    assert.equal(pins.levels.D12, true);
+    assert.equal(wire.level("D12"), true);
     flip();
     assert.equal(app.on, true);
     flip();
     assert.equal(app.on, false);
-    assert.equal(pins.levels.D12, true);
+    assert.equal(wire.level("D12"), true);
     assert.deepEqual(c.take(), ["living_room_lights on q1", "living_room_lights/state on q1 r", "living_room_lights off q1", "living_room_lights/state off q1 r"]);
   });
 
   for (const mode of ["toggle", "detached"] as const) {
     it(`${mode}: every change of the switch level is one flip, repeats of a level are not`, function () {
       const app = make({ config: config({ mode }) });
-      pins.set("D0", false);
-      pins.set("D0", false);
+      set(false);
+      set(false);
       assert.equal(app.on, true);
-      pins.set("D0", true);
+      set(true);
       assert.equal(app.on, false);
-      pins.set("D0", false);
+      set(false);
       assert.equal(app.on, true);
     });
   }
 
   for (const pressedLow of [true, false]) {
     it(`button: only the press edge flips (pressed = ${pressedLow ? "low" : "high"})`, function () {
-      pins.levels.D0 = pressedLow; // released
+      wire.set("D0", pressedLow); // released
       const app = make({ board: { ...BOARD, buttonPressedLow: pressedLow }, config: config({ mode: "button" }) });
-      pins.set("D0", !pressedLow); // press
+      set(!pressedLow); // press
       assert.equal(app.on, true);
-      pins.set("D0", pressedLow); // release
+      set(pressedLow); // release
       assert.equal(app.on, true);
-      pins.set("D0", !pressedLow);
+      set(!pressedLow);
       assert.equal(app.on, false);
-      pins.set("D0", pressedLow);
+      set(pressedLow);
       assert.equal(app.on, false);
     });
   }
 
   it("reads the switch mode at each edge, so a new configuration applies at once", function () {
     const app = make({ config: config({ mode: "button" }) });
-    pins.set("D0", false);
-    pins.set("D0", true);
+    set(false);
+    set(true);
     assert.equal(app.on, true);
     app.onConfig(config({ mode: "toggle" }));
-    pins.set("D0", false);
+    set(false);
     assert.equal(app.on, false);
-    pins.set("D0", true);
+    set(true);
     assert.equal(app.on, true);
   });
 
@@ -250,10 +261,10 @@ describe("light/app", function () {
     const app = make();
     app.onState("Active");
     flip();
-    assert.equal(pins.levels.D13, false); // lit, active-low
-    pins = new FakePins();
+    assert.equal(wire.level("D13"), false); // lit, active-low
+    fresh();
     const bare = make({ board: { ...BOARD, led: null } });
     bare.onState("Disconnected");
-    assert.equal(pins.log.some((l) => l.includes("D13")), false);
+    assert.equal(pinLog.some((l) => l.includes("D13")), false);
   });
 });

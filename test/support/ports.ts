@@ -6,7 +6,8 @@ import { Clock, HOST_CLOCK } from "../../sim/clock";
 import { FlashStorage, StorageOptions } from "../../sim/storage";
 import { Network } from "../../sim/net";
 import { AccessPoint, ApConfig, WifiTiming } from "../../sim/wifi";
-import { Net, StorageModule, WifiModule } from "../../src/ports";
+import { Pins as SimPins } from "../../sim/pins";
+import { Net, Pins, StorageModule, WifiModule } from "../../src/ports";
 
 // The board's E.CRC32, which the firmware's record store is handed.
 export { crc32 as crc } from "../../sim/crc32";
@@ -35,4 +36,21 @@ export function accessPoint(config: ApConfig, timing: WifiTiming = {}, clock: Cl
   const ap = new AccessPoint(config, timing, clock);
   ap.powerOn(env, runtime, events, "5c:cf:7f:0a:1b:2c");
   return { wifi: ap.moduleObject, ap };
+}
+
+// Espruino's pins D0..D16 as main.ts hands them to the light (digitalWrite, digitalRead, pinMode and
+// setWatch themselves): `pins` for the firmware, `wire` for the test (level, set, mode, watchesOn),
+// and `log`: every write and pinMode in order ("write D12 1", "mode D12 output"). Debounce runs on
+// `clock` (under Espruino's timers: the sinon clock beneath them).
+export function boardPins(clock: Clock = HOST_CLOCK, inputs: { [pin: string]: boolean } = {}): { pins: Pins; wire: SimPins; log: string[] } {
+  const { env, runtime } = nodeEnv();
+  const wire = new SimPins(inputs, clock);
+  wire.powerOn(env, runtime);
+  const g = wire.globals();
+  const log: string[] = [];
+  wire.observe((pin, e) => {
+    if (e.kind === "write") log.push(`write ${pin} ${e.level ? 1 : 0}`);
+    if (e.kind === "mode") log.push(`mode ${pin} ${e.mode}`);
+  });
+  return { pins: { write: g.digitalWrite, read: g.digitalRead, mode: g.pinMode, watch: g.setWatch }, wire, log };
 }
