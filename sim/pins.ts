@@ -1,6 +1,7 @@
 // The board's GPIO pins D0..D16 and what is wired to them. Survives power cycles (the external
 // levels a test drives, and the history); each power-on resets modes, output latches and watches.
-// Firmware side: digitalWrite/digitalRead/pinMode/getPinMode/setWatch/clearWatch, Pin() and D0..D16.
+// Firmware side: digitalWrite/digitalRead/pinMode/setWatch/clearWatch, Pin() and D0..D16 (read,
+// write, mode).
 // Test side: level/mode/set/float/press/release/bounce/history/writes/watches/watchCount, and
 // observe(fn) to hear every pin event as it is recorded (the web page's board panel).
 // Debounce and the bounce helpers run on a host Clock (on the board, debounce is no JS timer).
@@ -181,12 +182,7 @@ export class Pins {
     const proto = realm.obj({
       read(this: any) { return pins.read(this); },
       write(this: any, v: any) { pins.write(this, v); },
-      set(this: any) { pins.write(this, true); },
-      reset(this: any) { pins.write(this, false); },
-      toggle(this: any) { const v = !pins.outLevel(this); pins.write(this, v); return v; },
       mode(this: any, m: string) { pins.pinMode(this, m); },
-      getMode(this: any) { return pins.mode(this); },
-      getInfo(this: any) { return realm.copy({ port: "D", num: +pins.name(this).slice(1) }); },
       toString(this: any) { return pins.name(this); }
     });
     const Pin: any = function (name: any) {
@@ -198,7 +194,6 @@ export class Pins {
       digitalWrite: (pin: any, v: any) => this.write(pin, v),
       digitalRead: (pin: any) => (this.read(pin) ? 1 : 0),
       pinMode: (pin: any, mode?: string, automatic?: boolean) => this.pinMode(pin, mode, automatic),
-      getPinMode: (pin: any) => this.mode(pin),
       setWatch: (fn: any, pin: any, options?: any) => this.setWatch(fn, pin, options),
       clearWatch: (...a: any[]) => this.clearWatch(a[0])
     };
@@ -222,10 +217,6 @@ export class Pins {
     if (typeof pin === "number" && pin >= 0 && pin < PIN_COUNT && pin === Math.floor(pin)) return "D" + pin;
     const msg = "Invalid pin: " + String(pin);
     throw this.realm ? this.realm.error(msg) : new Error(msg);
-  }
-
-  private outLevel(pin: any): boolean {
-    return !!this.out[this.name(pin)];
   }
 
   private write(pin: any, value: any): void {

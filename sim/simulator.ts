@@ -288,15 +288,15 @@ export class Simulator {
     this.board = null;
   }
 
-  // reset(): RAM wiped, nothing runs. load()/E.reboot(): boots the code again.
-  private async reboot(how: "reset" | "load" | "software"): Promise<void> {
+  // reset(): RAM wiped, nothing runs. load(): boots the code again.
+  private async reboot(how: "reset" | "load"): Promise<void> {
     if (this.stopped || !this.board) return;
     this.powerOff(false);
     if (how === "reset") {
       this.board = this.newBoard("software restart");
       return;
     }
-    this.powerOn(how === "software" ? "software restart" : "power on");
+    this.powerOn("power on");
   }
 
   private powerCut(): void {

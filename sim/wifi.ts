@@ -252,23 +252,9 @@ export class AccessPoint {
         ap.calls.push("hostname " + ap.hostname);
         if (typeof cb === "function") runtime.defer(() => runtime.call(cb, null, []));
       },
-      getHostname(cb?: any) {
-        guard();
-        if (typeof cb === "function") runtime.defer(() => runtime.call(cb, null, [ap.hostname]));
-        return ap.hostname;
-      },
-      scan(cb: any) {
-        guard();
-        const list = ap.up ? [{ ssid: ap.config.ssid, authMode: "wpa2", rssi: ap.config.rssi === undefined ? -58 : ap.config.rssi, channel: 6, isHidden: false, mac: "a0:b1:c2:d3:e4:f5" }] : [];
-        ap.later(ap.joinDelay(), () => runtime.call(cb, null, [realm.copy(list)]));
-      },
       save() {
         guard();
         ap.saveCalls++;
-      },
-      stopAP(cb?: any) {
-        guard();
-        if (typeof cb === "function") runtime.defer(() => runtime.call(cb, null, []));
       }
     });
   }

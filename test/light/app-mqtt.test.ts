@@ -20,7 +20,6 @@ describe("light/app MQTT contract", function () {
   let clock: sinon.SinonFakeTimers;
   let pins: Pins;
   let wire: SimPins;
-  let pinLog: string[];
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
     createLightApp({ pins, board: BOARD, storage: flashStorage().storage, crc, print: (l) => log.push(l), version: "0.1.0", info: () => ({}), config: config(), ...over });
@@ -35,7 +34,7 @@ describe("light/app MQTT contract", function () {
     return { app, c };
   }
   // Fresh pins, the wall switch's input held high.
-  const fresh = () => ({ pins, wire, log: pinLog } = boardPins(clock, { D0: true }));
+  const fresh = () => ({ pins, wire } = boardPins(clock, { D0: true }));
   // A wall-switch flip, heard by the app once the 50 ms debounce is over.
   const flip = () => {
     wire.set("D0", !wire.level("D0"));

@@ -23,9 +23,8 @@ describe("light/app power-on state", function () {
   let log: string[];
   let pins: Pins;
   let wire: SimPins;
-  let pinLog: string[];
   // Fresh pins, the wall switch's input held high.
-  const fresh = () => ({ pins, wire, log: pinLog } = boardPins(clock, { D0: true }));
+  const fresh = () => ({ pins, wire } = boardPins(clock, { D0: true }));
   // An app booting on the board's storage with fresh pins.
   const boot = (power: PowerOn = "last") => {
     fresh();

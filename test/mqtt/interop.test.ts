@@ -60,16 +60,18 @@ const within = <T>(p: Promise<T>, ms: number, what: string) =>
 function suite(name: string, start: (ctx: Mocha.Context, o?: BrokerOptions) => Promise<RunningBroker>) {
   describe(`mqtt interop with ${name}`, function () {
     this.timeout(15000);
-    let broker: RunningBroker | undefined;
+    let broker: RunningBroker;
+    // False when start() skipped the test (mosquitto not installed): no broker to close.
+    let started = false;
     const cleanup: Array<() => unknown> = [];
     beforeEach(async function () {
-      broker = undefined;
+      started = false;
       broker = await start(this);
+      started = true;
     });
-    // A skipped broker (mosquitto not installed) never started: nothing to close.
     afterEach(async function () {
       for (const f of cleanup.splice(0)) await f();
-      if (broker) await broker.close();
+      if (started) await broker.close();
     });
     const track = (n: Node) => { cleanup.push(() => { n.client.close(); n.net.destroyAll(); }); return n; };
     const trackPeer = (p: PeerClient) => { cleanup.push(() => p.endAsync(true)); return p; };
