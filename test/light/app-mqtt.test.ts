@@ -3,26 +3,21 @@ import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp, LightDeps } from "../../src/light/app";
 import { MqttClient } from "../../src/mqtt/api";
-import { boardPins, flashStorage, crc } from "../support/ports";
-import { Pins as SimPins } from "../../sim/pins";
-import { Pins } from "../../src/ports";
+import { flashStorage, crc } from "../support/ports";
 import { expandDiscovery, LIGHT_FIELDS, DEVICE_FIELDS } from "./ha";
-import { BOARD, config, msg, RecordingClient } from "./helpers";
+import { BOARD, config, msg, RecordingClient, wallSwitch, WallSwitch } from "./helpers";
 import { espruinoTimers } from "../support/espruino-timers";
 
 // How long after its last own publication the node expects echoes (5 s).
 const WINDOW_MS = 5000;
 const BASE = "living_room_lights";
-// The wall switch's debounce (the app's setWatch option).
-const DEBOUNCE_MS = 50;
 
 describe("light/app MQTT contract", function () {
   let clock: sinon.SinonFakeTimers;
-  let pins: Pins;
-  let wire: SimPins;
+  let sw: WallSwitch;
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
-    createLightApp({ pins, board: BOARD, storage: flashStorage().storage, crc, print: (l) => log.push(l), version: "0.1.0", info: () => ({}), config: config(), ...over });
+    createLightApp({ pins: sw.pins, board: BOARD, storage: flashStorage().storage, crc, print: (l) => log.push(l), version: "0.1.0", info: () => ({}), config: config(), ...over });
   // An app that is Active on a recording client, with the connect-time publications taken.
   function active(over: Partial<LightDeps> = {}) {
     const app = make(over);
@@ -33,18 +28,11 @@ describe("light/app MQTT contract", function () {
     c.take();
     return { app, c };
   }
-  // Fresh pins, the wall switch's input held high.
-  const fresh = () => ({ pins, wire } = boardPins(clock, { D0: true }));
-  // A wall-switch flip, heard by the app once the 50 ms debounce is over.
-  const flip = () => {
-    wire.set("D0", !wire.level("D0"));
-    clock.tick(DEBOUNCE_MS);
-  };
   const states = (c: RecordingClient) => c.take().filter((s) => s.startsWith(BASE + "/state"));
 
   beforeEach(function () {
     clock = espruinoTimers(sinon, 1000);
-    fresh();
+    sw = wallSwitch(clock);
     log = [];
   });
   afterEach(() => clock.restore());
@@ -100,9 +88,9 @@ describe("light/app MQTT contract", function () {
   describe("light/app echo", function () {
     it("drops exactly as many matching messages as were sent, in any order", function () {
       const { app, c } = active();
-      flip();
-      flip();
-      flip();
+      sw.flip();
+      sw.flip();
+      sw.flip();
       c.take();
       for (const p of ["off", "on", "on"]) app.onMessage(msg(BASE, p));
       assert.equal(app.on, true);
@@ -116,8 +104,8 @@ describe("light/app MQTT contract", function () {
 
     it("never takes another client's spelling for an echo", function () {
       const { app, c } = active();
-      flip();
-      flip();
+      sw.flip();
+      sw.flip();
       c.take();
       app.onMessage(msg(BASE, "ON"));
       assert.equal(app.on, true);
@@ -135,7 +123,7 @@ describe("light/app MQTT contract", function () {
       proto.emit = function () {};
       try {
         const { app, c } = active();
-        flip();
+        sw.flip();
         c.take();
         app.onMessage(msg(BASE, "on"));
         assert.deepEqual(states(c), []);
@@ -153,8 +141,8 @@ describe("light/app MQTT contract", function () {
 
     it("forgets echoes that never came after the window", function () {
       const { app } = active();
-      flip();
-      flip();
+      sw.flip();
+      sw.flip();
       clock.tick(WINDOW_MS + 1);
       app.onMessage(msg(BASE, "on"));
       assert.equal(app.on, true);
@@ -165,7 +153,7 @@ describe("light/app MQTT contract", function () {
       // echo, or the link dropped between PUBACK and echo); the phone says "off"; the link drops
       // and comes back; the phone says "on" at once.
       const { app, c } = active();
-      flip();
+      sw.flip();
       assert.equal(app.on, true);
       app.onMessage(msg(BASE, "off"));
       assert.equal(app.on, false);
@@ -180,7 +168,7 @@ describe("light/app MQTT contract", function () {
     it("still drops the echo of a flip published on the new connection", function () {
       const { app, c } = active();
       app.onState("LookingForBroker");
-      flip();
+      sw.flip();
       app.onState("Active");
       app.onActive(c as unknown as MqttClient);
       assert.equal(app.on, true);

@@ -3,37 +3,25 @@ import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp } from "../../src/light/app";
 import { PowerOn } from "../../src/config";
-import { boardPins, flashStorage, crc } from "../support/ports";
+import { flashStorage, crc } from "../support/ports";
 import { FlashStorage } from "../../sim/storage";
 import { StorageModule } from "../../src/ports";
-import { Pins as SimPins } from "../../sim/pins";
-import { Pins } from "../../src/ports";
-import { BOARD, config } from "./helpers";
+import { BOARD, config, wallSwitch, WallSwitch } from "./helpers";
 import { espruinoTimers } from "../support/espruino-timers";
 
 // The app saves the light to flash once it has been stable this long (3 s).
 const SAVE_DELAY_MS = 3000;
-// The wall switch's debounce (the app's setWatch option).
-const DEBOUNCE_MS = 50;
 
 describe("light/app power-on state", function () {
   let clock: sinon.SinonFakeTimers;
   let storage: StorageModule;
   let flash: FlashStorage;
   let log: string[];
-  let pins: Pins;
-  let wire: SimPins;
-  // Fresh pins, the wall switch's input held high.
-  const fresh = () => ({ pins, wire } = boardPins(clock, { D0: true }));
+  let sw: WallSwitch;
   // An app booting on the board's storage with fresh pins.
   const boot = (power: PowerOn = "last") => {
-    fresh();
-    return createLightApp({ pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}), config: config({ power }) });
-  };
-  // A wall-switch flip, heard by the app once the 50 ms debounce is over.
-  const flip = () => {
-    wire.set("D0", !wire.level("D0"));
-    clock.tick(DEBOUNCE_MS);
+    sw = wallSwitch(clock);
+    return createLightApp({ pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}), config: config({ power }) });
   };
 
   beforeEach(function () {
@@ -54,15 +42,15 @@ describe("light/app power-on state", function () {
 
   it("without a stored configuration, the light starts as last saved", function () {
     boot();
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS);
-    fresh();
-    assert.equal(createLightApp({ pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}) }).on, true);
+    sw = wallSwitch(clock);
+    assert.equal(createLightApp({ pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}) }).on, true);
   });
 
   it("saves the last state once it has been stable for the save delay, and restores it", function () {
     boot();
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS - 1);
     assert.equal(flash.writes, 0);
     clock.tick(1);
@@ -74,13 +62,13 @@ describe("light/app power-on state", function () {
   it("a minute of flipping costs one write", function () {
     boot();
     for (let i = 0; i < 120; i++) {
-      flip();
+      sw.flip();
       clock.tick(500);
     }
     clock.tick(SAVE_DELAY_MS);
     // 120 flips end off, which equals what flash already holds: nothing to write at all.
     assert.equal(flash.writes, 0);
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS);
     assert.equal(flash.writes, 1);
     assert.equal(boot().on, true);
@@ -88,19 +76,19 @@ describe("light/app power-on state", function () {
 
   it("flipping back to the saved state cancels the pending write", function () {
     boot();
-    flip();
+    sw.flip();
     clock.tick(1000);
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS * 2);
     assert.equal(flash.writes, 0);
   });
 
   it("does not write when the power-on state is fixed", function () {
     boot("on");
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS * 2);
     const app = boot("off");
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS * 2);
     assert.equal(app.on, true);
     assert.equal(flash.writes, 0);
@@ -109,21 +97,21 @@ describe("light/app power-on state", function () {
   it("a failed flash write is reported and retried at the next change", function () {
     boot();
     flash.failNextWrite("false");
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS);
     assert.deepEqual(log, ["light: state not saved"]);
-    flip();
-    flip();
+    sw.flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS);
     assert.equal(boot().on, true);
   });
 
   it("a power cut during the save keeps the previous state", function () {
     boot();
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS);
     flash.powerCutDuringNextWrite("data");
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS);
     assert.deepEqual(log, ["light: state not saved"]);
     assert.equal(boot().on, true);

@@ -4,44 +4,29 @@ import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp, LightDeps } from "../../src/light/app";
 import { MqttClient } from "../../src/mqtt/api";
-import { boardPins, flashStorage, crc } from "../support/ports";
+import { flashStorage, crc } from "../support/ports";
 import { StorageModule } from "../../src/ports";
-import { Pins as SimPins } from "../../sim/pins";
-import { Pins } from "../../src/ports";
-import { BOARD, config, msg, RecordingClient } from "./helpers";
+import { BOARD, config, msg, RecordingClient, wallSwitch, WallSwitch } from "./helpers";
 import { espruinoTimers } from "../support/espruino-timers";
 
 // The app saves the light to flash once it has been stable this long (3 s).
 const SAVE_DELAY_MS = 3000;
-// The wall switch's debounce (the app's setWatch option).
-const DEBOUNCE_MS = 50;
 
 
 describe("light/app", function () {
   let clock: sinon.SinonFakeTimers;
-  let pins: Pins;
-  let wire: SimPins;
-  let pinLog: string[];
+  let sw: WallSwitch;
   let storage: StorageModule;
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
     createLightApp({
-      pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "0.1.0",
+      pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "0.1.0",
       info: () => ({ version: "0.1.0", ip: "10.0.0.2" }), config: config(), ...over
     });
-  // Fresh pins, the wall switch's input held high.
-  const fresh = () => ({ pins, wire, log: pinLog } = boardPins(clock, { D0: true }));
-  // The wall switch settles at `level`; the app hears it once the 50 ms debounce is over.
-  const set = (level: boolean) => {
-    wire.set("D0", level);
-    clock.tick(DEBOUNCE_MS);
-  };
-  // A wall-switch flip: the level goes the other way.
-  const flip = () => set(!wire.level("D0"));
 
   beforeEach(function () {
     clock = espruinoTimers(sinon);
-    fresh();
+    sw = wallSwitch(clock);
     storage = flashStorage().storage;
     log = [];
   });
@@ -49,27 +34,27 @@ describe("light/app", function () {
 
   it("boots with the relay at its power-on state, first write final", function () {
     make({ config: config({ power: "on" }) });
-    assert.deepEqual(pinLog.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
+    assert.deepEqual(sw.log.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
   });
 
   it("restores the last state saved in flash", function () {
     const app = make();
-    flip();
+    sw.flip();
     assert.equal(app.on, true);
     clock.tick(SAVE_DELAY_MS);
-    fresh();
+    sw = wallSwitch(clock);
     const again = make();
     assert.equal(again.on, true);
-    assert.deepEqual(pinLog.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
+    assert.deepEqual(sw.log.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
   });
 
   it("the wall switch drives the relay while Offline, with no client at all", function () {
     const app = make();
     app.onState("Offline");
-    flip();
-    assert.equal(wire.level("D12"), true);
-    flip();
-    assert.equal(wire.level("D12"), false);
+    sw.flip();
+    assert.equal(sw.wire.level("D12"), true);
+    sw.flip();
+    assert.equal(sw.wire.level("D12"), false);
     assert.equal(app.on, false);
   });
 
@@ -98,7 +83,7 @@ describe("light/app", function () {
     app.onConfig(config());
     app.onActive(c as unknown as MqttClient);
     c.take();
-    flip();
+    sw.flip();
     assert.deepEqual(c.take(), ["living_room_lights on q1", "living_room_lights/state on q1 r"]);
   });
 
@@ -109,11 +94,11 @@ describe("light/app", function () {
     app.onActive(c as unknown as MqttClient);
     app.onState("LookingForBroker");
     c.take();
-    flip();
-    flip();
-    flip();
+    sw.flip();
+    sw.flip();
+    sw.flip();
     assert.deepEqual(c.take(), []);
-    assert.equal(wire.level("D12"), true);
+    assert.equal(sw.wire.level("D12"), true);
     app.onState("Active");
     app.onConfig(config());
     app.onActive(c as unknown as MqttClient);
@@ -131,7 +116,7 @@ describe("light/app", function () {
     app.onActive(c as unknown as MqttClient);
     c.take();
     c.accept = false;
-    flip();
+    sw.flip();
     c.accept = true;
     clock.tick(1000);
     assert.deepEqual(c.take(), ["living_room_lights on q1", "living_room_lights/state on q1 r"]);
@@ -144,11 +129,11 @@ describe("light/app", function () {
     app.onActive(c as unknown as MqttClient);
     c.take();
     app.onMessage(msg("living_room_lights", "ON"));
-    assert.equal(wire.level("D12"), true);
+    assert.equal(sw.wire.level("D12"), true);
     app.onMessage(msg("living_room_lights", "toggle"));
-    assert.equal(wire.level("D12"), false);
+    assert.equal(sw.wire.level("D12"), false);
     app.onMessage(msg("living_room_lights", "1"));
-    assert.equal(wire.level("D12"), true);
+    assert.equal(sw.wire.level("D12"), true);
     assert.deepEqual(c.take(), ["living_room_lights/state on q1 r", "living_room_lights/state off q1 r", "living_room_lights/state on q1 r"]);
   });
 
@@ -174,12 +159,12 @@ describe("light/app", function () {
     const c = new RecordingClient();
     app.onConfig(config());
     app.onActive(c as unknown as MqttClient);
-    flip();
-    flip();
-    flip();
+    sw.flip();
+    sw.flip();
+    sw.flip();
     for (const p of ["on", "off", "on"]) app.onMessage(msg("living_room_lights", p));
     assert.equal(app.on, true);
-    assert.equal(wire.level("D12"), true);
+    assert.equal(sw.wire.level("D12"), true);
     // A phone's later "off" is obeyed.
     app.onMessage(msg("living_room_lights", "off"));
     assert.equal(app.on, false);
@@ -208,63 +193,63 @@ describe("light/app", function () {
     app.onConfig(config({ mode: "detached" }));
     app.onActive(c as unknown as MqttClient);
     c.take();
-    assert.equal(wire.level("D12"), true);
-    flip();
+    assert.equal(sw.wire.level("D12"), true);
+    sw.flip();
     assert.equal(app.on, true);
-    flip();
+    sw.flip();
     assert.equal(app.on, false);
-    assert.equal(wire.level("D12"), true);
+    assert.equal(sw.wire.level("D12"), true);
     assert.deepEqual(c.take(), ["living_room_lights on q1", "living_room_lights/state on q1 r", "living_room_lights off q1", "living_room_lights/state off q1 r"]);
   });
 
   for (const mode of ["toggle", "detached"] as const) {
     it(`${mode}: every change of the switch level is one flip, repeats of a level are not`, function () {
       const app = make({ config: config({ mode }) });
-      set(false);
-      set(false);
+      sw.set(false);
+      sw.set(false);
       assert.equal(app.on, true);
-      set(true);
+      sw.set(true);
       assert.equal(app.on, false);
-      set(false);
+      sw.set(false);
       assert.equal(app.on, true);
     });
   }
 
   for (const pressedLow of [true, false]) {
     it(`button: only the press edge flips (pressed = ${pressedLow ? "low" : "high"})`, function () {
-      wire.set("D0", pressedLow); // released
+      sw.wire.set("D0", pressedLow); // released
       const app = make({ board: { ...BOARD, buttonPressedLow: pressedLow }, config: config({ mode: "button" }) });
-      set(!pressedLow); // press
+      sw.set(!pressedLow); // press
       assert.equal(app.on, true);
-      set(pressedLow); // release
+      sw.set(pressedLow); // release
       assert.equal(app.on, true);
-      set(!pressedLow);
+      sw.set(!pressedLow);
       assert.equal(app.on, false);
-      set(pressedLow);
+      sw.set(pressedLow);
       assert.equal(app.on, false);
     });
   }
 
   it("reads the switch mode at each edge, so a new configuration applies at once", function () {
     const app = make({ config: config({ mode: "button" }) });
-    set(false);
-    set(true);
+    sw.set(false);
+    sw.set(true);
     assert.equal(app.on, true);
     app.onConfig(config({ mode: "toggle" }));
-    set(false);
+    sw.set(false);
     assert.equal(app.on, false);
-    set(true);
+    sw.set(true);
     assert.equal(app.on, true);
   });
 
   it("the LED shows the light when Active and blinks otherwise; no LED on boards without one", function () {
     const app = make();
     app.onState("Active");
-    flip();
-    assert.equal(wire.level("D13"), false); // lit, active-low
-    fresh();
+    sw.flip();
+    assert.equal(sw.wire.level("D13"), false); // lit, active-low
+    sw = wallSwitch(clock);
     const bare = make({ board: { ...BOARD, led: null } });
     bare.onState("Disconnected");
-    assert.equal(pinLog.some((l) => l.includes("D13")), false);
+    assert.equal(sw.log.some((l) => l.includes("D13")), false);
   });
 });

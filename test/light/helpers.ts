@@ -1,6 +1,7 @@
-// Shared by the light's unit tests: a full Config, the default board profile and a recording MQTT
-// client (Espruino's timers are test/support/espruino-timers.ts).
+// Shared by the light's unit tests: a full Config, the default board profile, the board's pins with
+// the wall switch, and a recording MQTT client (Espruino's timers are test/support/espruino-timers.ts).
 import { Config } from "../../src/config";
+import { boardPins } from "../support/ports";
 
 export const BOARD = { relay: "D12", relayActiveLow: false, button: "D0", buttonPressedLow: true, led: "D13" as string | null, ledActiveLow: true };
 
@@ -10,6 +11,22 @@ export function config(over: Partial<Config> = {}): Config {
     topic: "living_room_lights", keepalive: 30, telnet: false, mode: "toggle", power: "last",
     retained: false, discovery: true, ...over
   };
+}
+
+// The wall switch's debounce (the app's setWatch option).
+export const DEBOUNCE_MS = 50;
+
+export type WallSwitch = ReturnType<typeof wallSwitch>;
+
+// The simulated board's pins (boardPins), the wall switch's input held high. set() and flip() move
+// the switch and tick `clock` past the debounce, as the app hears it.
+export function wallSwitch(clock: any) {
+  const board = boardPins(clock, { D0: true });
+  const set = (level: boolean) => {
+    board.wire.set("D0", level);
+    clock.tick(DEBOUNCE_MS);
+  };
+  return { ...board, set, flip: () => set(!board.wire.level("D0")) };
 }
 
 // The MqttClient contract as the app uses it, recording "<topic> <payload> q<qos>[ r]" (config and
