@@ -313,6 +313,9 @@ export class Pins {
     this.watches = this.watches.filter((x) => x !== w);
   }
 
+  // clearWatch() removes every watch and an unknown id throws, as on the board (jswrap_io.c);
+  // clearWatch(undefined) removes all here too, where Espruino throws, because the firmware's `kill`
+  // handler still calls it (see sim/timers.ts).
   private clearWatch(id: any): void {
     if (id === undefined) {
       for (const w of this.watches.slice()) this.removeWatch(w);
