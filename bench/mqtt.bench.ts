@@ -6,7 +6,8 @@ import { decode, packet as build, PUBLISH } from "../src/mqtt/codec";
 import { text, u16 } from "../src/mqtt/utf8";
 import { createFramer } from "../src/mqtt/framer";
 import { createClient } from "../src/mqtt/client";
-import { Net, Socket } from "../src/ports";
+import { Net } from "../src/ports";
+import { scriptedNet } from "../test/support/scripted-net";
 
 const BUDGET = 4096;
 
@@ -17,21 +18,18 @@ function rate(label: string, n: number, fn: () => void) {
   console.log(`${label.padEnd(44)} ${Math.round(n / s).toLocaleString("en")} /s`);
 }
 
-// A Net whose one socket the bench drives by hand.
+// A client on a scripted net whose one socket the bench opens and feeds by hand; nothing it writes
+// is kept.
 function benchNet(): { net: Net; feed: (d: string) => void } {
-  const on: { [e: string]: (a?: any) => void } = {};
-  let open: () => void = () => undefined;
-  const socket: Socket = {
-    write() {},
-    end() {},
-    on(e: string, f: any) {
-      on[e] = f;
-    },
-    removeAllListeners() {}
-  } as Socket;
+  const net = scriptedNet(false);
+  let opened = false;
   return {
-    net: { connect: (_o, cb) => ((open = cb), socket) },
-    feed: (d) => (open(), (open = () => undefined), on.data(d))
+    net,
+    feed: (d) => {
+      if (!opened) net.last().open();
+      opened = true;
+      net.last().feed(d);
+    }
   };
 }
 

@@ -8,6 +8,7 @@ import path from "node:path";
 import * as acorn from "acorn";
 import * as walk from "acorn-walk";
 import { untokenise } from "./pretokenise.mjs";
+import { ABSENT_GLOBALS, ABSENT_STATICS, ABSENT_METHODS, NOT_BY_NAME } from "./espruino-absent.mjs";
 
 export const RULES = {
   "es5-syntax": "the file must parse as ES5",
@@ -27,19 +28,9 @@ export const RULES = {
 
 export const MAX_LINE = 512;
 
-const ABSENT_GLOBALS = new Set([
-  "Map", "Set", "WeakMap", "WeakSet", "WeakRef", "FinalizationRegistry", "Symbol", "Proxy", "Reflect",
-  "RangeError", "EvalError", "URIError", "AggregateError", "structuredClone", "BigInt", "Intl",
-  "SharedArrayBuffer", "Atomics", "queueMicrotask"
-]);
-const ABSENT_STATICS = {
-  Object: ["freeze", "seal", "is", "isFrozen", "isSealed", "preventExtensions", "isExtensible", "getOwnPropertySymbols", "fromEntries", "entries", "values", "hasOwn"],
-  Array: ["from", "of"],
-  Math: ["trunc", "sign", "cbrt", "expm1", "log1p", "log10", "log2", "hypot", "fround", "imul", "clz32", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh"],
-  Number: ["isInteger", "isFinite", "isNaN", "isSafeInteger", "parseFloat", "parseInt", "EPSILON", "MAX_SAFE_INTEGER", "MIN_SAFE_INTEGER"],
-  Promise: ["race", "allSettled", "any"]
-};
-const ABSENT_METHODS = new Set(["trimStart", "trimEnd", "trimLeft", "trimRight", "search", "matchAll", "normalize", "codePointAt", "replaceAll", "localeCompare", "finally"]);
+const ABSENT_GLOBAL_SET = new Set(ABSENT_GLOBALS);
+// A call's name alone tells a method: every absent method but those Espruino has on another type.
+const ABSENT_METHOD_SET = new Set(Object.values(ABSENT_METHODS).flat().filter((m) => !NOT_BY_NAME.includes(m)));
 const TS_HELPERS = new Set([
   "__extends", "__spreadArray", "__spread", "__awaiter", "__generator", "__assign", "__rest", "__values",
   "__read", "__decorate", "__param", "__metadata", "__importDefault", "__importStar", "__exportStar",
@@ -233,7 +224,7 @@ export function checkSource(code) {
       if (!isReference(node, parent)) return;
       if (TS_HELPERS.has(node.name) && !(parent && parent.type === "VariableDeclarator")) {
         report("ts-helper", node, `${RULES["ts-helper"]}: ${node.name}`);
-      } else if (ABSENT_GLOBALS.has(node.name) && !bound(node.name, ancestors)) {
+      } else if (ABSENT_GLOBAL_SET.has(node.name) && !bound(node.name, ancestors)) {
         report("absent-global", node, `${RULES["absent-global"]}: ${node.name}`);
       }
     },
@@ -252,7 +243,7 @@ export function checkSource(code) {
     },
     CallExpression(node) {
       const callee = node.callee;
-      if (callee.type === "MemberExpression" && ABSENT_METHODS.has(propName(callee))) {
+      if (callee.type === "MemberExpression" && ABSENT_METHOD_SET.has(propName(callee))) {
         report("absent-method", callee.property, `${RULES["absent-method"]}: .${propName(callee)}()`);
       }
     },

@@ -1,6 +1,7 @@
 // Prints the minified size of each part of the firmware (each src/ file compiled to ES5 and
 // minified on its own, so figures are approximate: imports/exports add a few bytes per file),
-// summed per folder, next to the real size of build/firmware.min.js.
+// summed per folder, next to the real size of build/firmware.min.js. Minified with the build's own
+// options (scripts/minify-options.mjs).
 import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, statSync, existsSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -8,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { minify } from "terser";
+import { MINIFY_OPTIONS } from "./minify-options.mjs";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -24,7 +26,8 @@ execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", pat
 const parts = {};
 for (const file of walk(out)) {
   const code = readFileSync(file, "utf8");
-  const min = await minify(code, { ecma: 5, module: true, compress: { passes: 2 }, mangle: true, format: { ascii_only: true } });
+  // Each file is an ES module here; otherwise minified exactly as the build does.
+  const min = await minify(code, { ...MINIFY_OPTIONS, module: true });
   const rel = path.relative(out, file);
   const folder = rel.includes(path.sep) ? rel.split(path.sep)[0] : rel;
   parts[folder] = (parts[folder] || 0) + min.code.length;

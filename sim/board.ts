@@ -33,8 +33,8 @@ export interface BoardHooks {
   // Console output that went over the loopback instead of Serial1.
   hidden(text: string): void;
   uncaught(err: any): void;
-  // reset(): wipe RAM, no boot code. load()/E.reboot(): boot again with the boot code.
-  reboot(how: "reset" | "load" | "software"): void;
+  // reset(): wipe RAM, no boot code. load(): boot again with the boot code.
+  reboot(how: "reset" | "load"): void;
   // Serial1 is a person's terminal: the REPL echoes and prompts (see console.ts).
   terminal?: boolean;
 }
@@ -95,7 +95,7 @@ export class Board {
   }
 
   private makeE(): any {
-    const { realm, runtime, console } = this;
+    const { realm, console } = this;
     const bytes = (args: any[]): number[] => {
       const out: number[] = [];
       const add = (v: any): void => {
@@ -111,20 +111,7 @@ export class Board {
     return realm.obj({
       CRC32: (data: any) => crc32(data),
       toString: (...args: any[]) => String.fromCharCode(...bytes(args)),
-      toUint8Array: (...args: any[]) => new realm.global.Uint8Array(bytes(args)),
-      setConsole: (device: any) => console.setConsole(device),
-      getConsole: () => console.current,
-      reboot: () => this.hooks.reboot("software"),
-      setBootCode: (code: any) => {
-        runtime.check();
-        this.hw.storage.put(".bootcde", String(code));
-      },
-      enableWatchdog: () => {},
-      kickWatchdog: () => {},
-      getErrorFlags: () => realm.copy([]),
-      getSizeOf: (v: any) => estimateVariables(v, { functionProto: realm.global.Function.prototype }),
-      setFlags: () => {},
-      getFlags: () => realm.obj({})
+      setConsole: (device: any) => console.setConsole(device)
     });
   }
 
@@ -146,8 +133,7 @@ export class Board {
         esp8266Module(realm, runtime, {
           reset: this.reset,
           flashKB: hw.board === "ESP8266_4MB" ? 4096 : 512,
-          freeHeap: () => 8000 + this.memory().free * 12,
-          reboot: () => this.hooks.reboot("software")
+          freeHeap: () => 8000 + this.memory().free * 12
         })
     };
     if (hw.board === "ESP8266_4MB") modules.TelnetServer = () => hw.telnet.module(realm, runtime);
@@ -163,22 +149,8 @@ export class Board {
     return {
       E: this.E,
       require,
-      Modules: realm.obj({
-        addCached: (name: any, fn: any) => {
-          const exports = realm.obj({});
-          const module = realm.obj({ exports });
-          if (typeof fn === "function") fn.call(exports, module, exports);
-          else realm.run("(function(module,exports){" + String(fn) + "\n})").call(exports, module, exports);
-          this.cache[String(name)] = module.exports;
-        },
-        removeCached: (name: any) => delete this.cache[String(name)],
-        getCached: () => realm.copy(Object.keys(this.cache))
-      }),
       getSerial: () => hw.serial,
-      getTime: () => Date.now() / 1000,
       process: realm.obj({
-        version: "2v29",
-        env: realm.copy({ VERSION: "2v29", BOARD: hw.board }),
         memory: () => realm.copy({ ...this.memory(), history: 0, gc: 0, gctime: 1, blocksize: 12 })
       }),
       // save() as on the board (jsinteractive.c): a soft kill (E's 'kill' handlers), the RAM
@@ -201,9 +173,7 @@ export class Board {
         runtime.check();
         this.events.emitNow(this.E, "kill");
         later(() => this.hooks.reboot("load"));
-      },
-      echo: () => {},
-      dump: () => {}
+      }
     };
   }
 }

@@ -152,19 +152,10 @@ export class SerialConsole {
         c.runtime.check();
         c.transmit(name, data.map(text).join(""));
       },
-      print(data: any) {
-        c.runtime.check();
-        c.transmit(name, String(data));
-      },
-      println(data: any) {
-        c.runtime.check();
-        c.transmit(name, (data === undefined ? "" : String(data)) + "\n");
-      },
       setConsole() {
         c.runtime.check();
         c.moveTo(name);
       },
-      setup() {},
       toString() {
         return name;
       }

@@ -5,7 +5,7 @@ import { Runtime } from "./runtime";
 export type ResetReason = "power on" | "software restart" | "hardware watchdog" | "exception";
 const RESET_CODES: { [k in ResetReason]: number } = { "power on": 0, "hardware watchdog": 1, exception: 2, "software restart": 4 };
 
-export function esp8266Module(realm: Realm, runtime: Runtime, info: { reset: ResetReason; flashKB: number; freeHeap: () => number; reboot: () => void }): any {
+export function esp8266Module(realm: Realm, runtime: Runtime, info: { reset: ResetReason; flashKB: number; freeHeap: () => number }): any {
   return realm.obj({
     getState() {
       runtime.check();
@@ -22,13 +22,6 @@ export function esp8266Module(realm: Realm, runtime: Runtime, info: { reset: Res
     getResetInfo() {
       runtime.check();
       return realm.copy({ code: RESET_CODES[info.reset], reason: info.reset, exccause: 0, epc1: 0, epc2: 0, epc3: 0, excvaddr: 0, depc: 0 });
-    },
-    reboot() {
-      runtime.check();
-      info.reboot();
-    },
-    logDebug() {},
-    setLog() {},
-    setCPUFreq() {}
+    }
   });
 }

@@ -6,7 +6,8 @@
 // report 'error' + 'close' after `silentCloseMs`, unlike a clean close.
 // Test side (Network): connections (log), openCount, dropAll.
 import { connect as tcpConnect, Socket as TcpSocket } from "node:net";
-import { Realm } from "./realm";
+import { Env } from "./realm";
+import { Clock, HOST_CLOCK } from "./clock";
 import { Runtime, Events } from "./runtime";
 
 const CHUNK = 536;
@@ -30,9 +31,9 @@ export class Network {
   private readonly silentCloseMs: number;
   private runtime: Runtime | null = null;
   private events: Events | null = null;
-  private realm: Realm | null = null;
+  private realm: Env | null = null;
 
-  constructor(private readonly linkUp: () => boolean, options: NetOptions = {}) {
+  constructor(private readonly linkUp: () => boolean, options: NetOptions = {}, private readonly clock: Clock = HOST_CLOCK) {
     this.silentCloseMs = options.silentCloseMs === undefined ? 10000 : options.silentCloseMs;
   }
 
@@ -46,7 +47,7 @@ export class Network {
     for (const o of this.open) {
       if (o.closed || o.silent) continue;
       o.silent = true;
-      o.timer = globalThis.setTimeout(() => this.fail(o, -8, "connection aborted", true), this.silentCloseMs);
+      o.timer = this.clock.setTimeout(() => this.fail(o, -8, "connection aborted", true), this.silentCloseMs);
     }
   }
 
@@ -55,7 +56,7 @@ export class Network {
     for (const o of this.open) o.tcp.resetAndDestroy();
   }
 
-  powerOn(realm: Realm, runtime: Runtime, events: Events): void {
+  powerOn(realm: Env, runtime: Runtime, events: Events): void {
     this.realm = realm;
     this.runtime = runtime;
     this.events = events;
@@ -65,7 +66,7 @@ export class Network {
   // learns nothing, as with a real power cut) until stop(); otherwise they are reset.
   powerOff(halfOpen = false): void {
     for (const o of this.open) {
-      if (o.timer) globalThis.clearTimeout(o.timer);
+      if (o.timer) this.clock.clearTimeout(o.timer);
       o.closed = true;
       o.tcp.removeAllListeners("data");
       if (!halfOpen) o.tcp.resetAndDestroy();
@@ -98,7 +99,7 @@ export class Network {
   private fail(o: Open, code: number, message: string, destroy: boolean): void {
     if (o.closed) return;
     o.closed = true;
-    if (o.timer) globalThis.clearTimeout(o.timer);
+    if (o.timer) this.clock.clearTimeout(o.timer);
     if (destroy) o.tcp.destroy();
     this.emit(o, "error", this.realm!.copy({ code, message }));
     this.emit(o, "close", true);
@@ -127,7 +128,7 @@ export class Network {
     this.open.push(o);
     if (!this.linkUp()) {
       tcp.destroy();
-      globalThis.setTimeout(() => this.fail(o, -15, "not connected", false), 10);
+      this.clock.setTimeout(() => this.fail(o, -15, "not connected", false), 10);
       return o.js;
     }
     tcp.on("connect", () => {

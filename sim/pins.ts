@@ -1,10 +1,13 @@
 // The board's GPIO pins D0..D16 and what is wired to them. Survives power cycles (the external
 // levels a test drives, and the history); each power-on resets modes, output latches and watches.
-// Firmware side: digitalWrite/digitalRead/pinMode/getPinMode/setWatch/clearWatch, Pin() and D0..D16.
-// Test side: level/mode/set/float/press/release/bounce/history/writes/watchCount, and observe(fn)
-// to hear every pin event as it is recorded (the web page's board panel).
-import { Realm } from "./realm";
+// Firmware side: digitalWrite/digitalRead/pinMode/setWatch/clearWatch, Pin() and D0..D16 (read,
+// write, mode).
+// Test side: level/mode/set/float/press/release/bounce/history/writes/watches/watchCount, and
+// observe(fn) to hear every pin event as it is recorded (the web page's board panel).
+// Debounce and the bounce helpers run on a host Clock (on the board, debounce is no JS timer).
+import { Env } from "./realm";
 import { Runtime } from "./runtime";
+import { Clock, HOST_CLOCK } from "./clock";
 
 export type PinEventKind = "write" | "mode" | "drive" | "boot";
 
@@ -39,10 +42,6 @@ interface Watch {
 const PIN_COUNT = 17;
 const PIN_NAME = /^D(\d|1[0-6])$/;
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => globalThis.setTimeout(resolve, ms));
-}
-
 export class Pins {
   private readonly driven: { [pin: string]: boolean | undefined } = {};
   private readonly events: { [pin: string]: PinEvent[] } = {};
@@ -52,13 +51,13 @@ export class Pins {
   private watches: Watch[] = [];
   private nextWatch = 1;
   private boot = 0;
-  private realm: Realm | null = null;
+  private realm: Env | null = null;
   private runtime: Runtime | null = null;
   private pinObjects: { [pin: string]: any } = {};
   private readonly pinNames = new WeakMap<object, string>();
   private observers: Array<(pin: string, e: PinEvent) => void> = [];
 
-  constructor(initial: { [pin: string]: boolean } = {}) {
+  constructor(initial: { [pin: string]: boolean } = {}, private readonly clock: Clock = HOST_CLOCK) {
     for (const pin of Object.keys(initial)) this.driven[this.name(pin)] = initial[pin];
   }
 
@@ -101,6 +100,7 @@ export class Pins {
   async bounce(pin: any, level: boolean, options: BounceOptions = {}): Promise<void> {
     const bounces = options.bounces === undefined ? 3 : options.bounces;
     const gap = options.gapMs === undefined ? 2 : options.gapMs;
+    const sleep = (ms: number) => new Promise<void>((resolve) => this.clock.setTimeout(resolve, ms));
     for (let i = 0; i < bounces; i++) {
       this.set(pin, level);
       await sleep(gap);
@@ -131,9 +131,14 @@ export class Pins {
       .map((e) => !!e.level);
   }
 
-  watchCount(pin?: any): number {
+  // The watches set on `pin` (or on every pin), as setWatch was given them.
+  watchesOn(pin?: any): Array<{ pin: string; repeat: boolean; edge: number; debounce: number }> {
     const p = pin === undefined ? undefined : this.name(pin);
-    return this.watches.filter((w) => p === undefined || w.pin === p).length;
+    return this.watches.filter((w) => p === undefined || w.pin === p).map((w) => ({ pin: w.pin, repeat: w.repeat, edge: w.edge, debounce: w.debounce }));
+  }
+
+  watchCount(pin?: any): number {
+    return this.watchesOn(pin).length;
   }
 
   currentBoot(): number {
@@ -152,7 +157,7 @@ export class Pins {
   // ---- power -------------------------------------------------------------------------------------
 
   // A new power-on: pins float as inputs, latches and watches are gone.
-  powerOn(realm: Realm, runtime: Runtime): void {
+  powerOn(realm: Env, runtime: Runtime): void {
     this.powerOff();
     this.boot++;
     this.realm = realm;
@@ -162,7 +167,7 @@ export class Pins {
   }
 
   powerOff(): void {
-    for (const w of this.watches) if (w.timer) globalThis.clearTimeout(w.timer);
+    for (const w of this.watches) if (w.timer) this.clock.clearTimeout(w.timer);
     this.watches = [];
     this.out = {};
     this.modes = {};
@@ -177,12 +182,7 @@ export class Pins {
     const proto = realm.obj({
       read(this: any) { return pins.read(this); },
       write(this: any, v: any) { pins.write(this, v); },
-      set(this: any) { pins.write(this, true); },
-      reset(this: any) { pins.write(this, false); },
-      toggle(this: any) { const v = !pins.outLevel(this); pins.write(this, v); return v; },
       mode(this: any, m: string) { pins.pinMode(this, m); },
-      getMode(this: any) { return pins.mode(this); },
-      getInfo(this: any) { return realm.copy({ port: "D", num: +pins.name(this).slice(1) }); },
       toString(this: any) { return pins.name(this); }
     });
     const Pin: any = function (name: any) {
@@ -194,7 +194,6 @@ export class Pins {
       digitalWrite: (pin: any, v: any) => this.write(pin, v),
       digitalRead: (pin: any) => (this.read(pin) ? 1 : 0),
       pinMode: (pin: any, mode?: string, automatic?: boolean) => this.pinMode(pin, mode, automatic),
-      getPinMode: (pin: any) => this.mode(pin),
       setWatch: (fn: any, pin: any, options?: any) => this.setWatch(fn, pin, options),
       clearWatch: (...a: any[]) => this.clearWatch(a[0])
     };
@@ -218,10 +217,6 @@ export class Pins {
     if (typeof pin === "number" && pin >= 0 && pin < PIN_COUNT && pin === Math.floor(pin)) return "D" + pin;
     const msg = "Invalid pin: " + String(pin);
     throw this.realm ? this.realm.error(msg) : new Error(msg);
-  }
-
-  private outLevel(pin: any): boolean {
-    return !!this.out[this.name(pin)];
   }
 
   private write(pin: any, value: any): void {
@@ -270,8 +265,8 @@ export class Pins {
   // Debounce as on the board: the watch fires once the level has been stable for `debounce` ms.
   private edge(w: Watch, level: boolean): void {
     if (!w.debounce) return this.fire(w, level);
-    if (w.timer) globalThis.clearTimeout(w.timer);
-    w.timer = globalThis.setTimeout(() => {
+    if (w.timer) this.clock.clearTimeout(w.timer);
+    w.timer = this.clock.setTimeout(() => {
       w.timer = null;
       const now = this.level(w.pin);
       if (now !== w.state) this.fire(w, now);
@@ -314,10 +309,13 @@ export class Pins {
   }
 
   private removeWatch(w: Watch): void {
-    if (w.timer) globalThis.clearTimeout(w.timer);
+    if (w.timer) this.clock.clearTimeout(w.timer);
     this.watches = this.watches.filter((x) => x !== w);
   }
 
+  // clearWatch() removes every watch and an unknown id throws, as on the board (jswrap_io.c);
+  // clearWatch(undefined) removes all here too, where Espruino throws, because the firmware's `kill`
+  // handler still calls it (see sim/timers.ts).
   private clearWatch(id: any): void {
     if (id === undefined) {
       for (const w of this.watches.slice()) this.removeWatch(w);

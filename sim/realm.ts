@@ -1,53 +1,40 @@
-// A node:vm context trimmed to what Espruino 2v29 offers (see shared/espruino.md), plus helpers to
+// A node:vm context trimmed to what Espruino 2v29 offers (scripts/espruino-absent.mjs), plus helpers to
 // make objects, arrays and errors that belong to that context, so firmware code never meets a
 // host-realm value (whose prototype would carry V8 extras the board lacks).
 import vm from "node:vm";
+// @ts-ignore: plain ES module shared with the gate (scripts/espruino-gate.mjs)
+import { ABSENT_GLOBALS, ABSENT_STATICS, ABSENT_METHODS } from "../scripts/espruino-absent.mjs";
 
-// Globals V8 gives a fresh context that Espruino does not have. `console` is replaced by ours.
-const ABSENT_GLOBALS = [
-  "Map", "Set", "WeakMap", "WeakSet", "WeakRef", "FinalizationRegistry", "Symbol", "Proxy", "Reflect",
-  "BigInt", "BigInt64Array", "BigUint64Array", "Intl", "SharedArrayBuffer", "Atomics", "WebAssembly",
-  "AggregateError", "RangeError", "EvalError", "URIError", "structuredClone", "queueMicrotask", "console"
-];
+// Owners as the realm names them: the typed arrays' shared prototype has no global name.
+const OWNERS: { [name: string]: string } = { "TypedArray.prototype": "Object.getPrototypeOf(Uint8Array.prototype)" };
 
-// Static and prototype members V8 has and Espruino lacks; each is deleted from its owner.
-const ABSENT_MEMBERS: Array<[string, string[]]> = [
-  ["Object", ["freeze", "seal", "is", "isFrozen", "isSealed", "preventExtensions", "isExtensible",
-    "getOwnPropertySymbols", "fromEntries", "entries", "values", "groupBy", "hasOwn"]],
-  ["Array", ["from", "of"]],
-  ["Math", ["trunc", "cbrt", "expm1", "log1p", "log10", "log2", "hypot", "fround", "imul", "clz32",
-    "sign", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh"]],
-  ["Number", ["isInteger", "isFinite", "isNaN", "isSafeInteger", "parseFloat", "parseInt", "EPSILON",
-    "MAX_SAFE_INTEGER", "MIN_SAFE_INTEGER"]],
-  ["Promise", ["race", "allSettled", "any", "withResolvers"]],
-  ["Promise.prototype", ["finally"]],
-  ["String.prototype", ["trimStart", "trimEnd", "trimLeft", "trimRight", "search", "matchAll", "normalize",
-    "codePointAt", "at", "replaceAll", "localeCompare", "isWellFormed", "toWellFormed"]],
-  ["Uint8Array.prototype", ["slice"]],
-  ["Object.getPrototypeOf(Uint8Array.prototype)", ["slice", "at", "findLast", "findLastIndex", "toReversed",
-    "toSorted", "with"]]
-];
-
-export interface Realm {
-  context: vm.Context;
-  // The context's global object (Espruino's `global`).
+// The world the firmware's code runs in, as the ports' cores (timers, wifi, net, storage, pins) see
+// it: this realm for the simulator, Node itself for unit tests and benches (node-env.ts).
+export interface Env {
+  // The global object (Espruino's `global`).
   global: any;
   run(code: string, filename?: string): any;
-  // A plain object of the context, with the given own properties.
+  // A plain object of the context (with Espruino's on/emit), with the given own properties.
   obj(props?: { [k: string]: any }): any;
   // A deep copy of JSON-able host data made of the context's objects and arrays.
   copy(value: any): any;
   error(message: string, type?: string): any;
 }
 
+export interface Realm extends Env {
+  context: vm.Context;
+}
+
 export function createRealm(): Realm {
   const context = vm.createContext({}, { name: "espruino", codeGeneration: { strings: true, wasm: false } });
   const run = (code: string, filename = "sim") => vm.runInContext(code, context, { filename });
   const global = run("this");
-  for (const name of ABSENT_GLOBALS) delete global[name];
-  for (const [owner, members] of ABSENT_MEMBERS) {
-    const target = run(owner);
-    for (const m of members) delete target[m];
+  // `console` is there too, but replaced by the board's own (console.ts).
+  for (const name of ABSENT_GLOBALS.concat("console")) delete global[name];
+  const owners: { [owner: string]: string[] } = { ...ABSENT_STATICS, ...ABSENT_METHODS };
+  for (const owner of Object.keys(owners)) {
+    const target = run(OWNERS[owner] || owner);
+    for (const m of owners[owner]) delete target[m];
   }
   global.global = global;
   const ObjectC = global.Object;

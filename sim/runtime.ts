@@ -45,8 +45,17 @@ export class Events {
 
   constructor(private readonly runtime: Runtime) {}
 
-  // Puts on/addListener/prependListener/emit/removeListener/removeAllListeners on Object.prototype.
+  // Puts the event methods on the realm's Object.prototype, as every Espruino object has them.
   install(realm: Realm): void {
+    const methods = this.methods();
+    const proto = realm.global.Object.prototype;
+    for (const name of Object.keys(methods)) {
+      Object.defineProperty(proto, name, { value: methods[name], writable: true, configurable: true, enumerable: false });
+    }
+  }
+
+  // on/addListener/prependListener/emit/removeListener/removeAllListeners, for any `this`.
+  methods(): { [name: string]: (this: any, ...a: any[]) => any } {
     const events = this;
     const methods: { [name: string]: (this: any, ...a: any[]) => any } = {
       on(event: string, fn: any) {
@@ -73,10 +82,7 @@ export class Events {
         else delete all[event];
       }
     };
-    const proto = realm.global.Object.prototype;
-    for (const name of Object.keys(methods)) {
-      Object.defineProperty(proto, name, { value: methods[name], writable: true, configurable: true, enumerable: false });
-    }
+    return methods;
   }
 
   list(target: object, event: string): any[] {

@@ -18,10 +18,10 @@
 //   sim.eval("expr")                  evaluate in the firmware's global scope, value as is
 //   sim.evalJSON("expr")              same, JSON round-tripped into host objects (deepEqual-safe)
 //   sim.pins      level(pin) mode(pin) set(pin, level) float(pin) press/release/bounce(pin, opts)
-//                 history(pin, boot?) writes(pin, boot?) watchCount(pin?) currentBoot()
+//                 history(pin, boot?) writes(pin, boot?) watchesOn(pin?) watchCount(pin?) currentBoot()
 //                 observe(fn(pin, event)) -> stop function
-//   sim.wifi      apDown() apUp() configure({ssid,password,rssi}) station hostname saveCalls
-//                 connectCalls up upListeners
+//   sim.wifi      apDown() apUp() configure({ssid,password,rssi}) dhcp station hostname saveCalls
+//                 calls ("connect <ssid>", "disconnect", "hostname <name>") up upListeners
 //   sim.storage   get(name) put(name, data) remove(name) names() failNextWrite("throw"|"false")
 //                 powerCutDuringNextWrite() corrupt(name, {at?, xor?}) writes erases used()
 //   sim.net       connections (log of {host, port}) openCount() dropAll()
@@ -32,10 +32,13 @@
 //                 pin wiring and output kept; boots the bundle again (re-read from disk)
 //   await sim.stop()                      idempotent; closes sockets, clears timers
 //
-// Behaviour kept from the board on purpose (see the module files): no hoisting is NOT simulated
-// (V8 hoists; the gate checks it), clearTimeout(undefined) clears all timers, events from
-// obj.emit run after the emitting code returns, Wifi.getDetails() includes the password, require
-// of an unknown module throws, the 512 KB board (board: "ESP8266_BOARD") has no TelnetServer.
+// Behaviour kept from the board on purpose (see the module files): clearTimeout() clears all
+// timers and an id no longer pending is ignored, events from obj.emit run after the emitting code
+// returns, a debounced watch fires only when the level moved, Wifi.getDetails() includes the
+// password, require of an unknown module throws, the 512 KB board (board: "ESP8266_BOARD") has no
+// TelnetServer. Not as on the board: hoisting (V8 hoists; the gate checks it), and
+// clearTimeout(undefined) clears all timers where Espruino throws (sim/timers.ts says why).
+// The same cores (timers, Wifi, net, Storage, pins) serve unit tests on Node: sim/node-env.ts.
 // Timers use the host's setTimeout/Date at call time, so sinon fake timers drive them; pin
 // press/release helpers sleep on host timers too (under fake timers use pins.set and tick).
 import { existsSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
@@ -288,15 +291,15 @@ export class Simulator {
     this.board = null;
   }
 
-  // reset(): RAM wiped, nothing runs. load()/E.reboot(): boots the code again.
-  private async reboot(how: "reset" | "load" | "software"): Promise<void> {
+  // reset(): RAM wiped, nothing runs. load(): boots the code again.
+  private async reboot(how: "reset" | "load"): Promise<void> {
     if (this.stopped || !this.board) return;
     this.powerOff(false);
     if (how === "reset") {
       this.board = this.newBoard("software restart");
       return;
     }
-    this.powerOn(how === "software" ? "software restart" : "power on");
+    this.powerOn("power on");
   }
 
   private powerCut(): void {

@@ -1,11 +1,12 @@
 // Espruino's Storage (the flash file system), persisted in `<dataDir>/storage.json` so it survives
-// a simulator restart. As on the board: names are silently cut to 28 characters, rewriting a file
-// erases the old one first, erased space is only reclaimed by compact() (done automatically when
-// a write does not fit), and a failed write throws "Unable to find or create file".
+// a simulator restart (without dataDir, for unit tests: in memory). As on the board (jsflash.c):
+// names are silently cut to 28 characters, rewriting a file erases the old one first, erased space
+// is only reclaimed by compacting (done when a write does not fit), and a failed write throws
+// "Unable to find or create file".
 // Test side (FlashStorage): get/put/remove/names, failNextWrite, powerCutDuringNextWrite, corrupt.
 import { readFileSync, writeFileSync, renameSync, mkdirSync, existsSync } from "node:fs";
 import path from "node:path";
-import { Realm } from "./realm";
+import { Env } from "./realm";
 import { Runtime, PowerCut } from "./runtime";
 
 const NAME_MAX = 28;
@@ -15,7 +16,8 @@ const HEADER_BYTES = 32;
 export type WriteFault = "throw" | "false" | "power-cut";
 
 export interface StorageOptions {
-  dataDir: string;
+  // Where storage.json lives; none: nothing persists.
+  dataDir?: string;
   // Usable bytes of the Storage area (the 4 MB ESP8266 build has far more; small keeps tests honest).
   capacity?: number;
 }
@@ -28,19 +30,21 @@ export class FlashStorage {
   private files: { [name: string]: Buffer } = {};
   private trash = 0;
   private fault: WriteFault | null = null;
+  // A power cut's moment: right after the old file is erased, or half-way through the new data.
+  private cutAt: "erase" | "data" = "erase";
   // Counts of firmware-side mutations, for tests ("nothing was written").
   writes = 0;
   erases = 0;
   readonly capacity: number;
-  private readonly file: string;
+  private readonly file: string | null;
   // Called when a power cut fires: the simulator stops the board.
   onPowerCut: () => void = () => {};
 
-  constructor(options: StorageOptions) {
+  constructor(options: StorageOptions = {}) {
     this.capacity = options.capacity || 64 * 1024;
-    mkdirSync(options.dataDir, { recursive: true });
-    this.file = path.join(options.dataDir, "storage.json");
-    if (existsSync(this.file)) {
+    this.file = options.dataDir ? path.join(options.dataDir, "storage.json") : null;
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    if (this.file && existsSync(this.file)) {
       const saved = JSON.parse(readFileSync(this.file, "utf8"));
       for (const name of Object.keys(saved.files)) this.files[name] = Buffer.from(saved.files[name], "base64");
       this.trash = saved.trash || 0;
@@ -74,9 +78,12 @@ export class FlashStorage {
     this.fault = mode;
   }
 
-  // The next firmware write loses power half-way: that file is gone and the board dies.
-  powerCutDuringNextWrite(): void {
+  // The next firmware write loses power and the board dies: right after the old file was erased
+  // (it is gone), or half-way through the data (the file has its full size, the rest reads as
+  // erased flash, 0xff).
+  powerCutDuringNextWrite(at: "erase" | "data" = "erase"): void {
     this.fault = "power-cut";
+    this.cutAt = at;
   }
 
   // Damages a stored file as flash wear would: XORs one byte (the middle one by default).
@@ -94,7 +101,7 @@ export class FlashStorage {
 
   // ---- firmware side -------------------------------------------------------------------------
 
-  module(realm: Realm, runtime: Runtime): any {
+  module(realm: Env, runtime: Runtime): any {
     const s = this;
     const fail = (msg: string) => realm.error(msg);
     const key = (name: any) => {
@@ -121,14 +128,6 @@ export class FlashStorage {
           throw err;
         }
       },
-      readArrayBuffer(name: any) {
-        runtime.check();
-        const b = s.files[key(name)];
-        if (!b) return undefined;
-        const ab = new realm.global.ArrayBuffer(b.length);
-        new realm.global.Uint8Array(ab).set(b);
-        return ab;
-      },
       write(name: any, data: any, offset?: number, size?: number) {
         runtime.check();
         return s.write(realm, key(name), s.bytes(realm, data), offset, size);
@@ -141,40 +140,16 @@ export class FlashStorage {
         runtime.check();
         s.erase(key(name));
       },
-      eraseAll() {
-        runtime.check();
-        for (const n of Object.keys(s.files)) s.erase(n);
-      },
       list(pattern?: any) {
         runtime.check();
         const names = Object.keys(s.files).filter((n) => !pattern || (typeof pattern === "string" ? n.indexOf(pattern) >= 0 : pattern.test(n)));
         return realm.copy(names);
-      },
-      compact() {
-        runtime.check();
-        s.trash = 0;
-        s.persist();
-      },
-      getFree() {
-        runtime.check();
-        return s.capacity - s.used() - s.trash;
-      },
-      getStats() {
-        runtime.check();
-        const names = Object.keys(s.files);
-        return realm.copy({
-          totalBytes: s.capacity,
-          fileBytes: s.used(),
-          fileCount: names.length,
-          trashBytes: s.trash,
-          freeBytes: s.capacity - s.used() - s.trash
-        });
       }
     });
   }
 
   // Data as the board stores it: strings keep the low byte of each char; arrays/typed arrays bytes.
-  private bytes(realm: Realm, data: any): Buffer {
+  private bytes(realm: Env, data: any): Buffer {
     if (typeof data === "string") return Buffer.from(data, "latin1");
     if (data instanceof realm.global.ArrayBuffer) return Buffer.from(new Uint8Array(data));
     if (data && typeof data === "object" && typeof data.length === "number") {
@@ -194,7 +169,7 @@ export class FlashStorage {
     this.persist();
   }
 
-  private write(realm: Realm, name: string, data: Buffer, offset?: number, size?: number): boolean {
+  private write(realm: Env, name: string, data: Buffer, offset?: number, size?: number): boolean {
     this.writes++;
     const fault = this.fault;
     this.fault = null;
@@ -203,6 +178,12 @@ export class FlashStorage {
     const partial = offset !== undefined && offset > 0 && existing !== undefined;
     if (fault === "power-cut") {
       this.erase(name);
+      if (this.cutAt === "data") {
+        const b = Buffer.alloc(Math.max(size || 0, data.length), 0xff);
+        data.copy(b, 0, 0, data.length >> 1);
+        this.files[name] = b;
+        this.persist();
+      }
       this.onPowerCut();
       throw new PowerCut();
     }
@@ -228,6 +209,7 @@ export class FlashStorage {
   }
 
   private persist(): void {
+    if (!this.file) return;
     const files: { [name: string]: string } = {};
     for (const n of Object.keys(this.files)) files[n] = this.files[n].toString("base64");
     const tmp = this.file + ".tmp";

@@ -1,9 +1,11 @@
-// Espruino's timers for one power-on: numeric ids, and the board's quirks kept on purpose:
-// clearTimeout()/clearTimeout(undefined) clears EVERY timer and interval, and clearing an unknown
-// id throws "Unknown Timeout" / "Unknown Interval" (jswrap_interactive.c).
-// Host timers are looked up at call time, so sinon fake timers installed by a test drive them.
-import { Realm } from "./realm";
+// Espruino's timers for one power-on, on a host Clock: numeric ids; clearTimeout() clears EVERY
+// timer and interval, and clearing an id that is not pending does nothing, as on the board
+// (jswrap_interactive.c). One difference from Espruino 2v29, kept while the firmware's `kill`
+// handler needs it: clearTimeout(undefined) clears all here, where the board throws
+// "clearTimeout(undefined) not allowed. Use clearTimeout() instead".
+import { Env } from "./realm";
 import { Runtime } from "./runtime";
+import { Clock, HOST_CLOCK } from "./clock";
 
 interface Entry {
   handle: any;
@@ -17,16 +19,15 @@ export class Timers {
   private readonly entries: { [id: number]: Entry } = {};
   private nextId = 1;
 
-  constructor(private readonly realm: Realm, private readonly runtime: Runtime) {}
+  constructor(private readonly realm: Env, private readonly runtime: Runtime, private readonly clock: Clock = HOST_CLOCK) {}
 
   // The globals handed to the firmware.
   globals(): { [name: string]: any } {
     return {
       setTimeout: (fn: any, ms?: number, ...args: any[]) => this.add(fn, ms, args, false),
       setInterval: (fn: any, ms?: number, ...args: any[]) => this.add(fn, ms, args, true),
-      clearTimeout: (...a: any[]) => this.clear(a[0], "Unknown Timeout"),
-      clearInterval: (...a: any[]) => this.clear(a[0], "Unknown Interval"),
-      changeInterval: (id: any, ms: number) => this.change(id, ms)
+      clearTimeout: (...a: any[]) => this.clear(a[0]),
+      clearInterval: (...a: any[]) => this.clear(a[0])
     };
   }
 
@@ -38,8 +39,7 @@ export class Timers {
   clearAll(): void {
     for (const id of Object.keys(this.entries)) {
       const e = this.entries[+id];
-      if (e.interval) globalThis.clearInterval(e.handle);
-      else globalThis.clearTimeout(e.handle);
+      this.cancel(e);
       delete this.entries[+id];
     }
   }
@@ -64,24 +64,19 @@ export class Timers {
       if (!entry.interval) delete this.entries[id];
       this.runtime.call(entry.fn, this.realm.global, entry.args);
     };
-    entry.handle = entry.interval ? globalThis.setInterval(fire, entry.ms) : globalThis.setTimeout(fire, entry.ms);
+    entry.handle = entry.interval ? this.clock.setInterval(fire, entry.ms) : this.clock.setTimeout(fire, entry.ms);
   }
 
-  private clear(id: any, unknown: string): void {
+  private cancel(entry: Entry): void {
+    if (entry.interval) this.clock.clearInterval(entry.handle);
+    else this.clock.clearTimeout(entry.handle);
+  }
+
+  private clear(id: any): void {
     if (id === undefined) return this.clearAll();
     const entry = this.entries[id];
-    if (!entry) throw this.realm.error(unknown);
-    if (entry.interval) globalThis.clearInterval(entry.handle);
-    else globalThis.clearTimeout(entry.handle);
+    if (!entry) return;
+    this.cancel(entry);
     delete this.entries[id];
-  }
-
-  private change(id: any, ms: number): void {
-    const entry = this.entries[id];
-    if (!entry) throw this.realm.error("Unknown Interval");
-    if (entry.interval) globalThis.clearInterval(entry.handle);
-    else globalThis.clearTimeout(entry.handle);
-    entry.ms = Math.max(0, Number(ms) || 0);
-    this.arm(id, entry);
   }
 }

@@ -4,10 +4,13 @@
 // joined, the station emits `disconnected` (reason "beacon_timeout"), then keeps retrying like the
 // SDK (another `disconnected`, reason "no_ap_found", every retryMs) until the AP is back, when it
 // rejoins by itself (`associated`, then `connected`). Open sockets go silent meanwhile (see net.ts).
-// Test side (AccessPoint): apDown/apUp/configure, saveCalls, connectCalls, hostname, station, and
+// An AP without DHCP (`dhcp = false`) associates the station but never gives it an address: the
+// join neither completes nor fails, as the SDK retries such failures silently.
+// Test side (AccessPoint): apDown/apUp/configure, dhcp, calls, saveCalls, hostname, station, and
 // upListeners (told when the AP goes down or comes back).
-import { Realm } from "./realm";
+import { Env } from "./realm";
 import { Runtime, Events } from "./runtime";
+import { Clock, HOST_CLOCK } from "./clock";
 
 export interface ApConfig {
   ssid: string;
@@ -28,9 +31,12 @@ type Station = "off" | "connecting" | "bad_password" | "no_ap_found" | "connect_
 
 export class AccessPoint {
   up = true;
-  // Firmware calls, for tests: Wifi.save() must never be used, connect() counts reconnection storms.
+  // Whether the AP hands out addresses (see the header).
+  dhcp = true;
+  // Firmware calls, for tests: "connect <ssid>", "disconnect", "hostname <name>" in order (joins
+  // count reconnection storms); Wifi.save() must never be used.
+  calls: string[] = [];
   saveCalls = 0;
-  connectCalls = 0;
   hostname = "";
   station: Station = "off";
   // Called when the link drops or returns (net.ts silences or releases sockets).
@@ -41,11 +47,11 @@ export class AccessPoint {
   private timers: any[] = [];
   private wifi: any = null;
   private events: Events | null = null;
-  private realm: Realm | null = null;
+  private realm: Env | null = null;
   private readonly joinMs: [number, number];
   private readonly retryMs: number;
 
-  constructor(public config: ApConfig, timing: WifiTiming = {}) {
+  constructor(public config: ApConfig, timing: WifiTiming = {}, private readonly clock: Clock = HOST_CLOCK) {
     this.joinMs = timing.joinMs || [100, 300];
     this.retryMs = timing.retryMs === undefined ? 3000 : timing.retryMs;
   }
@@ -82,7 +88,7 @@ export class AccessPoint {
 
   // ---- power -------------------------------------------------------------------------------------
 
-  powerOn(realm: Realm, runtime: Runtime, events: Events, mac: string): void {
+  powerOn(realm: Env, runtime: Runtime, events: Events, mac: string): void {
     this.powerOff();
     this.realm = realm;
     this.events = events;
@@ -92,8 +98,7 @@ export class AccessPoint {
 
   // The radio is off: pending joins and retries vanish.
   powerOff(): void {
-    for (const t of this.timers) globalThis.clearTimeout(t);
-    this.timers = [];
+    this.cancelPending();
     if (this.station === "connected") this.setLink(false);
     this.station = "off";
     this.joined = null;
@@ -111,7 +116,7 @@ export class AccessPoint {
   }
 
   private later(ms: number, fn: () => void): void {
-    const t = globalThis.setTimeout(() => {
+    const t = this.clock.setTimeout(() => {
       this.timers = this.timers.filter((x) => x !== t);
       fn();
     }, ms);
@@ -132,7 +137,7 @@ export class AccessPoint {
   }
 
   private cancelPending(): void {
-    for (const t of this.timers) globalThis.clearTimeout(t);
+    for (const t of this.timers) this.clock.clearTimeout(t);
     this.timers = [];
   }
 
@@ -158,7 +163,7 @@ export class AccessPoint {
   }
 
   private connect(ssid: string, password: string, cb: ((err: string | null) => void) | undefined, runtime: Runtime): void {
-    this.connectCalls++;
+    this.calls.push("connect " + ssid);
     this.cancelPending();
     if (this.station === "connected") {
       this.setLink(false);
@@ -180,6 +185,7 @@ export class AccessPoint {
         this.emit("disconnected", { ssid, mac: this.mac(), reason: "auth_failed" });
         return done("bad_password");
       }
+      if (!this.dhcp) return this.emit("associated", { ssid, mac: this.mac(), channel: 6 });
       this.joined = { ssid, password };
       this.associate();
       done(null);
@@ -187,6 +193,7 @@ export class AccessPoint {
   }
 
   private disconnect(cb: any, runtime: Runtime): void {
+    this.calls.push("disconnect");
     this.cancelPending();
     const was = this.station;
     this.station = "off";
@@ -199,7 +206,7 @@ export class AccessPoint {
     if (typeof cb === "function") runtime.defer(() => runtime.call(cb, this.wifi, []));
   }
 
-  private module(realm: Realm, runtime: Runtime): any {
+  private module(realm: Env, runtime: Runtime): any {
     const ap = this;
     const guard = () => runtime.check();
     return realm.obj({
@@ -242,25 +249,12 @@ export class AccessPoint {
       setHostname(name: any, cb?: any) {
         guard();
         ap.hostname = String(name);
+        ap.calls.push("hostname " + ap.hostname);
         if (typeof cb === "function") runtime.defer(() => runtime.call(cb, null, []));
-      },
-      getHostname(cb?: any) {
-        guard();
-        if (typeof cb === "function") runtime.defer(() => runtime.call(cb, null, [ap.hostname]));
-        return ap.hostname;
-      },
-      scan(cb: any) {
-        guard();
-        const list = ap.up ? [{ ssid: ap.config.ssid, authMode: "wpa2", rssi: ap.config.rssi === undefined ? -58 : ap.config.rssi, channel: 6, isHidden: false, mac: "a0:b1:c2:d3:e4:f5" }] : [];
-        ap.later(ap.joinDelay(), () => runtime.call(cb, null, [realm.copy(list)]));
       },
       save() {
         guard();
         ap.saveCalls++;
-      },
-      stopAP(cb?: any) {
-        guard();
-        if (typeof cb === "function") runtime.defer(() => runtime.call(cb, null, []));
       }
     });
   }

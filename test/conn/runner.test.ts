@@ -1,6 +1,6 @@
-// The runner with its real parts: the real MQTT client over real TCP to aedes, the Wi-Fi link
-// over a Wifi module double, real timers (backoff made short by random() = 0) except where the
-// clock itself is under test (sinon).
+// The runner with its real parts: the real MQTT client over the simulated board's net (real TCP) to
+// aedes, the Wi-Fi link over the simulated board's Wifi module and access point, real timers
+// (backoff made short by random() = 0) except where the clock itself is under test (sinon).
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { runner, Runner, WATCHDOG, SLOW } from "../../src/conn/runner";
@@ -8,8 +8,10 @@ import { wifiLink } from "../../src/conn/wifi";
 import { createClient } from "../../src/mqtt/client";
 import { AppHooks, NodeState } from "../../src/app-hooks";
 import { Config } from "../../src/config";
-import { FakeWifi } from "./fakes";
-import { nodeNet } from "../support/node-net";
+import { AccessPoint } from "../../sim/wifi";
+import { accessPoint, tcpNet } from "../support/ports";
+import { espruinoTimers } from "../support/espruino-timers";
+import { Clock } from "../../sim/clock";
 import { startAedes, freePort } from "../support/brokers";
 
 const WIFI_PW = "wifi-pass-123";
@@ -28,7 +30,7 @@ function config(port: number, more: Partial<Config> = {}): Config {
 
 interface Rig {
   r: Runner;
-  wifi: FakeWifi;
+  wifi: AccessPoint;
   lines: string[];
   states: NodeState[];
   actives: number;
@@ -38,8 +40,12 @@ interface Rig {
   until(s: NodeState, ms?: number): Promise<void>;
 }
 
-function rig(random = () => 0): Rig {
-  const wifi = new FakeWifi();
+// Events from the Wifi module reach the firmware after the emitting code returns, as on the board.
+const events = () => new Promise((r) => setImmediate(r));
+
+// The access point "home" with the password the configs use; joins take 5 ms.
+function rig(random = () => 0, clock?: Clock): Rig {
+  const { wifi: module, ap: wifi } = accessPoint({ ssid: "home", password: WIFI_PW }, { joinMs: [5, 5] }, clock);
   const lines: string[] = [];
   const states: NodeState[] = [];
   const waiters: [NodeState, () => void][] = [];
@@ -61,8 +67,8 @@ function rig(random = () => 0): Rig {
     },
     onConfig: () => {}
   };
-  const mqtt = createClient(nodeNet(), { host: "", port: 0, clientId: "", keepalive: 30, clean: true });
-  rg.r = runner({ wifi: wifiLink(wifi), mqtt, hooks, print: (l) => lines.push(l), random });
+  const mqtt = createClient(tcpNet().net, { host: "", port: 0, clientId: "", keepalive: 30, clean: true });
+  rg.r = runner({ wifi: wifiLink(module), mqtt, hooks, print: (l) => lines.push(l), random });
   rg.until = (s: NodeState, ms = 5000) =>
     rg.r.state() == s
       ? Promise.resolve()
@@ -81,9 +87,13 @@ function noSecrets(lines: string[]) {
 describe("conn/runner", function () {
   let rg: Rig | undefined;
   const brokers: { close(): Promise<void> }[] = [];
+  // The tests of the clock itself run Espruino's timers on sinon's (espruinoTimers).
+  let fake: { restore(): void } | undefined;
   afterEach(async function () {
     if (rg) rg.r.offline();
     rg = undefined;
+    if (fake) fake.restore();
+    fake = undefined;
     for (const b of brokers.splice(0)) await b.close();
     sinon.restore();
   });
@@ -99,7 +109,6 @@ describe("conn/runner", function () {
     const broker = await startAedes();
     brokers.push(broker);
     rg = rig();
-    rg.wifi.password = WIFI_PW;
     rg.r.start(config(broker.port));
     await rg.until("Active");
     assert.deepEqual(rg.lines, [
@@ -118,7 +127,7 @@ describe("conn/runner", function () {
 
   it("reports a wrong Wi-Fi password as such and retries slowly", async function () {
     rg = rig();
-    rg.wifi.password = "the-real-one";
+    rg.wifi.configure({ password: "the-real-one" });
     rg.r.start(config(1));
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(rg.r.state(), "Disconnected");
@@ -166,13 +175,13 @@ describe("conn/runner", function () {
     rg = rig();
     rg.r.start(config(broker.port));
     await rg.until("Active");
-    rg.wifi.ap = "no_ap_found";
-    rg.wifi.drop();
+    rg.wifi.apDown();
+    await events();
     assert.equal(rg.r.state(), "Disconnected");
     assert.ok(rg.lines.includes("[net] wifi: lost (beacon_timeout), retry in about 1s"), rg.lines.join("|"));
     await new Promise((r) => setTimeout(r, 900));
     assert.ok(rg.lines.includes("[net] wifi: no_ap_found, retry in about 2s"), rg.lines.join("|"));
-    rg.wifi.ap = "ok";
+    rg.wifi.apUp();
     await rg.until("Active", 5000);
     assert.equal(rg.actives, 2);
   });
@@ -190,7 +199,7 @@ describe("conn/runner", function () {
     assert.equal(rg.r.state(), "Active");
     assert.deepEqual(rg.leaves, [false]);
     await rg.until("Offline");
-    assert.equal(rg.wifi.status, "off");
+    assert.equal(rg.wifi.station, "off");
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(Object.keys(broker.aedes.clients), []);
     // The node's own "online" and "offline", and no will after them.
@@ -224,6 +233,7 @@ describe("conn/runner", function () {
     assert.deepEqual(Object.keys(b.aedes.clients), ["lightnode-test"]);
     // A Wi-Fi change rejoins from scratch.
     const joins = rg.wifi.calls.filter((c) => c.startsWith("connect")).length;
+    rg.wifi.configure({ ssid: "other" });
     rg.r.setConfig(config(b.port, { ssid: "other" }));
     assert.equal(rg.r.state(), "Disconnected");
     await rg.until("Active");
@@ -232,9 +242,9 @@ describe("conn/runner", function () {
   });
 
   it("times out a silent Wi-Fi join after 30 s", async function () {
-    const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
-    rg = rig();
-    rg.wifi.ap = "silent";
+    const clock = (fake = espruinoTimers(sinon));
+    rg = rig(undefined, clock);
+    rg.wifi.dhcp = false;
     rg.r.start(config(1));
     await clock.tickAsync(29999);
     assert.equal(rg.lines.length, 2);
@@ -244,9 +254,9 @@ describe("conn/runner", function () {
   });
 
   it("restarts the stack when not Active for 15 minutes, with the backoff reset", async function () {
-    const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
-    rg = rig(() => 0.5);
-    rg.wifi.ap = "no_ap_found";
+    const clock = (fake = espruinoTimers(sinon));
+    rg = rig(() => 0.5, clock);
+    rg.wifi.apDown();
     rg.r.start(config(1));
     await clock.tickAsync(WATCHDOG - 1);
     const before = rg.lines.length;
@@ -258,9 +268,9 @@ describe("conn/runner", function () {
   });
 
   it("never storms: retries over ten minutes of a missing AP stay few", async function () {
-    const clock = sinon.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
-    rg = rig(Math.random);
-    rg.wifi.ap = "no_ap_found";
+    const clock = (fake = espruinoTimers(sinon));
+    rg = rig(Math.random, clock);
+    rg.wifi.apDown();
     rg.r.start(config(1));
     await clock.tickAsync(600000);
     const joins = rg.wifi.calls.filter((c) => c.startsWith("connect")).length;

@@ -1,12 +1,13 @@
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
+import { espruinoTimers } from "../support/espruino-timers";
 import { wizard, MAX_LINE, Serial } from "../../src/console/commands";
 import { Config } from "../../src/config";
 import { commands } from "../../src/console/commands";
 import { configStore } from "../../src/store/config-store";
 import { openRecord } from "../../src/store/record";
 import { Runner } from "../../src/conn/runner";
-import { FakeStorage, crc } from "../store/fake-storage";
+import { flashStorage, crc } from "../support/ports";
 
 const PW = "wifi-secret-99";
 const MPW = "mqtt-secret-77";
@@ -102,12 +103,12 @@ function fakeRunner() {
 
 let clock: sinon.SinonFakeTimers;
 function fakeClock(this: Mocha.Suite) {
-  beforeEach(() => (clock = sinon.useFakeTimers()));
+  beforeEach(() => (clock = espruinoTimers(sinon)));
   afterEach(() => clock.restore());
 }
 
 function rig() {
-  const storage = new FakeStorage();
+  const { storage, flash } = flashStorage();
   const store = configStore(openRecord(storage, "cfg", 1, crc, () => {}), "aabbccdd-eeff", () => {});
   const lines: string[] = [];
   const serial = new FakeSerial();
@@ -122,7 +123,7 @@ function rig() {
   // The console applies a saved configuration from a timer (after the command returned): reading
   // the calls first lets those timers run.
   return {
-    storage, store, lines, serial, telnet, cmds,
+    storage, flash, store, lines, serial, telnet, cmds,
     get calls() {
       clock.tick(1);
       return calls;
@@ -154,7 +155,7 @@ describe("console/commands", function () {
   it("is atomic: one bad field saves nothing, and the error names field and rule", function () {
     const t = rig();
     t.cmds.config({ ssid: "home", password: PW, broker: "10.0.0.2" });
-    const writes = t.storage.writes;
+    const writes = t.flash.writes;
     t.cmds.config({ ssid: "new", port: 70000 });
     assert.equal(t.lines[1], "error: port: integer 1-65535 (nothing saved)");
     t.cmds.config({ ssid: "new", colour: "red" });
@@ -163,7 +164,7 @@ describe("console/commands", function () {
     assert.match(t.lines[3], /^error: password: /);
     t.cmds.config("ssid=x" as any);
     assert.equal(t.lines[4], "error: use config({key: value, ...}) (nothing saved)");
-    assert.equal(t.storage.writes, writes);
+    assert.equal(t.flash.writes, writes);
     assert.equal(t.store.load()!.ssid, "home");
     assert.deepEqual(t.calls, ["set home 10.0.0.2"]);
   });
@@ -269,13 +270,13 @@ describe("console/wizard (setup)", function () {
     for (const [abandon, configured] of [["home\r\x03", false], ["\r", false], ["\r", true]] as [string, boolean][]) {
       const t = rig();
       if (configured) t.cmds.config({ ssid: "home", password: PW, broker: "b" });
-      const writes = t.storage.writes;
+      const writes = t.flash.writes;
       t.calls.length = 0;
       t.cmds.setup();
       t.serial.type(abandon);
       assert.ok(!t.serial.held, JSON.stringify(abandon));
       assert.match(t.serial.out, /setup abandoned/);
-      assert.equal(t.storage.writes, writes);
+      assert.equal(t.flash.writes, writes);
       assert.deepEqual(t.calls, []);
     }
   });

@@ -3,6 +3,8 @@ import { strict as assert } from "node:assert";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 // @ts-ignore: plain ES module without types
 import { checkSource, checkFile, RULES } from "../../scripts/espruino-gate.mjs";
+// @ts-ignore: plain ES module without types
+import { ABSENT_GLOBALS, ABSENT_STATICS, ABSENT_METHODS, NOT_BY_NAME } from "../../scripts/espruino-absent.mjs";
 
 // Every file the build writes, and what is flashed (pretokenised, in build/storage/).
 const BUILT = ["build/firmware.js", "build/firmware.min.js", "build/console.js", "build/console.min.js", "build/storage/.bootcde", "build/storage/lightnode.con"];
@@ -83,6 +85,26 @@ describe("gate: Espruino compatibility", () => {
       for (const v of found) {
         assert.ok(v.line >= 1 && v.column >= 1, "each violation has a line and column");
         assert.ok(v.message.length > 10);
+      }
+    });
+  }
+
+  // The list the simulator's realm deletes too: every entry must fail the gate.
+  for (const name of ABSENT_GLOBALS as string[]) {
+    it(`flags the absent global ${name}`, () => {
+      assert.deepEqual(rules(bundle(`var x = ${name};`)), ["absent-global"]);
+    });
+  }
+  for (const [owner, names] of Object.entries(ABSENT_STATICS as { [k: string]: string[] })) {
+    it(`flags the absent statics of ${owner}: ${names.join(", ")}`, () => {
+      for (const name of names) assert.deepEqual(rules(bundle(`var x = ${owner}.${name};`)), ["absent-static"], `${owner}.${name}`);
+    });
+  }
+  for (const [owner, names] of Object.entries(ABSENT_METHODS as { [k: string]: string[] })) {
+    it(`flags the absent methods of ${owner} by name, except those Espruino has elsewhere`, () => {
+      for (const name of names) {
+        const expected = (NOT_BY_NAME as string[]).includes(name) ? [] : ["absent-method"];
+        assert.deepEqual(rules(bundle(`var x = y.${name}(1);`)), expected, `${owner}.${name}`);
       }
     });
   }

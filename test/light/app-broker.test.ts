@@ -6,12 +6,15 @@ import mqtt from "mqtt";
 import { createLightApp } from "../../src/light/app";
 import { MqttClient } from "../../src/mqtt/api";
 import { startAedes, startMosquitto, requireMosquitto, RunningBroker } from "../support/brokers";
-import { FakeStorage, crc } from "../store/fake-storage";
-import { FakePins } from "./fake-pins";
+import { boardPins, flashStorage, crc } from "../support/ports";
+import { Pins as SimPins } from "../../sim/pins";
+import { Pins } from "../../src/ports";
 import { BOARD as BOARD_LED, config } from "./helpers";
 
 const BOARD = { ...BOARD_LED, led: null };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The wall switch's debounce (the app's setWatch option).
+const DEBOUNCE_MS = 50;
 
 // The `mqtt` package dressed as the MqttClient contract, connected, feeding the app.
 async function nodeClient(url: string, app: ReturnType<typeof createLightApp>) {
@@ -37,7 +40,9 @@ for (const kind of ["aedes", "mosquitto"] as const) {
     let broker: RunningBroker;
     let phone: mqtt.MqttClient;
     let node: mqtt.MqttClient;
-    let pins: FakePins;
+    let pins: Pins;
+  let wire: SimPins;
+  let pinLog: string[];
     let app: ReturnType<typeof createLightApp>;
     let seen: string[];
 
@@ -48,9 +53,8 @@ for (const kind of ["aedes", "mosquitto"] as const) {
       if (broker) await broker.close();
     });
     beforeEach(async function () {
-      pins = new FakePins();
-      pins.levels.D0 = true;
-      app = createLightApp({ pins, board: BOARD, storage: new FakeStorage(), crc, print: () => {}, version: "t", info: () => ({}), config: config() });
+      ({ pins, wire, log: pinLog } = boardPins(undefined, { D0: true }));
+      app = createLightApp({ pins, board: BOARD, storage: flashStorage().storage, crc, print: () => {}, version: "t", info: () => ({}), config: config() });
       node = await nodeClient(broker.url, app);
       phone = await mqtt.connectAsync(broker.url, { clientId: "phone", reconnectPeriod: 0 });
       seen = [];
@@ -63,41 +67,45 @@ for (const kind of ["aedes", "mosquitto"] as const) {
       await phone.endAsync();
       await node.endAsync();
     });
-    const flip = () => pins.set("D0", !pins.read("D0"));
+    // A wall-switch flip, heard by the app once the 50 ms debounce is over (flips come no faster).
+    const flip = async () => {
+      wire.set("D0", !wire.level("D0"));
+      await sleep(DEBOUNCE_MS + 10);
+    };
 
     it("quick flips on-off-on end on; each echo is dropped, none loops", async function () {
-      const before = pins.log.length;
-      flip();
-      flip();
-      flip();
+      const before = pinLog.length;
+      await flip();
+      await flip();
+      await flip();
       await sleep(400);
       assert.equal(app.on, true);
       // The relay moved exactly three times: no echo dragged it back through an old state.
-      assert.deepEqual(pins.log.slice(before).filter((l) => l.startsWith("write D12")), ["write D12 1", "write D12 0", "write D12 1"]);
+      assert.deepEqual(pinLog.slice(before).filter((l) => l.startsWith("write D12")), ["write D12 1", "write D12 0", "write D12 1"]);
       assert.deepEqual(seen.filter((s) => !s.includes("/state")), ["living_room_lights on", "living_room_lights off", "living_room_lights on"]);
       assert.deepEqual(seen.filter((s) => s.includes("/state")), ["living_room_lights/state on", "living_room_lights/state off", "living_room_lights/state on"]);
     });
 
     it("five flips within a second end in the state of the last flip", async function () {
-      const before = pins.log.length;
+      const before = pinLog.length;
       for (let i = 0; i < 5; i++) {
-        flip();
-        await sleep(150);
+        await flip();
+        await sleep(150 - DEBOUNCE_MS - 10);
       }
       await sleep(400);
       assert.equal(app.on, true);
-      assert.equal(pins.log.slice(before).filter((l) => l.startsWith("write D12")).length, 5);
+      assert.equal(pinLog.slice(before).filter((l) => l.startsWith("write D12")).length, 5);
       assert.equal(seen.filter((s) => !s.includes("/state")).length, 5);
       assert.equal(seen.filter((s) => s.includes("/state")).length, 5);
       assert.equal(seen.filter((s) => s.includes("/state")).pop(), "living_room_lights/state on");
     });
 
     it("a phone command is obeyed right after the node's own echoes", async function () {
-      flip();
+      await flip();
       await phone.publishAsync("living_room_lights", "off", { qos: 1 });
       await sleep(300);
       assert.equal(app.on, false);
-      assert.equal(pins.levels.D12, false);
+      assert.equal(wire.level("D12"), false);
       assert.equal(seen.filter((s) => s.includes("/state")).pop(), "living_room_lights/state off");
     });
   });

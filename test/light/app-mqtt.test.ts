@@ -3,10 +3,10 @@ import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp, LightDeps } from "../../src/light/app";
 import { MqttClient } from "../../src/mqtt/api";
-import { FakeStorage, crc } from "../store/fake-storage";
-import { FakePins } from "./fake-pins";
+import { flashStorage, crc } from "../support/ports";
 import { expandDiscovery, LIGHT_FIELDS, DEVICE_FIELDS } from "./ha";
-import { BOARD, config, espruinoTimers, msg, RecordingClient } from "./helpers";
+import { BOARD, config, msg, RecordingClient, wallSwitch, WallSwitch } from "./helpers";
+import { espruinoTimers } from "../support/espruino-timers";
 
 // How long after its last own publication the node expects echoes (5 s).
 const WINDOW_MS = 5000;
@@ -14,10 +14,10 @@ const BASE = "living_room_lights";
 
 describe("light/app MQTT contract", function () {
   let clock: sinon.SinonFakeTimers;
-  let pins: FakePins;
+  let sw: WallSwitch;
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
-    createLightApp({ pins, board: BOARD, storage: new FakeStorage(), crc, print: (l) => log.push(l), version: "0.1.0", info: () => ({}), config: config(), ...over });
+    createLightApp({ pins: sw.pins, board: BOARD, storage: flashStorage().storage, crc, print: (l) => log.push(l), version: "0.1.0", info: () => ({}), config: config(), ...over });
   // An app that is Active on a recording client, with the connect-time publications taken.
   function active(over: Partial<LightDeps> = {}) {
     const app = make(over);
@@ -28,13 +28,11 @@ describe("light/app MQTT contract", function () {
     c.take();
     return { app, c };
   }
-  const flip = () => pins.set("D0", !pins.read("D0"));
   const states = (c: RecordingClient) => c.take().filter((s) => s.startsWith(BASE + "/state"));
 
   beforeEach(function () {
     clock = espruinoTimers(sinon, 1000);
-    pins = new FakePins();
-    pins.levels.D0 = true;
+    sw = wallSwitch(clock);
     log = [];
   });
   afterEach(() => clock.restore());
@@ -90,9 +88,9 @@ describe("light/app MQTT contract", function () {
   describe("light/app echo", function () {
     it("drops exactly as many matching messages as were sent, in any order", function () {
       const { app, c } = active();
-      flip();
-      flip();
-      flip();
+      sw.flip();
+      sw.flip();
+      sw.flip();
       c.take();
       for (const p of ["off", "on", "on"]) app.onMessage(msg(BASE, p));
       assert.equal(app.on, true);
@@ -106,8 +104,8 @@ describe("light/app MQTT contract", function () {
 
     it("never takes another client's spelling for an echo", function () {
       const { app, c } = active();
-      flip();
-      flip();
+      sw.flip();
+      sw.flip();
       c.take();
       app.onMessage(msg(BASE, "ON"));
       assert.equal(app.on, true);
@@ -125,7 +123,7 @@ describe("light/app MQTT contract", function () {
       proto.emit = function () {};
       try {
         const { app, c } = active();
-        flip();
+        sw.flip();
         c.take();
         app.onMessage(msg(BASE, "on"));
         assert.deepEqual(states(c), []);
@@ -143,8 +141,8 @@ describe("light/app MQTT contract", function () {
 
     it("forgets echoes that never came after the window", function () {
       const { app } = active();
-      flip();
-      flip();
+      sw.flip();
+      sw.flip();
       clock.tick(WINDOW_MS + 1);
       app.onMessage(msg(BASE, "on"));
       assert.equal(app.on, true);
@@ -155,7 +153,7 @@ describe("light/app MQTT contract", function () {
       // echo, or the link dropped between PUBACK and echo); the phone says "off"; the link drops
       // and comes back; the phone says "on" at once.
       const { app, c } = active();
-      flip();
+      sw.flip();
       assert.equal(app.on, true);
       app.onMessage(msg(BASE, "off"));
       assert.equal(app.on, false);
@@ -170,7 +168,7 @@ describe("light/app MQTT contract", function () {
     it("still drops the echo of a flip published on the new connection", function () {
       const { app, c } = active();
       app.onState("LookingForBroker");
-      flip();
+      sw.flip();
       app.onState("Active");
       app.onActive(c as unknown as MqttClient);
       assert.equal(app.on, true);

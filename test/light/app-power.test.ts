@@ -3,29 +3,30 @@ import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp } from "../../src/light/app";
 import { PowerOn } from "../../src/config";
-import { FakeStorage, crc } from "../store/fake-storage";
-import { FakePins } from "./fake-pins";
-import { BOARD, config, espruinoTimers } from "./helpers";
+import { flashStorage, crc } from "../support/ports";
+import { FlashStorage } from "../../sim/storage";
+import { StorageModule } from "../../src/ports";
+import { BOARD, config, wallSwitch, WallSwitch } from "./helpers";
+import { espruinoTimers } from "../support/espruino-timers";
 
 // The app saves the light to flash once it has been stable this long (3 s).
 const SAVE_DELAY_MS = 3000;
 
 describe("light/app power-on state", function () {
   let clock: sinon.SinonFakeTimers;
-  let storage: FakeStorage;
+  let storage: StorageModule;
+  let flash: FlashStorage;
   let log: string[];
-  let pins: FakePins;
+  let sw: WallSwitch;
   // An app booting on the board's storage with fresh pins.
   const boot = (power: PowerOn = "last") => {
-    pins = new FakePins();
-    pins.levels.D0 = true;
-    return createLightApp({ pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}), config: config({ power }) });
+    sw = wallSwitch(clock);
+    return createLightApp({ pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}), config: config({ power }) });
   };
-  const flip = () => pins.set("D0", !pins.read("D0"));
 
   beforeEach(function () {
     clock = espruinoTimers(sinon);
-    storage = new FakeStorage();
+    ({ storage, flash } = flashStorage());
     log = [];
   });
   afterEach(function () {
@@ -41,19 +42,19 @@ describe("light/app power-on state", function () {
 
   it("without a stored configuration, the light starts as last saved", function () {
     boot();
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS);
-    pins = new FakePins();
-    assert.equal(createLightApp({ pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}) }).on, true);
+    sw = wallSwitch(clock);
+    assert.equal(createLightApp({ pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}) }).on, true);
   });
 
   it("saves the last state once it has been stable for the save delay, and restores it", function () {
     boot();
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS - 1);
-    assert.equal(storage.writes, 0);
+    assert.equal(flash.writes, 0);
     clock.tick(1);
-    assert.equal(storage.writes, 1);
+    assert.equal(flash.writes, 1);
     assert.equal(boot("last").on, true);
     assert.equal(boot("off").on, false);
   });
@@ -61,59 +62,57 @@ describe("light/app power-on state", function () {
   it("a minute of flipping costs one write", function () {
     boot();
     for (let i = 0; i < 120; i++) {
-      flip();
+      sw.flip();
       clock.tick(500);
     }
     clock.tick(SAVE_DELAY_MS);
     // 120 flips end off, which equals what flash already holds: nothing to write at all.
-    assert.equal(storage.writes, 0);
-    flip();
+    assert.equal(flash.writes, 0);
+    sw.flip();
     clock.tick(SAVE_DELAY_MS);
-    assert.equal(storage.writes, 1);
+    assert.equal(flash.writes, 1);
     assert.equal(boot().on, true);
   });
 
   it("flipping back to the saved state cancels the pending write", function () {
     boot();
-    flip();
+    sw.flip();
     clock.tick(1000);
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS * 2);
-    assert.equal(storage.writes, 0);
+    assert.equal(flash.writes, 0);
   });
 
   it("does not write when the power-on state is fixed", function () {
     boot("on");
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS * 2);
     const app = boot("off");
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS * 2);
     assert.equal(app.on, true);
-    assert.equal(storage.writes, 0);
+    assert.equal(flash.writes, 0);
   });
 
   it("a failed flash write is reported and retried at the next change", function () {
     boot();
-    storage.fail = true;
-    flip();
+    flash.failNextWrite("false");
+    sw.flip();
     clock.tick(SAVE_DELAY_MS);
     assert.deepEqual(log, ["light: state not saved"]);
-    storage.fail = false;
-    flip();
-    flip();
+    sw.flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS);
     assert.equal(boot().on, true);
   });
 
   it("a power cut during the save keeps the previous state", function () {
     boot();
-    flip();
+    sw.flip();
     clock.tick(SAVE_DELAY_MS);
-    storage.cutAt = 2;
-    flip();
+    flash.powerCutDuringNextWrite("data");
+    sw.flip();
     clock.tick(SAVE_DELAY_MS);
-    storage.cutAt = 0;
     assert.deepEqual(log, ["light: state not saved"]);
     assert.equal(boot().on, true);
   });

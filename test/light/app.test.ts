@@ -1,12 +1,13 @@
-// The app's logic against fake pins and a recording client; the real-broker behaviour (echo
+// The app's logic against the simulated board's pins and a recording client; the real-broker behaviour (echo
 // ordering, outages) is in app-broker.test.ts and the end-to-end tests.
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp, LightDeps } from "../../src/light/app";
 import { MqttClient } from "../../src/mqtt/api";
-import { FakeStorage, crc } from "../store/fake-storage";
-import { FakePins } from "./fake-pins";
-import { BOARD, config, espruinoTimers, msg, RecordingClient } from "./helpers";
+import { flashStorage, crc } from "../support/ports";
+import { StorageModule } from "../../src/ports";
+import { BOARD, config, msg, RecordingClient, wallSwitch, WallSwitch } from "./helpers";
+import { espruinoTimers } from "../support/espruino-timers";
 
 // The app saves the light to flash once it has been stable this long (3 s).
 const SAVE_DELAY_MS = 3000;
@@ -14,49 +15,46 @@ const SAVE_DELAY_MS = 3000;
 
 describe("light/app", function () {
   let clock: sinon.SinonFakeTimers;
-  let pins: FakePins;
-  let storage: FakeStorage;
+  let sw: WallSwitch;
+  let storage: StorageModule;
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
     createLightApp({
-      pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "0.1.0",
+      pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "0.1.0",
       info: () => ({ version: "0.1.0", ip: "10.0.0.2" }), config: config(), ...over
     });
-  // A wall-switch flip: the level goes the other way.
-  const flip = () => pins.set("D0", !pins.read("D0"));
 
   beforeEach(function () {
     clock = espruinoTimers(sinon);
-    pins = new FakePins();
-    pins.levels.D0 = true;
-    storage = new FakeStorage();
+    sw = wallSwitch(clock);
+    storage = flashStorage().storage;
     log = [];
   });
   afterEach(() => clock.restore());
 
   it("boots with the relay at its power-on state, first write final", function () {
     make({ config: config({ power: "on" }) });
-    assert.deepEqual(pins.log.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
+    assert.deepEqual(sw.log.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
   });
 
   it("restores the last state saved in flash", function () {
     const app = make();
-    flip();
+    sw.flip();
     assert.equal(app.on, true);
     clock.tick(SAVE_DELAY_MS);
-    pins = new FakePins();
+    sw = wallSwitch(clock);
     const again = make();
     assert.equal(again.on, true);
-    assert.deepEqual(pins.log.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
+    assert.deepEqual(sw.log.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
   });
 
   it("the wall switch drives the relay while Offline, with no client at all", function () {
     const app = make();
     app.onState("Offline");
-    flip();
-    assert.equal(pins.levels.D12, true);
-    flip();
-    assert.equal(pins.levels.D12, false);
+    sw.flip();
+    assert.equal(sw.wire.level("D12"), true);
+    sw.flip();
+    assert.equal(sw.wire.level("D12"), false);
     assert.equal(app.on, false);
   });
 
@@ -85,7 +83,7 @@ describe("light/app", function () {
     app.onConfig(config());
     app.onActive(c as unknown as MqttClient);
     c.take();
-    flip();
+    sw.flip();
     assert.deepEqual(c.take(), ["living_room_lights on q1", "living_room_lights/state on q1 r"]);
   });
 
@@ -96,11 +94,11 @@ describe("light/app", function () {
     app.onActive(c as unknown as MqttClient);
     app.onState("LookingForBroker");
     c.take();
-    flip();
-    flip();
-    flip();
+    sw.flip();
+    sw.flip();
+    sw.flip();
     assert.deepEqual(c.take(), []);
-    assert.equal(pins.levels.D12, true);
+    assert.equal(sw.wire.level("D12"), true);
     app.onState("Active");
     app.onConfig(config());
     app.onActive(c as unknown as MqttClient);
@@ -118,7 +116,7 @@ describe("light/app", function () {
     app.onActive(c as unknown as MqttClient);
     c.take();
     c.accept = false;
-    flip();
+    sw.flip();
     c.accept = true;
     clock.tick(1000);
     assert.deepEqual(c.take(), ["living_room_lights on q1", "living_room_lights/state on q1 r"]);
@@ -131,11 +129,11 @@ describe("light/app", function () {
     app.onActive(c as unknown as MqttClient);
     c.take();
     app.onMessage(msg("living_room_lights", "ON"));
-    assert.equal(pins.levels.D12, true);
+    assert.equal(sw.wire.level("D12"), true);
     app.onMessage(msg("living_room_lights", "toggle"));
-    assert.equal(pins.levels.D12, false);
+    assert.equal(sw.wire.level("D12"), false);
     app.onMessage(msg("living_room_lights", "1"));
-    assert.equal(pins.levels.D12, true);
+    assert.equal(sw.wire.level("D12"), true);
     assert.deepEqual(c.take(), ["living_room_lights/state on q1 r", "living_room_lights/state off q1 r", "living_room_lights/state on q1 r"]);
   });
 
@@ -161,12 +159,12 @@ describe("light/app", function () {
     const c = new RecordingClient();
     app.onConfig(config());
     app.onActive(c as unknown as MqttClient);
-    flip();
-    flip();
-    flip();
+    sw.flip();
+    sw.flip();
+    sw.flip();
     for (const p of ["on", "off", "on"]) app.onMessage(msg("living_room_lights", p));
     assert.equal(app.on, true);
-    assert.equal(pins.levels.D12, true);
+    assert.equal(sw.wire.level("D12"), true);
     // A phone's later "off" is obeyed.
     app.onMessage(msg("living_room_lights", "off"));
     assert.equal(app.on, false);
@@ -195,63 +193,63 @@ describe("light/app", function () {
     app.onConfig(config({ mode: "detached" }));
     app.onActive(c as unknown as MqttClient);
     c.take();
-    assert.equal(pins.levels.D12, true);
-    flip();
+    assert.equal(sw.wire.level("D12"), true);
+    sw.flip();
     assert.equal(app.on, true);
-    flip();
+    sw.flip();
     assert.equal(app.on, false);
-    assert.equal(pins.levels.D12, true);
+    assert.equal(sw.wire.level("D12"), true);
     assert.deepEqual(c.take(), ["living_room_lights on q1", "living_room_lights/state on q1 r", "living_room_lights off q1", "living_room_lights/state off q1 r"]);
   });
 
   for (const mode of ["toggle", "detached"] as const) {
     it(`${mode}: every change of the switch level is one flip, repeats of a level are not`, function () {
       const app = make({ config: config({ mode }) });
-      pins.set("D0", false);
-      pins.set("D0", false);
+      sw.set(false);
+      sw.set(false);
       assert.equal(app.on, true);
-      pins.set("D0", true);
+      sw.set(true);
       assert.equal(app.on, false);
-      pins.set("D0", false);
+      sw.set(false);
       assert.equal(app.on, true);
     });
   }
 
   for (const pressedLow of [true, false]) {
     it(`button: only the press edge flips (pressed = ${pressedLow ? "low" : "high"})`, function () {
-      pins.levels.D0 = pressedLow; // released
+      sw.wire.set("D0", pressedLow); // released
       const app = make({ board: { ...BOARD, buttonPressedLow: pressedLow }, config: config({ mode: "button" }) });
-      pins.set("D0", !pressedLow); // press
+      sw.set(!pressedLow); // press
       assert.equal(app.on, true);
-      pins.set("D0", pressedLow); // release
+      sw.set(pressedLow); // release
       assert.equal(app.on, true);
-      pins.set("D0", !pressedLow);
+      sw.set(!pressedLow);
       assert.equal(app.on, false);
-      pins.set("D0", pressedLow);
+      sw.set(pressedLow);
       assert.equal(app.on, false);
     });
   }
 
   it("reads the switch mode at each edge, so a new configuration applies at once", function () {
     const app = make({ config: config({ mode: "button" }) });
-    pins.set("D0", false);
-    pins.set("D0", true);
+    sw.set(false);
+    sw.set(true);
     assert.equal(app.on, true);
     app.onConfig(config({ mode: "toggle" }));
-    pins.set("D0", false);
+    sw.set(false);
     assert.equal(app.on, false);
-    pins.set("D0", true);
+    sw.set(true);
     assert.equal(app.on, true);
   });
 
   it("the LED shows the light when Active and blinks otherwise; no LED on boards without one", function () {
     const app = make();
     app.onState("Active");
-    flip();
-    assert.equal(pins.levels.D13, false); // lit, active-low
-    pins = new FakePins();
+    sw.flip();
+    assert.equal(sw.wire.level("D13"), false); // lit, active-low
+    sw = wallSwitch(clock);
     const bare = make({ board: { ...BOARD, led: null } });
     bare.onState("Disconnected");
-    assert.equal(pins.log.some((l) => l.includes("D13")), false);
+    assert.equal(sw.log.some((l) => l.includes("D13")), false);
   });
 });

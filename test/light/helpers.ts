@@ -1,6 +1,7 @@
-// Shared by the light's unit tests: a full Config, the default board profile, a recording MQTT
-// client and Espruino-like timers.
+// Shared by the light's unit tests: a full Config, the default board profile, the board's pins with
+// the wall switch, and a recording MQTT client (Espruino's timers are test/support/espruino-timers.ts).
 import { Config } from "../../src/config";
+import { boardPins } from "../support/ports";
 
 export const BOARD = { relay: "D12", relayActiveLow: false, button: "D0", buttonPressedLow: true, led: "D13" as string | null, ledActiveLow: true };
 
@@ -12,38 +13,20 @@ export function config(over: Partial<Config> = {}): Config {
   };
 }
 
-// Sinon fake timers with Espruino's clear semantics: clearTimeout/clearInterval of undefined
-// (which clears EVERY timer on the board) or of an id that is not pending throws, as on the board.
-export function espruinoTimers(sinon: any, now = 0) {
-  const clock = sinon.useFakeTimers(now);
-  const pending = new Set<any>();
-  const st = globalThis.setTimeout, si = globalThis.setInterval, ct = globalThis.clearTimeout, ci = globalThis.clearInterval;
-  (globalThis as any).setTimeout = (fn: (...args: any[]) => void, ms: number, ...args: any[]) => {
-    const id: any = st(() => {
-      pending.delete(id);
-      fn(...args);
-    }, ms);
-    pending.add(id);
-    return id;
+// The wall switch's debounce (the app's setWatch option).
+export const DEBOUNCE_MS = 50;
+
+export type WallSwitch = ReturnType<typeof wallSwitch>;
+
+// The simulated board's pins (boardPins), the wall switch's input held high. set() and flip() move
+// the switch and tick `clock` past the debounce, as the app hears it.
+export function wallSwitch(clock: any) {
+  const board = boardPins(clock, { D0: true });
+  const set = (level: boolean) => {
+    board.wire.set("D0", level);
+    clock.tick(DEBOUNCE_MS);
   };
-  (globalThis as any).setInterval = (fn: (...args: any[]) => void, ms: number, ...args: any[]) => {
-    const id = si(fn, ms, ...args);
-    pending.add(id);
-    return id;
-  };
-  const clear = (orig: any, kind: string) => (id: any) => {
-    if (!pending.has(id)) throw new Error(`Unknown ${kind} (${id})`);
-    pending.delete(id);
-    orig(id);
-  };
-  (globalThis as any).clearTimeout = clear(ct, "Timeout");
-  (globalThis as any).clearInterval = clear(ci, "Interval");
-  const restore = clock.restore.bind(clock);
-  clock.restore = () => {
-    Object.assign(globalThis, { setTimeout: st, setInterval: si, clearTimeout: ct, clearInterval: ci });
-    restore();
-  };
-  return clock;
+  return { ...board, set, flip: () => set(!board.wire.level("D0")) };
 }
 
 // The MqttClient contract as the app uses it, recording "<topic> <payload> q<qos>[ r]" (config and

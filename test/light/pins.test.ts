@@ -3,22 +3,27 @@
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { createLightApp } from "../../src/light/app";
-import { FakeStorage, crc } from "../store/fake-storage";
-import { FakePins } from "./fake-pins";
-import { BOARD, config, espruinoTimers, msg } from "./helpers";
+import { boardPins, flashStorage, crc } from "../support/ports";
+import { Pins as SimPins } from "../../sim/pins";
+import { Pins } from "../../src/ports";
+import { BOARD, config, msg } from "./helpers";
+import { espruinoTimers } from "../support/espruino-timers";
 
 describe("light/app pins", function () {
   let clock: sinon.SinonFakeTimers;
-  let pins: FakePins;
+  let pins: Pins;
+  let wire: SimPins;
+  let log: string[];
+  // Fresh pins, the wall switch's input held high.
+  const fresh = () => ({ pins, wire, log } = boardPins(clock, { D0: true }));
   beforeEach(() => {
     clock = espruinoTimers(sinon);
-    pins = new FakePins();
-    pins.levels.D0 = true;
+    fresh();
   });
   afterEach(() => clock.restore());
   const make = (board: Partial<typeof BOARD> = {}, power: "on" | "off" = "off") =>
-    createLightApp({ pins, board: { ...BOARD, ...board }, storage: new FakeStorage(), crc, print: () => {}, version: "t", info: () => ({}), config: config({ power }) });
-  const on = (pin: string) => pins.log.filter((l) => l.includes(pin + " "));
+    createLightApp({ pins, board: { ...BOARD, ...board }, storage: flashStorage().storage, crc, print: () => {}, version: "t", info: () => ({}), config: config({ power }) });
+  const on = (pin: string) => log.filter((l) => l.includes(pin + " "));
 
   describe("relay", function () {
     for (const [activeLow, initial, level] of [
@@ -30,29 +35,29 @@ describe("light/app pins", function () {
       it(`boots ${initial ? "on" : "off"} (active-${activeLow ? "low" : "high"}) with the level set before output mode`, function () {
         make({ relayActiveLow: activeLow }, initial ? "on" : "off");
         assert.deepEqual(on("D12"), [`write D12 ${level}`, "mode D12 output"]);
-        assert.equal(pins.levels.D12, level === 1);
+        assert.equal(wire.level("D12"), level === 1);
       });
     }
 
     it("drives the pin, inverted when active-low", function () {
       const app = make({ relayActiveLow: true });
       app.onMessage(msg("living_room_lights", "on"));
-      assert.equal(pins.levels.D12, false);
+      assert.equal(wire.level("D12"), false);
       app.onMessage(msg("living_room_lights", "off"));
-      assert.equal(pins.levels.D12, true);
+      assert.equal(wire.level("D12"), true);
     });
   });
 
   describe("switch", function () {
     it("watches the pin with a 50 ms debounce, as an input (pulled up when pressed is low)", function () {
       make();
-      assert.equal(pins.watches.length, 1);
-      assert.equal(pins.watches[0].pin, "D0");
-      assert.equal(pins.watches[0].debounce, 50);
-      assert.equal(pins.modes.D0, "input_pullup");
-      pins = new FakePins();
+      assert.equal(wire.watchesOn().length, 1);
+      assert.equal(wire.watchesOn()[0].pin, "D0");
+      assert.equal(wire.watchesOn()[0].debounce, 50);
+      assert.equal(wire.mode("D0"), "input_pullup");
+      fresh();
       make({ buttonPressedLow: false });
-      assert.equal(pins.modes.D0, "input");
+      assert.equal(wire.mode("D0"), "input");
     });
   });
 
@@ -62,7 +67,7 @@ describe("light/app pins", function () {
       const out: number[] = [];
       for (let t = 0; t < ms; t += step) {
         clock.tick(step);
-        out.push(pins.levels.D13 ? 0 : 1);
+        out.push(wire.level("D13") ? 0 : 1);
       }
       return out.join("");
     }
@@ -92,9 +97,9 @@ describe("light/app pins", function () {
       const writes = on("D13").length;
       clock.tick(1000);
       assert.equal(on("D13").length, writes);
-      assert.equal(pins.levels.D13, true);
+      assert.equal(wire.level("D13"), true);
       app.onMessage(msg("living_room_lights", "off"));
-      assert.equal(pins.levels.D13, false);
+      assert.equal(wire.level("D13"), false);
     });
 
     it("a light change while blinking does not disturb the blink", function () {

@@ -1,10 +1,11 @@
-// The session over a scripted socket (the Net port), with sinon's fake clock for every timer.
+// The session over a scripted socket (the Net port), with Espruino's timers on sinon's fake clock.
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
+import { espruinoTimers } from "../support/espruino-timers";
 import mqttPacket from "mqtt-packet";
 import { createClient } from "../../src/mqtt/client";
 import { MqttClient, MqttMessage, MqttOptions } from "../../src/mqtt/api";
-import { fakeNet, FakeNet, FakeSocket, bytes, liveTimers } from "./fake-net";
+import { scriptedNet, ScriptedNet, ScriptedSocket, bytes, liveTimers } from "../support/scripted-net";
 
 const OPTS: MqttOptions = { host: "127.0.0.1", port: 1883, clientId: "node", keepalive: 10, clean: true };
 
@@ -18,7 +19,7 @@ const pub = (topic: string, payload: string, qos: 0 | 1, id?: number, extra: any
   gen({ cmd: "publish", topic, payload: Buffer.from(payload, "latin1"), qos, messageId: id, retain: false, dup: false, ...extra });
 
 // Decodes what the client wrote with mqtt-packet.
-function sent(s: FakeSocket): any[] {
+function sent(s: ScriptedSocket): any[] {
   const out: any[] = [];
   const parser = mqttPacket.parser({ protocolVersion: 4 });
   parser.on("packet", (p: any) => out.push(p));
@@ -28,10 +29,10 @@ function sent(s: FakeSocket): any[] {
   parser.parse(Buffer.from(s.writes.join(""), "latin1"));
   return out;
 }
-const cmds = (s: FakeSocket) => sent(s).map((p) => p.cmd);
+const cmds = (s: ScriptedSocket) => sent(s).map((p) => p.cmd);
 
 interface Rig {
-  net: FakeNet;
+  net: ScriptedNet;
   client: MqttClient;
   closes: string[];
   messages: MqttMessage[];
@@ -41,7 +42,7 @@ interface Rig {
 }
 
 function rig(opts: Partial<MqttOptions> = {}): Rig {
-  const net = fakeNet();
+  const net = scriptedNet();
   const client = createClient(net, { ...OPTS, ...opts });
   const r: Rig = { net, client, closes: [], messages: [], subacks: [], connects: [], clock: undefined as any };
   client.onClose = (reason) => r.closes.push(reason);
@@ -52,7 +53,7 @@ function rig(opts: Partial<MqttOptions> = {}): Rig {
 }
 
 // Connects through CONNACK; returns the socket.
-function up(r: Rig, connack = CONNACK): FakeSocket {
+function up(r: Rig, connack = CONNACK): ScriptedSocket {
   r.client.connect();
   const s = r.net.last();
   s.open();
@@ -63,7 +64,7 @@ function up(r: Rig, connack = CONNACK): FakeSocket {
 describe("mqtt client session", function () {
   let clock: sinon.SinonFakeTimers;
   beforeEach(function () {
-    clock = sinon.useFakeTimers({ now: 1_000_000 });
+    clock = espruinoTimers(sinon, 1_000_000);
   });
   afterEach(function () {
     clock.restore();
@@ -346,7 +347,7 @@ describe("mqtt client session", function () {
     });
 
     it("callbacks left unset are skipped: nothing throws, QoS 1 is still acknowledged", function () {
-      const net = fakeNet();
+      const net = scriptedNet();
       const client = createClient(net, OPTS);
       client.subscribe("a", 1);
       client.connect();
@@ -420,7 +421,7 @@ describe("mqtt client session", function () {
       bytes(0xb0, 2, 0, 3) // UNSUBACK
     ];
 
-    function run(chunks: string[]): { r: Rig; s: FakeSocket } {
+    function run(chunks: string[]): { r: Rig; s: ScriptedSocket } {
       const r = rig();
       r.client.subscribe("home/#", 1);
       r.client.publish("q", "1", 1, false);
@@ -431,7 +432,7 @@ describe("mqtt client session", function () {
       return { r, s };
     }
 
-    function expectAll(r: Rig, s: FakeSocket) {
+    function expectAll(r: Rig, s: ScriptedSocket) {
       assert.deepEqual(r.closes, []);
       assert.deepEqual(r.messages.map((m) => [m.topic, m.payload.length, m.qos, m.retain]), [
         ["home/light/set", 2, 1, false],

@@ -6,7 +6,7 @@ import { decode, encodeConnect, encodeUnsubscribe, remLength, PINGREQ, DISCONNEC
 import { createFramer } from "../../src/mqtt/framer";
 import { createClient } from "../../src/mqtt/client";
 import { MqttClient } from "../../src/mqtt/api";
-import { bytes, fakeNet, hex } from "./fake-net";
+import { bytes, scriptedNet, hex } from "../support/scripted-net";
 
 // Parses one whole packet with mqtt-packet (protocol level 4).
 function refParse(data: string): any {
@@ -37,7 +37,7 @@ function ourDecode(data: string): Packet {
 // client writes to its socket: a connected client whose packet ids were first advanced to `next`
 // (QoS 1 messages published and acknowledged), then `act`.
 function clientWrites(act: (c: MqttClient, feed: (data: string) => void) => void, next = 1): string {
-  const net = fakeNet();
+  const net = scriptedNet();
   const c = createClient(net, { host: "h", port: 1, clientId: "c", keepalive: 0, clean: true, outboxSize: 1 });
   c.connect();
   const s = net.last();

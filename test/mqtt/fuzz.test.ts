@@ -2,9 +2,10 @@
 // the socket callback, never report an unknown reason, never leave a timer or listener behind.
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
+import { espruinoTimers } from "../support/espruino-timers";
 import mqttPacket from "mqtt-packet";
 import { createClient } from "../../src/mqtt/client";
-import { fakeNet, liveTimers } from "./fake-net";
+import { scriptedNet, liveTimers } from "../support/scripted-net";
 
 const STREAMS = 100_000;
 const SEED = 0x5eed1e55;
@@ -56,7 +57,7 @@ function makeStream(rnd: () => number, n: number): string {
 
 // What a client does with a stream fed as the given chunks: every callback and every write.
 function outcome(stream: string, sizes: number[]): string {
-  const net = fakeNet();
+  const net = scriptedNet();
   const client = createClient(net, { host: "h", port: 1, clientId: "f", keepalive: 5, clean: true, maxPacket: 256 });
   const log: any[] = [];
   client.onClose = (r) => log.push(["close", r]);
@@ -77,7 +78,7 @@ function outcome(stream: string, sizes: number[]): string {
 describe("mqtt fuzz", function () {
   this.timeout(60_000);
   let clock: sinon.SinonFakeTimers;
-  before(() => (clock = sinon.useFakeTimers()));
+  before(() => (clock = espruinoTimers(sinon)));
   after(() => clock.restore());
 
   it(`${STREAMS} seeded broker byte streams: no exception, only known reasons, nothing leaked`, function () {
@@ -87,7 +88,7 @@ describe("mqtt fuzz", function () {
     let alive = 0;
     for (let n = 0; n < STREAMS; n++) {
       const stream = makeStream(rnd, n);
-      const net = fakeNet();
+      const net = scriptedNet();
       const client = createClient(net, { host: "h", port: 1, clientId: "f", keepalive: 5, clean: true, maxPacket: 256 });
       let closes = 0;
       let reason = "";

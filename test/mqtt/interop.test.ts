@@ -1,15 +1,16 @@
-// Interop over real TCP on loopback: our client (through the node:net adapter with Espruino's
-// socket shape) against aedes and Debian's mosquitto, with the `mqtt` package as the peer.
+// Interop over real TCP on loopback: our client (on the simulated board's `net`, test/support/ports.ts)
+// against aedes and Debian's mosquitto, with the `mqtt` package as the peer.
 import { strict as assert } from "node:assert";
 import mqtt, { MqttClient as PeerClient } from "mqtt";
 import { createClient } from "../../src/mqtt/client";
 import { MqttClient, MqttMessage, MqttOptions } from "../../src/mqtt/api";
 import { startAedes, startMosquitto, requireMosquitto, RunningBroker, BrokerOptions } from "../support/brokers";
-import { nodeNet, NodeNet } from "../support/node-net";
+import { tcpNet } from "../support/ports";
+import { Network } from "../../sim/net";
 
 interface Node {
   client: MqttClient;
-  net: NodeNet;
+  net: Network;
   messages: MqttMessage[];
   closes: string[];
   // Resolves with onConnect's sessionPresent, or rejects with the onClose reason.
@@ -20,8 +21,8 @@ interface Node {
 }
 
 function node(broker: RunningBroker, opts: Partial<MqttOptions> = {}): Node {
-  const net = nodeNet();
-  const client = createClient(net, { host: broker.host, port: broker.port, clientId: "node-" + Math.random().toString(16).slice(2, 8), keepalive: 30, clean: true, ...opts });
+  const { net: port, network: net } = tcpNet();
+  const client = createClient(port, { host: broker.host, port: broker.port, clientId: "node-" + Math.random().toString(16).slice(2, 8), keepalive: 30, clean: true, ...opts });
   const n: Node = {
     client, net, messages: [], closes: [],
     connected: () => new Promise((resolve, reject) => {
@@ -60,13 +61,17 @@ function suite(name: string, start: (ctx: Mocha.Context, o?: BrokerOptions) => P
   describe(`mqtt interop with ${name}`, function () {
     this.timeout(15000);
     let broker: RunningBroker;
+    // False when start() skipped the test (mosquitto not installed): no broker to close.
+    let started = false;
     const cleanup: Array<() => unknown> = [];
     beforeEach(async function () {
+      started = false;
       broker = await start(this);
+      started = true;
     });
     afterEach(async function () {
       for (const f of cleanup.splice(0)) await f();
-      if (broker) await broker.close();
+      if (started) await broker.close();
     });
     const track = (n: Node) => { cleanup.push(() => { n.client.close(); n.net.destroyAll(); }); return n; };
     const trackPeer = (p: PeerClient) => { cleanup.push(() => p.endAsync(true)); return p; };
@@ -172,7 +177,7 @@ function suite(name: string, start: (ctx: Mocha.Context, o?: BrokerOptions) => P
       // Drop the TCP link right as the message goes out, before any PUBACK can come back.
       const lost = n.closed();
       n.client.publish("lamp/state", "OFF", 1, false);
-      n.net.sockets[0].destroy();
+      n.net.dropAll();
       await within(lost, 5000, "drop");
       await up(n);
       const deadline = Date.now() + 5000;

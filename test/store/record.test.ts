@@ -1,14 +1,17 @@
 import { strict as assert } from "node:assert";
 import { openRecord } from "../../src/store/record";
-import { FakeStorage, crc } from "./fake-storage";
+import { flashStorage, crc } from "../support/ports";
+import { FlashStorage } from "../../sim/storage";
+import { StorageModule } from "../../src/ports";
 
 describe("store/record", function () {
-  let storage: FakeStorage;
+  let storage: StorageModule;
+  let flash: FlashStorage;
   let log: string[];
   const open = (version = 1) => openRecord(storage, "cfg", version, crc, (l) => log.push(l));
 
   beforeEach(function () {
-    storage = new FakeStorage();
+    ({ storage, flash } = flashStorage());
     log = [];
   });
 
@@ -23,20 +26,20 @@ describe("store/record", function () {
     assert.equal(r.write({ a: 2 }), true);
     assert.equal(r.write({ a: 3 }), true);
     assert.deepEqual(open().read(), { a: 3 });
-    assert.deepEqual(Object.keys(storage.files).sort(), ["cfg.0", "cfg.1"]);
-    assert.equal(JSON.parse(storage.files["cfg.0"]).s, 3);
-    assert.equal(JSON.parse(storage.files["cfg.1"]).s, 2);
+    assert.deepEqual(flash.names().sort(), ["cfg.0", "cfg.1"]);
+    assert.equal(JSON.parse(flash.get("cfg.0")!).s, 3);
+    assert.equal(JSON.parse(flash.get("cfg.1")!).s, 2);
   });
 
-  // Every step at which power can fail during a write, from one and from two existing records.
+  // Every step at which power can fail during a write, from one and from two existing records:
+  // after the old file was erased, and half-way through the new one's data.
   for (const before of [1, 2]) {
-    for (const step of [1, 2]) {
+    for (const step of ["erase", "data"] as const) {
       it(`a power cut at step ${step} of a write over ${before} record(s) keeps the old record`, function () {
         const r = open();
         for (let i = 1; i <= before; i++) assert.equal(r.write({ n: i }), true);
-        storage.cutAt = step;
+        flash.powerCutDuringNextWrite(step);
         assert.equal(open().write({ n: 99 }), false);
-        storage.cutAt = 0;
         assert.deepEqual(open().read(), { n: before });
         // The next write succeeds and wins.
         assert.equal(open().write({ n: 100 }), true);
@@ -47,9 +50,8 @@ describe("store/record", function () {
 
   it("a failed write returns false and leaves the old record", function () {
     open().write({ n: 1 });
-    storage.fail = true;
+    flash.failNextWrite("false");
     assert.equal(open().write({ n: 2 }), false);
-    storage.fail = false;
     assert.deepEqual(open().read(), { n: 1 });
   });
 
@@ -57,15 +59,15 @@ describe("store/record", function () {
     const r = open();
     r.write({ n: 1 });
     r.write({ n: 2 });
-    storage.files["cfg.1"] = storage.files["cfg.1"].replace('\\"n\\":2', '\\"n\\":7');
+    flash.put("cfg.1", flash.get("cfg.1")!.replace('\\"n\\":2', '\\"n\\":7'));
     assert.deepEqual(open().read(), { n: 1 });
     assert.deepEqual(log, ["cfg.1: checksum"]);
   });
 
   it("rejects corrupt JSON and truncated files", function () {
     open().write({ n: 1 });
-    storage.files["cfg.0"] = "\xff\xff{";
-    storage.files["cfg.1"] = '{"v":1,"s":9';
+    flash.put("cfg.0", "\xff\xff{");
+    flash.put("cfg.1", '{"v":1,"s":9');
     assert.equal(open().read(), undefined);
     assert.deepEqual(log, ["cfg.0: corrupt", "cfg.1: corrupt"]);
   });
@@ -80,9 +82,9 @@ describe("store/record", function () {
     const r = open();
     r.write({ n: 1 });
     r.write({ n: 2 }); // slot 1
-    storage.files["cfg.0"] = "garbage";
+    flash.put("cfg.0", "garbage");
     assert.equal(open().write({ n: 3 }), true);
-    assert.equal(JSON.parse(JSON.parse(storage.files["cfg.0"]).d).n, 3);
+    assert.equal(JSON.parse(JSON.parse(flash.get("cfg.0")!).d).n, 3);
     assert.deepEqual(open().read(), { n: 3 });
   });
 

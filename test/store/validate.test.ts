@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
 import { check, checkField, configStore } from "../../src/store/config-store";
 import { openRecord } from "../../src/store/record";
-import { FakeStorage, crc } from "./fake-storage";
+import { flashStorage, crc } from "../support/ports";
+import { FlashStorage } from "../../sim/storage";
+import { StorageModule } from "../../src/ports";
 
 const SECRET = "hunter2-very-secret";
 
@@ -94,7 +96,7 @@ describe("store/validate", function () {
   });
 
   it("checks a whole config and names the first broken field", function () {
-    const s = configStore(openRecord(new FakeStorage(), "cfg", 1, crc, () => {}), "aabbccdd-eeff", () => {});
+    const s = configStore(openRecord(flashStorage().storage, "cfg", 1, crc, () => {}), "aabbccdd-eeff", () => {});
     const c = s.defaults();
     assert.equal(c.id, "lightnode-ddeeff");
     assert.equal(check(c), "ssid: missing");
@@ -110,13 +112,14 @@ describe("store/validate", function () {
 });
 
 describe("store/config-store", function () {
-  let storage: FakeStorage;
+  let storage: StorageModule;
+  let flash: FlashStorage;
   let log: string[];
   const open = () => configStore(openRecord(storage, "cfg", 1, crc, (l) => log.push(l)), "aabbccdd-eeff", (l) => log.push(l));
   const valid = () => Object.assign(open().defaults(), { ssid: "home", password: SECRET, broker: "mqtt.local" });
 
   beforeEach(function () {
-    storage = new FakeStorage();
+    ({ storage, flash } = flashStorage());
     log = [];
   });
 
@@ -129,22 +132,23 @@ describe("store/config-store", function () {
     open().save(valid());
     const bad = Object.assign(valid(), { port: 0 });
     assert.equal(open().save(bad), "port: integer 1-65535");
-    assert.equal(storage.writes, 1);
+    assert.equal(flash.writes, 1);
     assert.equal(open().load()!.port, 1883);
   });
 
   it("reports a failed flash write", function () {
-    storage.fail = true;
+    flash.failNextWrite("false");
     assert.equal(open().save(valid()), "flash write failed");
   });
 
   it("treats a stored record that breaks a rule as absent, reports it, overwrites nothing", function () {
     // A record with a valid checksum but invalid content (e.g. written by a buggy firmware).
     openRecord(storage, "cfg", 1, crc, () => {}).write(Object.assign(valid(), { port: 99999 }));
-    const before = JSON.stringify(storage.files);
+    const files = () => JSON.stringify(flash.names().map((n) => [n, flash.get(n)]));
+    const before = files();
     assert.equal(open().load(), undefined);
     assert.deepEqual(log, ["cfg: port: integer 1-65535"]);
-    assert.equal(JSON.stringify(storage.files), before);
+    assert.equal(files(), before);
     assert.ok(!log.join().includes(SECRET));
   });
 

@@ -1,8 +1,10 @@
-// A scripted `Net` for session tests: the test opens the connection, feeds broker bytes and drops
-// the link by hand, and reads what the client wrote. Same shape as Espruino's net (ports.ts).
+// A scripted `Net` for the MQTT client's codec-level tests and bench (not the board's net, which is
+// sim/net.ts over real TCP): the test opens the connection, feeds broker bytes and drops the link
+// by hand, and reads what the client wrote. Same shape as Espruino's net (ports.ts). `record`
+// false keeps no writes (the bench, whose heap figure they would swell).
 import { Net, Socket } from "../../src/ports";
 
-export interface FakeSocket extends Socket {
+export interface ScriptedSocket extends Socket {
   writes: string[];
   ended: boolean;
   listeners: { [event: string]: Array<(arg?: any) => void> };
@@ -15,14 +17,14 @@ export interface FakeSocket extends Socket {
   listenerCount(): number;
 }
 
-export interface FakeNet extends Net {
-  sockets: FakeSocket[];
-  last(): FakeSocket;
+export interface ScriptedNet extends Net {
+  sockets: ScriptedSocket[];
+  last(): ScriptedSocket;
   options: Array<{ host: string; port: number }>;
 }
 
-export function fakeNet(): FakeNet {
-  const sockets: FakeSocket[] = [];
+export function scriptedNet(record = true): ScriptedNet {
+  const sockets: ScriptedSocket[] = [];
   const options: Array<{ host: string; port: number }> = [];
   return {
     sockets,
@@ -31,13 +33,13 @@ export function fakeNet(): FakeNet {
     connect(opts, onConnected) {
       options.push(opts);
       let onOpen: (() => void) | null = onConnected;
-      const s: FakeSocket = {
+      const s: ScriptedSocket = {
         writes: [],
         ended: false,
         listeners: {},
         write(data: string) {
           if (s.ended) throw new Error("write after end");
-          s.writes.push(data);
+          if (record) s.writes.push(data);
         },
         end() {
           s.ended = true;
@@ -65,7 +67,7 @@ export function fakeNet(): FakeNet {
           for (const k of Object.keys(s.listeners)) n += s.listeners[k].length;
           return n;
         }
-      } as FakeSocket;
+      } as ScriptedSocket;
       sockets.push(s);
       return s;
     }
