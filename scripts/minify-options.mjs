@@ -12,7 +12,7 @@ export const INTERNAL_PROPERTIES = [
   "setConfig", "storage", "store", "watch", "wifi", "connected", "publish", "subscribe",
   "payload", "retain", "dup", "onActive", "onClose", "onConfig", "onConnect", "onLost", "onMessage",
   "onState", "onSubscribed", "session", "start", "drops", "up", "down", "load",
-  "type", "code", "print", "close", "save"
+  "type", "code", "print", "close", "save", "wizard", "command", "hide", "buf", "bad", "cur"
 ];
 
 export const MINIFY_OPTIONS = {

@@ -195,7 +195,7 @@ export class Pins {
       digitalRead: (pin: any) => (this.read(pin) ? 1 : 0),
       pinMode: (pin: any, mode?: string, automatic?: boolean) => this.pinMode(pin, mode, automatic),
       setWatch: (fn: any, pin: any, options?: any) => this.setWatch(fn, pin, options),
-      clearWatch: (...a: any[]) => this.clearWatch(a[0])
+      clearWatch: (...a: any[]) => this.clearWatch(a)
     };
     for (let i = 0; i < PIN_COUNT; i++) g["D" + i] = this.pinObject("D" + i, proto);
     return g;
@@ -313,14 +313,15 @@ export class Pins {
     this.watches = this.watches.filter((x) => x !== w);
   }
 
-  // clearWatch() removes every watch and an unknown id throws, as on the board (jswrap_io.c);
-  // clearWatch(undefined) removes all here too, where Espruino throws, because the firmware's `kill`
-  // handler still calls it (see sim/timers.ts).
-  private clearWatch(id: any): void {
-    if (id === undefined) {
+  // clearWatch() removes every watch, clearWatch(undefined) and an unknown id throw, as on the
+  // board (jswrap_io.c).
+  private clearWatch(args: any[]): void {
+    const id = args[0];
+    if (!args.length) {
       for (const w of this.watches.slice()) this.removeWatch(w);
       return;
     }
+    if (id === undefined) throw this.realm!.error("clearWatch(undefined) not allowed. Use clearWatch() instead");
     const w = this.watches.find((x) => x.id === id);
     if (!w) throw this.realm!.error("Unknown Watch");
     this.removeWatch(w);

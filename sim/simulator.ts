@@ -36,8 +36,7 @@
 // timers and an id no longer pending is ignored, events from obj.emit run after the emitting code
 // returns, a debounced watch fires only when the level moved, Wifi.getDetails() includes the
 // password, require of an unknown module throws, the 512 KB board (board: "ESP8266_BOARD") has no
-// TelnetServer. Not as on the board: hoisting (V8 hoists; the gate checks it), and
-// clearTimeout(undefined) clears all timers where Espruino throws (sim/timers.ts says why).
+// TelnetServer. Not as on the board: hoisting (V8 hoists; the gate checks it).
 // The same cores (timers, Wifi, net, Storage, pins) serve unit tests on Node: sim/node-env.ts.
 // Timers use the host's setTimeout/Date at call time, so sinon fake timers drive them; pin
 // press/release helpers sleep on host timers too (under fake timers use pins.set and tick).

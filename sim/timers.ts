@@ -1,8 +1,6 @@
 // Espruino's timers for one power-on, on a host Clock: numeric ids; clearTimeout() clears EVERY
-// timer and interval, and clearing an id that is not pending does nothing, as on the board
-// (jswrap_interactive.c). One difference from Espruino 2v29, kept while the firmware's `kill`
-// handler needs it: clearTimeout(undefined) clears all here, where the board throws
-// "clearTimeout(undefined) not allowed. Use clearTimeout() instead".
+// timer and interval, clearTimeout(undefined) throws, and clearing an id that is not pending does
+// nothing, as on the board (jswrap_interactive.c).
 import { Env } from "./realm";
 import { Runtime } from "./runtime";
 import { Clock, HOST_CLOCK } from "./clock";
@@ -26,8 +24,8 @@ export class Timers {
     return {
       setTimeout: (fn: any, ms?: number, ...args: any[]) => this.add(fn, ms, args, false),
       setInterval: (fn: any, ms?: number, ...args: any[]) => this.add(fn, ms, args, true),
-      clearTimeout: (...a: any[]) => this.clear(a[0]),
-      clearInterval: (...a: any[]) => this.clear(a[0])
+      clearTimeout: (...a: any[]) => this.clear(a, "clearTimeout"),
+      clearInterval: (...a: any[]) => this.clear(a, "clearInterval")
     };
   }
 
@@ -72,8 +70,10 @@ export class Timers {
     else this.clock.clearTimeout(entry.handle);
   }
 
-  private clear(id: any): void {
-    if (id === undefined) return this.clearAll();
+  private clear(args: any[], name: string): void {
+    const id = args[0];
+    if (!args.length) return this.clearAll();
+    if (id === undefined) throw this.realm.error(`${name}(undefined) not allowed. Use ${name}() instead`);
     const entry = this.entries[id];
     if (!entry) return;
     this.cancel(entry);

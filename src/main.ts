@@ -34,8 +34,8 @@ function con(name: string, arg?: any) {
 function config(arg?: any) {
   con("config", arg);
 }
-function setup(answers?: any) {
-  con("setup", answers);
+function setup() {
+  con("setup");
 }
 function status() {
   con("status");
@@ -92,8 +92,9 @@ E.on("init", start);
 // links and drop every timer, watch and Wi-Fi listener, so that the image starts afresh, once.
 E.on("kill", function () {
   if (run) run.offline();
-  clearWatch(undefined);
-  clearTimeout(undefined);
+  // With no argument: Espruino throws on clearWatch(undefined) and clearTimeout(undefined).
+  clearWatch();
+  clearTimeout();
   require("Wifi").removeAllListeners("disconnected");
   started = false;
 });

@@ -82,8 +82,7 @@ var cfg: any;
 // reports onClose synchronously inside close()/disconnect(), so mq is cleared before calling them.
 var mq: boolean;
 var tries: number;
-// Timer ids, 0 when not pending: Espruino throws on clearing an unknown id, and
-// clearTimeout(undefined) clears every timer of every module.
+// Timer ids, 0 when not pending: Espruino throws on clearTimeout(undefined).
 var retryT: any;
 var dogT: any;
 // Events raised while an event is being handled (callbacks may fire synchronously) wait here.

@@ -19,7 +19,7 @@ export interface WifiLink {
 // Espruino a nested function costs about 3 variables more than one at module level).
 // Every stop() starts a new generation: callbacks of older attempts are ignored, and the link
 // counts as up only while `upGen` is the current one. The join timeout's id while pending, else 0
-// (Espruino throws on clearing an unknown id; clearTimeout(undefined) clears every timer).
+// (clearTimeout(undefined) throws on Espruino).
 var wifi: WifiModule;
 var link: WifiLink;
 var gen: number;

@@ -22,6 +22,8 @@ export interface ConsoleDeps {
   config?: Config;
   // Runs a command in a fresh evaluation of the console's code (src/main.ts).
   command(name: string, arg?: any): void;
+  // setup()'s wizard while it runs.
+  wizard?: Wizard;
 }
 
 // The devices the console drives, supplied by the console's own file (src/console/entry.ts), so
@@ -42,71 +44,92 @@ export interface Serial {
   release(): void;
 }
 
-// `apply` gets `cur` with the answers set, saves it atomically and connects; it prints its own
-// result after release. Typed lines are assembled from raw serial chunks: backspace edits, CR, LF
-// or CRLF ends a line, Ctrl-C (or the DLE that starts every line the espruino CLI uploads)
-// abandons. Hostile lines are refused whole: too long, or holding control characters. Password
-// fields are not echoed.
-export function wizard(serial: Serial, cur: Config, apply: (c: Config) => void) {
-  var i = 0;
-  // The field asked for (empty once the wizard is over), and whether it is a password.
-  var k: string;
-  var hide: boolean;
-  var buf = "";
-  var bad = "";
-  var cr = false;
-  var out = serial.write;
+// The wizard between two chunks of serial input: the field index, the field asked for (empty
+// once the wizard is over) and whether it is a password, the line typed so far and why it is bad,
+// whether the last char was CR, and the configuration being edited.
+export interface Wizard {
+  i: number;
+  k: string;
+  hide: boolean;
+  buf: string;
+  bad: string;
+  cr: boolean;
+  cur: Config;
+}
 
-  function end(done?: boolean) {
-    k = "";
-    if (!done) out("\r\nsetup abandoned\r\n");
-    serial.release();
-    if (done) apply(cur);
-  }
-
-  // The wizard asks for the first seven fields: Wi-Fi, broker, client id and MQTT credentials.
-  function ask() {
-    if (i > 6) return end(true);
-    k = FIELDS[i];
-    hide = /^pass/.test(k);
-    out(k + ": ");
-  }
-
-  function answer(v: any, err: string) {
-    if (!v && !err) {
-      if (!i) return end();
-      v = (cur as any)[k];
-    }
-    if (k == "port") v = +v;
-    if ((err = err || (checkField(k, v) as string))) out("error: " + err + "\r\n");
-    else (cur as any)[k] = v, i++;
-    ask();
-  }
-
-  serial.grab(function (chunk) {
-    for (var j = 0; j < chunk.length && k; j++) {
-      var ch = chunk[j];
-      var c = ch.charCodeAt(0);
-      if (c == 3 || c == 16) end();
-      else if (c == 10 && cr) {
-      } else if (c == 13 || c == 10) {
-        out("\r\n");
-        answer(buf, bad);
-        buf = bad = "";
-      } else if (c == 8 || c == 127) {
-        if (buf && !hide) out("\b \b");
-        buf = buf.slice(0, -1);
-      } else if (buf.length >= MAX_LINE) bad = "line too long";
-      else {
-        if (c < 32) bad = "control chars";
-        else if (!hide) out(ch);
-        buf += ch;
-      }
-      cr = c == 13;
-    }
-  });
-  out("setup (Enter: keep, Ctrl-C: quit)\r\n");
+// setup()'s wizard keeps its state in a plain object rather than in closures: the firmware hands it
+// each chunk typed by evaluating the console's code afresh (src/main.ts), so between two
+// keystrokes none of that code holds RAM. Call wizardStart once the serial line is held, then
+// wizardInput with each chunk; `apply` gets `cur` with the answers set (it saves and connects, and
+// prints its own result after release). Typed lines are assembled from raw serial chunks:
+// backspace edits, CR, LF or CRLF ends a line, Ctrl-C (or the DLE that starts every line the
+// espruino CLI uploads) abandons. Hostile lines are refused whole: too long, or holding control
+// characters. Password fields are not echoed.
+export function wizardStart(serial: Serial, cur: Config): Wizard {
+  w = { i: 0, k: "", hide: false, buf: "", bad: "", cr: false, cur: cur };
+  ser = serial;
+  serial.write("setup (Enter: keep, Ctrl-C: quit)\r\n");
   ask();
+  return w;
+}
+
+// The wizard, serial line and `apply` of the chunk being handled (one run of the console's code).
+var w: Wizard;
+var ser: Serial;
+var apply: (c: Config) => void;
+
+function end(done?: boolean) {
+  w.k = "";
+  if (!done) ser.write("\r\nsetup abandoned\r\n");
+  ser.release();
+  if (done) apply(w.cur);
+}
+
+// The wizard asks for the first seven fields: Wi-Fi, broker, client id and MQTT credentials.
+function ask() {
+  if (w.i > 6) return end(true);
+  w.k = FIELDS[w.i];
+  w.hide = /^pass/.test(w.k);
+  ser.write(w.k + ": ");
+}
+
+function answer(v: any, err: string) {
+  var k = w.k;
+  if (!v && !err) {
+    if (!w.i) return end();
+    v = (w.cur as any)[k];
+  }
+  if (k == "port") v = +v;
+  if ((err = err || (checkField(k, v) as string))) ser.write("error: " + err + "\r\n");
+  else (w.cur as any)[k] = v, w.i++;
+  ask();
+}
+
+export function wizardInput(wizard: Wizard, serial: Serial, onDone: (c: Config) => void, chunk: string) {
+  var out = serial.write;
+  w = wizard;
+  ser = serial;
+  apply = onDone;
+  for (var j = 0; j < chunk.length && w.k; j++) {
+    var ch = chunk[j];
+    var c = ch.charCodeAt(0);
+    if (c == 3 || c == 16) end();
+    else if (c == 10 && w.cr) {
+    } else if (c == 13 || c == 10) {
+      out("\r\n");
+      answer(w.buf, w.bad);
+      w.buf = w.bad = "";
+    } else if (c == 8 || c == 127) {
+      if (w.buf && !w.hide) out("\b \b");
+      w.buf = w.buf.slice(0, -1);
+    } else if (w.buf.length >= MAX_LINE) w.bad = "line too long";
+    else {
+      if (c < 32) w.bad = "control chars";
+      else if (!w.hide) out(ch);
+      w.buf += ch;
+    }
+    w.cr = c == 13;
+  }
 }
 
 var SET = "config({key: value, ...})";
@@ -151,15 +174,19 @@ export function commands(d: ConsoleDeps, store: ConfigStore, dev: ConsoleDevices
       if (c.pass) c.pass = "***";
       p(JSON.stringify(c) + (d.config ? "" : " (not saved)"));
     },
-    // setup(answers) saves the wizard's answers: a fresh run of the console does it, from a timer,
-    // once the wizard, its serial handler and the evaluation it ran in are released (the wizard
-    // lives for minutes, and saving beside it would need RAM for both).
-    setup: function (answers?: Config) {
-      if (!answers)
-        wizard(dev.serial, copy(), function (c) {
-          setTimeout(d.command, 0, "setup", c);
-        });
-      else if (save(answers)) setTimeout(run.connect, 0);
+    // The serial line's chunks come back as the "chars" command, each in a fresh run of the
+    // console's code: the wizard lives for minutes, and only its state object stays meanwhile.
+    setup: function () {
+      dev.serial.grab(d.command.bind(null, "chars"));
+      d.wizard = wizardStart(dev.serial, copy());
+    },
+    chars: function (chunk: string) {
+      var w = d.wizard;
+      if (w)
+        wizardInput(w, dev.serial, function (c) {
+          if (save(c)) setTimeout(run.connect, 0);
+        }, chunk);
+      if (w && !w.k) d.wizard = undefined;
     },
     status: function () {
       var c: any = d.config || {};

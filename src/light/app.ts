@@ -48,14 +48,11 @@ export interface LightDeps {
   config?: Config;
 }
 
-export interface LightApp extends AppHooks {
-  readonly on: boolean;
-}
+export type LightApp = AppHooks;
 
 // One light per firmware: its state lives at module level and createLightApp() starts it afresh
 // (on Espruino a nested function costs about 3 variables more than one at module level).
-// Timer ids are guarded: on Espruino clearTimeout(undefined) clears every timer, and clearing one
-// that already fired throws.
+// Timer ids are guarded: Espruino throws on clearTimeout(undefined).
 var deps: LightDeps;
 var cfg: Config;
 var pins: Pins;
@@ -245,9 +242,6 @@ export function createLightApp(d: LightDeps): LightApp {
   level = pins.read(board.button);
   pins.watch(onSwitch, board.button, { repeat: true, edge: "both", debounce: 50 });
   return {
-    get on() {
-      return light;
-    },
     onState: onState,
     will: will,
     onActive: onActive,

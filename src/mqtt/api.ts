@@ -51,7 +51,6 @@ export interface MqttClient {
   onSubscribed: (topic: string, grantedQos: number) => void;
   // A PUBACK emptied the outbox: every QoS 1 message sent so far is acknowledged.
   onDrained: () => void;
-  readonly connected: boolean;
   // Opens a TCP connection and sends CONNECT; later options override the constructor's.
   connect(options?: Partial<MqttOptions>): void;
   // Remembered, and re-sent after every reconnect where the broker reports no session.

@@ -242,9 +242,6 @@ export function createClient(network: Net, options: MqttOptions): MqttClient {
   subs = {};
   pend = {};
   c = {
-    get connected() {
-      return st == 3;
-    },
     connect: connect,
     subscribe: subscribe,
     publish: publish,

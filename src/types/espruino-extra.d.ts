@@ -13,6 +13,9 @@ declare const __VERSION__: string;
 // Espruino passes any further arguments to the callback, as Node does.
 declare function setTimeout(callback: (...args: any[]) => void, ms: number, ...args: any[]): number;
 declare function setInterval(callback: () => void, ms: number): number;
+// With no argument they clear every timer (and interval) or watch; an explicit undefined throws.
+declare function clearTimeout(): void;
+declare function clearWatch(): void;
 // Present on Espruino (shared/espruino.md), missing from the ES5 lib.
 interface ObjectConstructor {
   assign(target: any, ...sources: any[]): any;

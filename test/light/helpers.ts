@@ -13,6 +13,12 @@ export function config(over: Partial<Config> = {}): Config {
   };
 }
 
+// The light as the relay shows it (BOARD's relay is active high). Not for detached mode, where the
+// relay stays energised.
+export const relayOn = (sw: { wire: { level(pin: string): boolean } }) => sw.wire.level(BOARD.relay) != BOARD.relayActiveLow;
+// The light as the status LED shows it while it is not blinking (before any state, or Active).
+export const ledOn = (sw: { wire: { level(pin: string): boolean } }) => sw.wire.level(BOARD.led!) != BOARD.ledActiveLow;
+
 // The wall switch's debounce (the app's setWatch option).
 export const DEBOUNCE_MS = 50;
 

@@ -204,11 +204,14 @@ describe("sim: simulator", () => {
   });
 
   describe("timers", () => {
-    it("returns numeric ids; clearTimeout(undefined) clears every timer, as on the board", async () => {
+    it("returns numeric ids; clearTimeout(undefined) throws and clears nothing, as on the board", async () => {
       sim = await boot("var a = setTimeout(function () { print('a'); }, 30); var b = setInterval(function () { print('b'); }, 30);");
       assert.equal(typeof sim.eval("a"), "number");
       assert.equal(sim.timerCount(), 2);
-      sim.eval("clearTimeout(undefined)");
+      assert.throws(() => sim.eval("clearTimeout(undefined)"), /clearTimeout\(undefined\) not allowed/);
+      assert.throws(() => sim.eval("clearWatch(undefined)"), /clearWatch\(undefined\) not allowed/);
+      assert.equal(sim.timerCount(), 2);
+      sim.eval("clearTimeout()");
       assert.equal(sim.timerCount(), 0);
       await sleep(80);
       assert.ok(!/\ba\b|\bb\b/.test(sim.output));
