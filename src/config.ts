@@ -38,7 +38,11 @@ export interface Config {
 // The first nine, the ones the runner compares, as one string: it splits them when it needs them
 // (a string constant is inlined into the code, which stays in flash, where an array costs RAM).
 export const FIELDS_OF_LINKS = "ssid password broker port id user pass topic keepalive";
-export var FIELDS = (FIELDS_OF_LINKS + " telnet mode power retained discovery").split(" ");
+// A function, not an array: the console's code is evaluated per command, and an array built at
+// each evaluation would cost every command its 14 strings.
+export function fields(): string[] {
+  return (FIELDS_OF_LINKS + " telnet mode power retained discovery").split(" ");
+}
 
 // The Storage file holding the console's code (src/console/entry.ts): at most 28 characters, no
 // leading dot (Storage keeps those for the system).

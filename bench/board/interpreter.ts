@@ -10,7 +10,7 @@ import { performance } from "node:perf_hooks";
 // CLI uploads.
 const DLE = "\x10";
 // Upload chunk: one console line per chunk keeps the typed line (held in RAM while it runs) small.
-const CHUNK = 400;
+const CHUNK = 200;
 const MEMORY_ERROR = /OUT OF MEMORY|LOW_MEMORY|MEMORY_BUSY/;
 
 // A match of waitFor, with the time (performance.now()) its last character arrived.

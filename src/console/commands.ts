@@ -5,7 +5,7 @@
 // while it runs), checks each answer against the store's rules and asks again on a bad one. An
 // empty answer keeps the current value (an empty first answer abandons); Ctrl-C abandons, so the
 // REPL (and code upload) always comes back.
-import { Config, FIELDS } from "../config";
+import { Config, fields } from "../config";
 import { Runner } from "../conn/runner";
 import { Print } from "../ports";
 import { checkField, ConfigStore } from "../store/config-store";
@@ -88,7 +88,7 @@ function end(done?: boolean) {
 // The wizard asks for the first seven fields: Wi-Fi, broker, client id and MQTT credentials.
 function ask() {
   if (w.i > 6) return end(true);
-  w.k = FIELDS[w.i];
+  w.k = fields()[w.i];
   w.hide = /^pass/.test(w.k);
   ser.write(w.k + ": ");
 }
@@ -134,73 +134,77 @@ export function wizardInput(wizard: Wizard, serial: Serial, onDone: (c: Config) 
 
 var SET = "config({key: value, ...})";
 
-export function commands(d: ConsoleDeps, store: ConfigStore, dev: ConsoleDevices) {
+// The command being run: what the firmware lends the console, the store and the devices (set for
+// one run of the console's code by runCommand).
+var d: ConsoleDeps;
+var store: ConfigStore;
+var dev: ConsoleDevices;
+
+// A copy of the current configuration (or of the defaults), to change before saving.
+function copy(): any {
+  return (Object as any).assign({}, d.config || store.defaults());
+}
+
+// Sets the given fields on a copy, saves it if the whole is valid, and only then applies it;
+// true once saved. The store names the first broken rule (also of an unknown field).
+function save(ch: any) {
   var p = d.print;
-  var run = d.runner;
-
-  // A copy of the current configuration (or of the defaults), to change before saving.
-  function copy(): any {
-    return (Object as any).assign({}, d.config || store.defaults());
+  var c = copy();
+  var e: string | undefined = "use " + SET;
+  if (ch && typeof ch == "object" && !Array.isArray(ch)) {
+    e = store.save((Object as any).assign(c, ch));
   }
-
-  // Sets the given fields on a copy, saves it if the whole is valid, and only then applies it;
-  // true once saved. The store names the first broken rule (also of an unknown field).
-  function save(ch: any) {
-    var c = copy();
-    var e: string | undefined = "use " + SET;
-    if (ch && typeof ch == "object" && !Array.isArray(ch)) {
-      e = store.save((Object as any).assign(c, ch));
-    }
-    if (e) {
-      p("error: " + e + " (nothing saved)");
-      return false;
-    }
-    p("saved");
-    if (c.telnet != copy().telnet) {
-      dev.telnet(c.telnet);
-      if (c.telnet) p("warning: telnet on: open to the LAN");
-    }
-    // Applied from a timer, after this command returns: by then nothing holds the console's code,
-    // and reconnecting gets the RAM it would occupy.
-    setTimeout(run.setConfig, 0, (d.config = c));
-    return true;
+  if (e) {
+    p("error: " + e + " (nothing saved)");
+    return false;
   }
+  p("saved");
+  if (c.telnet != copy().telnet) {
+    dev.telnet(c.telnet);
+    if (c.telnet) p("warning: telnet on: open to the LAN");
+  }
+  // Applied from a timer, after this command returns: by then nothing holds the console's code,
+  // and reconnecting gets the RAM it would occupy.
+  setTimeout(d.runner.setConfig, 0, (d.config = c));
+  return true;
+}
 
-  return {
-    config: function (ch?: any) {
-      if (ch !== undefined) return void save(ch);
-      var c = copy();
-      if (c.password) c.password = "***";
-      if (c.pass) c.pass = "***";
-      p(JSON.stringify(c) + (d.config ? "" : " (not saved)"));
-    },
+function saveAndConnect(c: Config) {
+  if (save(c)) setTimeout(d.runner.connect, 0);
+}
+
+// Runs the console command `name` with its argument. One function with a branch per command
+// rather than an object of closures: a run of the console creates only what the command uses.
+export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: ConsoleDevices, name: string, arg?: any) {
+  var p = deps.print;
+  var run = deps.runner;
+  var c: any;
+  var w = deps.wizard;
+  d = deps;
+  store = configs;
+  dev = devices;
+  if (name == "config") {
+    if (arg !== undefined) return void save(arg);
+    c = copy();
+    if (c.password) c.password = "***";
+    if (c.pass) c.pass = "***";
+    p(JSON.stringify(c) + (d.config ? "" : " (not saved)"));
+  } else if (name == "setup") {
     // The serial line's chunks come back as the "chars" command, each in a fresh run of the
     // console's code: the wizard lives for minutes, and only its state object stays meanwhile.
-    setup: function () {
-      dev.serial.grab(d.command.bind(null, "chars"));
-      d.wizard = wizardStart(dev.serial, copy());
-    },
-    chars: function (chunk: string) {
-      var w = d.wizard;
-      if (w)
-        wizardInput(w, dev.serial, function (c) {
-          if (save(c)) setTimeout(run.connect, 0);
-        }, chunk);
-      if (w && !w.k) d.wizard = undefined;
-    },
-    status: function () {
-      var c: any = d.config || {};
-      p(JSON.stringify(Object.assign({ state: run.state(), ssid: c.ssid, broker: c.broker, port: c.port, error: run.error }, d.info())));
-    },
-    offline: run.offline,
-    connect: run.connect,
-    forget: function () {
-      store.erase();
-      run.setConfig((d.config = undefined));
-      p("forgotten");
-    },
-    help: function () {
-      p("setup() config() " + SET + " status() offline() connect() forget() help()");
-    }
-  };
+    dev.serial.grab(d.command.bind(null, "chars"));
+    d.wizard = wizardStart(dev.serial, copy());
+  } else if (name == "chars") {
+    if (w) wizardInput(w, dev.serial, saveAndConnect, arg);
+    if (w && !w.k) d.wizard = undefined;
+  } else if (name == "status") {
+    c = d.config || {};
+    p(JSON.stringify(Object.assign({ state: run.state(), ssid: c.ssid, broker: c.broker, port: c.port, error: run.error }, d.info())));
+  } else if (name == "offline") run.offline();
+  else if (name == "connect") run.connect();
+  else if (name == "forget") {
+    store.erase();
+    run.setConfig((d.config = undefined));
+    p("forgotten");
+  } else if (name == "help") p("setup() config() " + SET + " status() offline() connect() forget() help()");
 }

@@ -6,7 +6,7 @@ import { Config } from "../config";
 import { Print, StorageModule } from "../ports";
 import { configStore } from "../store/config-store";
 import { Record } from "../store/record";
-import { commands, ConsoleDeps, ConsoleDevices } from "./commands";
+import { runCommand, ConsoleDeps, Serial } from "./commands";
 
 export interface ConsoleContext extends ConsoleDeps {
   storage: StorageModule;
@@ -20,14 +20,16 @@ export interface ConsoleContext extends ConsoleDeps {
 
 // Espruino's devices. The network console (TCP 23) hands the REPL, and so the stored password, to
 // the LAN; the 512 KB build has no TelnetServer, hence the guard. setup() holds the serial line by
-// moving the REPL to the loopback device meanwhile.
-var devices: ConsoleDevices = {
-  telnet: function (on) {
-    try {
-      require("TelnetServer").setOptions({ mode: on ? "on" : "off" });
-    } catch (e) {}
-  },
-  serial: {
+// moving the REPL to the loopback device meanwhile: only setup() and its "chars" build that
+// device, so that other commands do not pay for its functions.
+function telnet(on: boolean) {
+  try {
+    require("TelnetServer").setOptions({ mode: on ? "on" : "off" });
+  } catch (e) {}
+}
+
+function serialLine(): Serial {
+  return {
     grab: function (fn) {
       LoopbackA.setConsole(false);
       Serial1.on("data", fn);
@@ -39,8 +41,8 @@ var devices: ConsoleDevices = {
       (Serial1 as any).removeAllListeners("data");
       Serial1.setConsole(false);
     }
-  }
-};
+  };
+}
 
 // "load": the valid stored configuration, or undefined (why is printed), with telnet set as it
 // says; any other name runs that console command with its argument.
@@ -49,9 +51,9 @@ export default function run(ctx: ConsoleContext, name: string, arg?: any): Confi
   var cfg: Config | undefined;
   if (name == "load") {
     cfg = store.load();
-    devices.telnet(!!(cfg && cfg.telnet));
+    telnet(!!(cfg && cfg.telnet));
     return cfg;
   }
-  (commands(ctx, store, devices) as any)[name](arg);
+  runCommand(ctx, store, { telnet: telnet, serial: name == "setup" || name == "chars" ? serialLine() : (0 as any) }, name, arg);
   return undefined;
 }

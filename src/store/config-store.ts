@@ -1,20 +1,9 @@
 // The node's configuration in flash: one record ("cfg"), and the rules it obeys, checked on every
 // write and every read. An invalid record is reported and treated as absent, never overwritten by
 // a read. Error messages name the field and the rule, never the value (it may be a password).
-import { Config, FIELDS } from "../config";
+import { Config, fields } from "../config";
 import { Print } from "../ports";
 import { Record } from "./record";
-
-// Per field of FIELDS, in its order: the kind, then the bounds (of the length, or of the value for
-// i) as "lo-hi". Kinds: s text (8-bit: on Espruino one char is one byte; no control chars), p WPA
-// passphrase (printable ASCII, or empty for an open network), h host name or IPv4, d client id,
-// t topic, i integer, b boolean, | one of the listed values.
-var RULES = "s1-32 p8-63 h1-253 i1-65535 d1-23 s0-64 s0-64 t1-64 i0-65535 b |toggle|button|detached |last|on|off b b".split(" ");
-// The rule of each kind in words; # stands for the bounds (or the listed values).
-var TEXT: { [kind: string]: string } = {
-  s: "# bytes", p: "# ASCII chars or empty", h: "host name or IPv4", d: "# of 0-9A-Za-z_-",
-  t: "# bytes, no + or #", i: "integer #", b: "true or false", "|": "#"
-};
 
 // Letters, digits, '-' and '.', no empty label, no label starting or ending with '-' (checked on
 // the name framed by dots); an all-digit-and-dot name must be IPv4. Espruino's regexes read '.' in
@@ -30,7 +19,17 @@ function host(v: string) {
 // value of an integer, the length of a text (n != n: NaN). Text is 8-bit (one char per byte on
 // Espruino) without control chars; a passphrase printable ASCII.
 export function checkField(field: string, v: any): string | undefined {
-  var rule = RULES[FIELDS.indexOf(field)];
+  // Per field of FIELDS, in its order: the kind, then the bounds (of the length, or of the value for
+  // i) as "lo-hi". Kinds: s text (8-bit: on Espruino one char is one byte; no control chars), p WPA
+  // passphrase (printable ASCII, or empty for an open network), h host name or IPv4, d client id,
+  // t topic, i integer, b boolean, | one of the listed values.
+  var RULES = "s1-32 p8-63 h1-253 i1-65535 d1-23 s0-64 s0-64 t1-64 i0-65535 b |toggle|button|detached |last|on|off b b".split(" ");
+  // The rule of each kind in words; # stands for the bounds (or the listed values).
+  var TEXT: { [kind: string]: string } = {
+    s: "# bytes", p: "# ASCII chars or empty", h: "host name or IPv4", d: "# of 0-9A-Za-z_-",
+    t: "# bytes, no + or #", i: "integer #", b: "true or false", "|": "#"
+  };
+  var rule = RULES[fields().indexOf(field)];
   if (!rule) return field + ": unknown field";
   var k = rule[0];
   var range = rule.slice(1);
@@ -50,7 +49,7 @@ export function checkField(field: string, v: any): string | undefined {
 // when it is valid.
 export function check(c: Config): string | undefined {
   var e: string | undefined;
-  FIELDS.concat(Object.keys(c)).forEach(function (k) {
+  fields().concat(Object.keys(c)).forEach(function (k) {
     e = e || checkField(k, (c as any)[k]);
   });
   return e;
@@ -75,7 +74,7 @@ export function configStore(rec: Record, serial: string, log: Print): ConfigStor
   function defaults(): Config {
     var c: any = {};
     var v = ["", "", "", 1883, "lightnode-" + serial.replace("-", "").slice(-6), "", "", "living_room_lights", 30, false, "toggle", "last", false, true];
-    FIELDS.forEach(function (k, i) {
+    fields().forEach(function (k, i) {
       c[k] = v[i];
     });
     return c;

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { espruinoTimers } from "../support/espruino-timers";
-import { wizardStart, wizardInput, MAX_LINE, Serial } from "../../src/console/commands";
+import { wizardStart, wizardInput, MAX_LINE, Serial, ConsoleDeps } from "../../src/console/commands";
 import { Config } from "../../src/config";
-import { commands } from "../../src/console/commands";
+import { runCommand } from "../../src/console/commands";
 import { configStore } from "../../src/store/config-store";
 import { openRecord } from "../../src/store/record";
 import { Runner } from "../../src/conn/runner";
@@ -117,11 +117,11 @@ function rig() {
   const { r, calls } = fakeRunner();
   const telnet: boolean[] = [];
   const info = () => ({ ip: "10.0.0.9", rssi: -55, free: 1234, uptime: 61, reconnects: 2 });
-  const cmds: any = commands(
-    { runner: r, print: (l) => lines.push(l), info, config: store.load(), command: (name, arg) => cmds[name](arg) },
-    store,
-    { serial, telnet: (on) => telnet.push(on) }
-  );
+  const deps: ConsoleDeps = { runner: r, print: (l) => lines.push(l), info, config: store.load(), command: (name, arg) => runCommand(deps, store, devices, name, arg) };
+  const devices = { serial, telnet: (on: boolean) => void telnet.push(on) };
+  // Each command by name, as the console's file runs it.
+  const cmds: any = {};
+  for (const name of ["config", "setup", "chars", "status", "offline", "connect", "forget", "help"]) cmds[name] = (arg?: any) => deps.command(name, arg);
   // The console applies a saved configuration from a timer (after the command returned): reading
   // the calls first lets those timers run.
   return {
