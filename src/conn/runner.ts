@@ -77,7 +77,7 @@ export interface RunnerDeps {
 var d: RunnerDeps;
 var r: Runner;
 var m: St;
-var cfg: any;
+var cfg: Config | undefined;
 // An MQTT connection of ours is under way or up (else closes are ours, ignored). The client
 // reports onClose synchronously inside close()/disconnect(), so mq is cleared before calling them.
 var mq: boolean;
@@ -120,9 +120,10 @@ function onTimer(e: Ev) {
   dispatch(e);
 }
 
-// One effect of a step. The client's CONNACK timeout also covers a TCP connect that never completes.
+// One effect of a step (the links' effects only run in states that have a configuration). The
+// client's CONNACK timeout also covers a TCP connect that never completes.
 function perform(x: string) {
-  var c = cfg;
+  var c = cfg as Config;
   var ms;
   if (x == "w") d.wifi.up(c, onWifi);
   else if (x == "W") d.wifi.down();
@@ -208,7 +209,7 @@ function onWifiLost(reason: string) {
 }
 
 // Forgetting (also booting without a config) says a configuration is needed.
-function setConfig(c: any) {
+function setConfig(c: Config | undefined) {
   var old = cfg;
   var i = 0;
   cfg = c;
@@ -218,7 +219,7 @@ function setConfig(c: any) {
   // The first nine fields are what the links depend on: a change in the first two rejoins
   // Wi-Fi, in the others reconnects MQTT.
   var fields = FIELDS_OF_LINKS.split(" ");
-  while (i < 9 && old[fields[i]] === c[fields[i]]) i++;
+  while (i < 9 && (old as any)[fields[i]] === (c as any)[fields[i]]) i++;
   if (i < 9) dispatch(i < 2 ? Ev.WIFI_CFG : Ev.MQTT_CFG);
 }
 

@@ -36,6 +36,15 @@ export interface MqttMessage {
   dup: boolean;
 }
 
+// Why a connection attempt or connection ended (the closed set; src/mqtt/client.ts says when each
+// happens). CONNACK return codes past 5 are reserved and come as "refused: N".
+export type CloseReason =
+  | "refused: protocol version" | "refused: client id" | "refused: unavailable"
+  | "refused: bad user name or password" | "refused: not authorized" | `refused: ${number}`
+  | "connect failed" | "connack timeout" | "ping timeout" | "packet too large"
+  | `malformed: ${"remaining length" | "type" | "flags" | "length" | "qos" | "topic length" | "topic" | "packet id" | "connack" | "suback" | "sequence"}`
+  | "connection lost" | "disconnected" | "closed" | "error";
+
 export interface MqttClient {
   // The four callbacks may be left unset. Exceptions they throw are swallowed, so they can never
   // break the socket callback, lose a PUBACK or stop the packets after theirs.
@@ -45,7 +54,7 @@ export interface MqttClient {
   // one of the short codes documented in src/mqtt/client.ts (e.g. "refused: bad user name or
   // password", "connack timeout", "ping timeout", "packet too large", "malformed: flags",
   // "connection lost", "connect failed", "disconnected", "closed").
-  onClose: (reason: string) => void;
+  onClose: (reason: CloseReason) => void;
   onMessage: (message: MqttMessage) => void;
   // SUBACK arrived for a topic: granted QoS, or 0x80 on failure.
   onSubscribed: (topic: string, grantedQos: number) => void;

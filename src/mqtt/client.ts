@@ -37,10 +37,11 @@ var net: Net;
 var o: any;
 // The socket of the current attempt, 0 when there is none.
 var sock: any;
-// 0 idle, 1 TCP connecting, 2 CONNECT sent, 3 connected (CONNACK accepted).
-var st: number;
+// Where the connection is; ordered, so `st > Phase.TCP` means CONNECT went out.
+const enum Phase { IDLE, TCP, CONNECT_SENT, CONNECTED }
+var st: Phase;
 var tick: any;
-// Ticks left before the one deadline: CONNACK before st 3, PINGRESP after (0: none pending).
+// Ticks left before the one deadline: CONNACK before CONNECTED, PINGRESP after (0: none pending).
 var dead: number;
 // Ticks since the last write: PINGREQ only after keepalive seconds without one.
 var idle: number;
@@ -65,7 +66,8 @@ function call(fn: any, a?: any, b?: any) {
 function fail(reason: string) {
   if (!st) return;
   var s = sock;
-  st = sock = 0;
+  st = Phase.IDLE;
+  sock = 0;
   pend = {};
   clearInterval(tick);
   if (s) {
@@ -84,8 +86,8 @@ function send(p: string) {
 // time counting from the CONNECT as the broker's does; the link is dead when its PINGRESP is
 // not back within keepalive/2 seconds, which at 2 ticks a second is `keepalive` ticks.
 function check() {
-  if (dead && --dead < 1) fail((st < 3 ? "connack" : "ping") + " timeout");
-  else if (ka && ++idle >= 2 * ka && st > 2) {
+  if (dead && --dead < 1) fail((st < Phase.CONNECTED ? "connack" : "ping") + " timeout");
+  else if (ka && ++idle >= 2 * ka && st == Phase.CONNECTED) {
     send(PINGREQ);
     dead = ka;
   }
@@ -106,17 +108,17 @@ function sub(topic: string) {
 }
 
 // Session logic per broker packet; throws a reason string on a protocol violation. CONNACK comes
-// first and once [MQTT-3.2.0-1]: it needs st 2, every other packet st 3. That also stops the rest
-// of a chunk once a callback closed the connection (st 0) or started another (st 1).
+// first and once [MQTT-3.2.0-1]: it needs CONNECT_SENT, every other packet CONNECTED. That also
+// stops the rest of a chunk once a callback closed the connection (IDLE) or started another (TCP).
 function onPacket(h: number, b: string) {
   var p = decode(h, b), t = p.type, code = p.code as number, id = p.id as number, i: number, k: string;
-  if ((t == 2 ? 2 : 3) != st) bad("sequence");
+  if ((t == 2 ? Phase.CONNECT_SENT : Phase.CONNECTED) != st) bad("sequence");
   // Any packet shows the broker alive: it ends the CONNACK or PINGRESP deadline.
   dead = 0;
   if (t == 2) {
     // CONNACK return codes 1-5 [MQTT-3.2.2-3], as "refused: ..." reasons.
     if (code) throw "refused: " + (["protocol version", "client id", "unavailable", "bad user name or password", "not authorized"][code - 1] || code);
-    st = 3;
+    st = Phase.CONNECTED;
     // The client owns the subscriptions: without a session it subscribes them again itself.
     for (k in subs) {
       if (!p.session) subs[k] &= 7;
@@ -154,14 +156,14 @@ var rest: string;
 // listener of a socket it drops (its connect callback too, on Espruino as in Node), so only the
 // current socket is ever heard.
 function onOpen() {
-  st = 2;
+  st = Phase.CONNECT_SENT;
   dead = o.connackTimeout / 500 || 20;
   send(hello);
   hello = "";
 }
 
 function onLost() {
-  fail(st > 1 ? "connection lost" : "connect failed");
+  fail(st > Phase.TCP ? "connection lost" : "connect failed");
 }
 
 // A callback run for a packet may close this connection and start another: what is left of
@@ -188,7 +190,7 @@ function connect(more?: Partial<MqttOptions>) {
   ka = opts.keepalive;
   hello = encodeConnect(opts);
   rest = "";
-  st = 1;
+  st = Phase.TCP;
   dead = o.connackTimeout / 500 || 20;
   tick = setInterval(check, 500);
   try {
@@ -206,7 +208,7 @@ function connect(more?: Partial<MqttOptions>) {
 function subscribe(topic: string, qos: 0 | 1) {
   if (subs[topic] !== undefined && (subs[topic] & 7) == qos) return;
   subs[topic] = qos;
-  if (st == 3) sub(topic);
+  if (st == Phase.CONNECTED) sub(topic);
 }
 
 // False for a topic that is empty or has wildcards, QoS 0 while offline, or a full outbox.
@@ -215,14 +217,14 @@ function publish(topic: string, payload: string, qos: 0 | 1, retain: boolean) {
   if (badTopic(topic) || (qos && box.length >= (2 * o.outboxSize || 16))) return false;
   // DUP 0 at first; the packet id is only present for QoS 1 [MQTT-2.3.1-5].
   p = packet(PUBLISH | (qos << 1) | (retain as any), text(topic) + (qos ? u16((id = nextId())) : "") + payload);
-  if (qos) box.push(id, st == 3 ? dup(p) : p);
-  if (st == 3) send(p);
-  return qos > 0 || st == 3;
+  if (qos) box.push(id, st == Phase.CONNECTED ? dup(p) : p);
+  if (st == Phase.CONNECTED) send(p);
+  return qos > 0 || st == Phase.CONNECTED;
 }
 
 // DISCONNECT only once CONNECT went out; it makes the broker discard the will [MQTT-3.1.2-10].
 function disconnect() {
-  if (st > 1) send(DISCONNECT);
+  if (st > Phase.TCP) send(DISCONNECT);
   fail("disconnected");
 }
 
@@ -237,7 +239,8 @@ export function createClient(network: Net, options: MqttOptions): MqttClient {
   net = network;
   o = {};
   for (k in options) o[k] = (options as any)[k];
-  sock = st = lastId = 0;
+  st = Phase.IDLE;
+  sock = lastId = 0;
   box = [];
   subs = {};
   pend = {};
