@@ -4,7 +4,7 @@ import { wifiLink } from "./conn/wifi";
 import { ConsoleContext } from "./console/entry";
 import { CONSOLE_FILE } from "./config";
 import { createClient } from "./mqtt/client";
-import { BoardProfile, Pins } from "./ports";
+import { BoardProfile, Pins, StorageModule } from "./ports";
 import { createLightApp } from "./light/app";
 import { openRecord } from "./store/record";
 
@@ -13,9 +13,9 @@ var board: BoardProfile = __BOARD__;
 var run: Runner | undefined;
 
 // The Pins port is Espruino's pin functions themselves, which take pin names ("D12") as they are.
-var pins: Pins = { write: digitalWrite as any, read: digitalRead as any, mode: pinMode as any, watch: setWatch as any };
+var pins: Pins = { write: digitalWrite, read: digitalRead, mode: pinMode, watch: setWatch };
 
-var storage: any;
+var storage: StorageModule;
 var ctx: ConsoleContext;
 var t0: number;
 
@@ -64,11 +64,12 @@ function start() {
   storage = require("Storage");
   ctx = { storage: storage, crc: E.CRC32, chip: getSerial(), print: print, info: info, open: openRecord, command: con } as ConsoleContext;
   var cfg = (ctx.config = con("load"));
+  // The REPL's global object, where the console commands are defined.
   var g: any = global;
   run = ctx.runner = runner({
     wifi: wifiLink(require("Wifi")),
     // The runner passes host, port, client id, credentials, keepalive and will on every connect.
-    mqtt: createClient(require("net"), { clean: true } as any),
+    mqtt: createClient(require("net"), { clean: true }),
     hooks: createLightApp({
       pins: pins, board: board, storage: storage, crc: E.CRC32, print: print,
       version: __VERSION__, config: cfg,

@@ -234,7 +234,8 @@ function dup(p: string): string {
 }
 
 // Starts the client afresh (one at a time: see the module state above).
-export function createClient(network: Net, options: MqttOptions): MqttClient {
+// The constructor's options are the defaults of every connect(), which gives the rest.
+export function createClient(network: Net, options: Partial<MqttOptions>): MqttClient {
   var k: string;
   net = network;
   o = {};

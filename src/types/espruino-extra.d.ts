@@ -20,3 +20,8 @@ declare function clearWatch(): void;
 interface ObjectConstructor {
   assign(target: any, ...sources: any[]): any;
 }
+// Espruino's pin functions take a pin's name ("D12") as well as a Pin object.
+declare function digitalWrite(pin: string, value: boolean): void;
+declare function digitalRead(pin: string): number;
+declare function pinMode(pin: string, mode: "input" | "input_pullup" | "output"): void;
+declare function setWatch(listener: (e: { state: boolean }) => void, pin: string, options: { repeat: boolean; edge: "both"; debounce: number }): number;
