@@ -133,7 +133,10 @@ function set(next: boolean) {
 
 // Home Assistant's MQTT light (default schema) in its documented abbreviations. State payloads
 // equal the command ones, so no value template is needed; availability uses Home Assistant's
-// default payloads, "online" and "offline"; QoS 1 as the node's own.
+// default payloads, "online" and "offline"; QoS 1 as the node's own. Published at QoS 0: it goes
+// again at every connect and whenever Home Assistant starts, so a lost one heals itself, while at
+// QoS 1 its 300 bytes would wait in the outbox for the PUBACK, a copy more after every reconnect
+// of a flapping link.
 function announce() {
   var t = cfg.topic;
   var id = cfg.id;
@@ -142,7 +145,7 @@ function announce() {
       name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + STATUS,
       pl_on: "on", pl_off: "off", qos: 1,
       dev: { ids: [id], name: t, sw: deps.version }
-    }), 1, true);
+    }), 0, true);
 }
 
 function onConfig(config: Config) {

@@ -69,7 +69,7 @@ describe("light/app", function () {
     assert.deepEqual(c.take(), [
       "living_room_lights/status online q1 r",
       "living_room_lights/info {...} q0 r",
-      "homeassistant/light/node1/config {...} q1 r",
+      "homeassistant/light/node1/config {...} q0 r",
       "living_room_lights/state off q1 r"
     ]);
   });
@@ -179,7 +179,7 @@ describe("light/app", function () {
     c.take();
     app.onMessage(msg("homeassistant/status", "online"));
     app.onMessage(msg("homeassistant/status", "offline"));
-    assert.deepEqual(c.take(), ["homeassistant/light/node1/config {...} q1 r"]);
+    assert.deepEqual(c.take(), ["homeassistant/light/node1/config {...} q0 r"]);
     const c2 = new RecordingClient();
     app.onConfig(config({ discovery: false }));
     app.onActive(c2 as unknown as MqttClient);
