@@ -62,7 +62,7 @@ function start() {
   print("lightnode " + __VERSION__);
   t0 = Date.now();
   storage = require("Storage");
-  ctx = { storage: storage, crc: E.CRC32, chip: getSerial(), print: print, info: info, open: openRecord, command: con } as ConsoleContext;
+  ctx = { print: print, info: info, open: openRecord, command: con } as ConsoleContext;
   var cfg = (ctx.config = con("load"));
   // The REPL's global object, where the console commands are defined.
   var g: any = global;

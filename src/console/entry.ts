@@ -8,11 +8,9 @@ import { configStore } from "../store/config-store";
 import { Record } from "../store/record";
 import { runCommand, ConsoleDeps, Serial } from "./commands";
 
+// Storage, the CRC and the chip's serial (the default client id derives from it) the console takes
+// from Espruino itself, as it takes its devices: the firmware keeps only what it must lend.
 export interface ConsoleContext extends ConsoleDeps {
-  storage: StorageModule;
-  crc: (data: string) => number;
-  // getSerial(): the default client id derives from it.
-  chip: string;
   print: Print;
   // The firmware's openRecord (src/store/record.ts), shared rather than bundled twice.
   open: (storage: StorageModule, name: string, version: number, crc: (data: string) => number, log: Print) => Record;
@@ -47,7 +45,7 @@ function serialLine(): Serial {
 // "load": the valid stored configuration, or undefined (why is printed), with telnet set as it
 // says; any other name runs that console command with its argument.
 export default function run(ctx: ConsoleContext, name: string, arg?: any): Config | undefined {
-  var store = configStore(ctx.open(ctx.storage, "cfg", 1, ctx.crc, ctx.print), ctx.chip, ctx.print);
+  var store = configStore(ctx.open(require("Storage"), "cfg", 1, E.CRC32, ctx.print), getSerial(), ctx.print);
   var cfg: Config | undefined;
   if (name == "load") {
     cfg = store.load();
