@@ -19,11 +19,11 @@ export interface MqttOptions {
   keepalive: number;
   clean: boolean;
   will?: Will;
-  // Largest incoming packet accepted, in bytes (default about 1 KB); bigger ones close the link.
+  // Largest incoming packet accepted, in bytes (default 1024); bigger ones close the link.
   maxPacket?: number;
-  // How long to wait for CONNACK after the TCP connection opens, in ms.
+  // How long to wait for CONNACK after the TCP connection opens, in ms (default 10000; 0: no limit).
   connackTimeout?: number;
-  // How many QoS 1 messages may wait for PUBACK at once.
+  // How many QoS 1 messages may wait for PUBACK at once (default 8).
   outboxSize?: number;
 }
 

@@ -157,7 +157,7 @@ var rest: string;
 // current socket is ever heard.
 function onOpen() {
   st = Phase.CONNECT_SENT;
-  dead = o.connackTimeout / 500 || 20;
+  dead = o.connackTimeout / 500;
   send(hello);
   hello = "";
 }
@@ -171,7 +171,7 @@ function onLost() {
 function onData(d: string) {
   var s = sock, left: string;
   try {
-    left = frame(rest + d, o.maxPacket || 1024, onPacket);
+    left = frame(rest + d, o.maxPacket, onPacket);
     if (s == sock) rest = left;
   } catch (e) {
     // Reasons are thrown as strings; anything else is a bug.
@@ -191,7 +191,7 @@ function connect(more?: Partial<MqttOptions>) {
   hello = encodeConnect(opts);
   rest = "";
   st = Phase.TCP;
-  dead = o.connackTimeout / 500 || 20;
+  dead = o.connackTimeout / 500;
   tick = setInterval(check, 500);
   try {
     s = sock = net.connect({ host: opts.host, port: opts.port }, onOpen);
@@ -214,7 +214,7 @@ function subscribe(topic: string, qos: 0 | 1) {
 // False for a topic that is empty or has wildcards, QoS 0 while offline, or a full outbox.
 function publish(topic: string, payload: string, qos: 0 | 1, retain: boolean) {
   var id: any, p: string;
-  if (badTopic(topic) || (qos && box.length >= (2 * o.outboxSize || 16))) return false;
+  if (badTopic(topic) || (qos && box.length >= 2 * o.outboxSize)) return false;
   // DUP 0 at first; the packet id is only present for QoS 1 [MQTT-2.3.1-5].
   p = packet(PUBLISH | (qos << 1) | (retain as any), text(topic) + (qos ? u16((id = nextId())) : "") + payload);
   if (qos) box.push(id, st == Phase.CONNECTED ? dup(p) : p);
@@ -238,7 +238,9 @@ function dup(p: string): string {
 export function createClient(network: Net, options: Partial<MqttOptions>): MqttClient {
   var k: string;
   net = network;
-  o = {};
+  // The defaults (10 s for CONNACK, 1 KB packets, 8 messages waiting for PUBACK), then what the
+  // caller gives: 0 is a value like any other.
+  o = { connackTimeout: 10000, maxPacket: 1024, outboxSize: 8 };
   for (k in options) o[k] = (options as any)[k];
   st = Phase.IDLE;
   sock = lastId = 0;
