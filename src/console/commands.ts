@@ -141,8 +141,8 @@ var store: ConfigStore;
 var dev: ConsoleDevices;
 
 // A copy of the current configuration (or of the defaults), to change before saving.
-function copy(): any {
-  return (Object as any).assign({}, d.config || store.defaults());
+function copy(): Config {
+  return Object.assign({}, d.config || store.defaults());
 }
 
 // Sets the given fields on a copy, saves it if the whole is valid, and only then applies it;
@@ -152,7 +152,7 @@ function save(ch: any) {
   var c = copy();
   var e: string | undefined = "use " + SET;
   if (ch && typeof ch == "object" && !Array.isArray(ch)) {
-    e = store.save((Object as any).assign(c, ch));
+    e = store.save(Object.assign(c, ch));
   }
   if (e) {
     p("error: " + e + " (nothing saved)");
