@@ -32,14 +32,14 @@ export interface Config {
   discovery: boolean;
 }
 
-// Every field, in the order the rules, the defaults, setup() (the first seven) and the runner (the
-// first nine: what the links depend on) take them. An array, not an object: on Espruino every
-// object inherits `on` and `emit`, which a lookup by a user's key would find.
-// The first nine, the ones the runner compares, as one string: it splits them when it needs them
-// (a string constant is inlined into the code, which stays in flash, where an array costs RAM).
+// The first nine fields, the ones the runner compares (what the links depend on), as one string: it
+// splits them when it needs them (a string constant is inlined into the code, which stays in flash,
+// where an array costs RAM).
 export const FIELDS_OF_LINKS = "ssid password broker port id user pass topic keepalive";
-// A function, not an array: the console's code is evaluated per command, and an array built at
-// each evaluation would cost every command its 14 strings.
+// Every field, in the order the rules, the defaults and setup() (the first seven) take them. An
+// array, not an object: on Espruino every object inherits `on` and `emit`, which a lookup by a
+// user's key would find. A function, not an array at module level: the console's code is evaluated
+// per command, and an array built at each evaluation would cost every command its 14 strings.
 export function fields(): string[] {
   return (FIELDS_OF_LINKS + " telnet mode power retained discovery").split(" ");
 }

@@ -29,7 +29,8 @@ export interface ConsoleDeps {
 // The devices the console drives, supplied by the console's own file (src/console/entry.ts), so
 // that the firmware keeps none of their code between commands.
 export interface ConsoleDevices {
-  serial: Serial;
+  // Only for setup() and its "chars": other commands get none.
+  serial?: Serial;
   // Turns Espruino's network console on or off.
   telnet(on: boolean): void;
 }
@@ -179,7 +180,7 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: Con
   var p = deps.print;
   var run = deps.runner;
   var c: any;
-  var w = deps.wizard;
+  var wiz = deps.wizard;
   d = deps;
   store = configs;
   dev = devices;
@@ -192,11 +193,11 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: Con
   } else if (name == "setup") {
     // The serial line's chunks come back as the "chars" command, each in a fresh run of the
     // console's code: the wizard lives for minutes, and only its state object stays meanwhile.
-    dev.serial.grab(d.command.bind(null, "chars"));
-    d.wizard = wizardStart(dev.serial, copy());
+    dev.serial!.grab(d.command.bind(null, "chars"));
+    d.wizard = wizardStart(dev.serial!, copy());
   } else if (name == "chars") {
-    if (w) wizardInput(w, dev.serial, saveAndConnect, arg);
-    if (w && !w.k) d.wizard = undefined;
+    if (wiz) wizardInput(wiz, dev.serial!, saveAndConnect, arg);
+    if (wiz && !wiz.k) d.wizard = undefined;
   } else if (name == "status") {
     c = d.config || {};
     p(JSON.stringify(Object.assign({ state: run.state(), ssid: c.ssid, broker: c.broker, port: c.port, error: run.error }, d.info())));

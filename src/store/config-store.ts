@@ -19,7 +19,9 @@ function host(v: string) {
 // value of an integer, the length of a text (n != n: NaN). Text is 8-bit (one char per byte on
 // Espruino) without control chars; a passphrase printable ASCII.
 export function checkField(field: string, v: any): string | undefined {
-  // Per field of FIELDS, in its order: the kind, then the bounds (of the length, or of the value for
+  // Built per call rather than at module level: the console's code is evaluated for every command,
+  // and only the commands that check a value need these tables.
+  // Per field of fields(), in its order: the kind, then the bounds (of the length, or of the value for
   // i) as "lo-hi". Kinds: s text (8-bit: on Espruino one char is one byte; no control chars), p WPA
   // passphrase (printable ASCII, or empty for an open network), h host name or IPv4, d client id,
   // t topic, i integer, b boolean, | one of the listed values.
@@ -69,7 +71,7 @@ export interface ConfigStore {
 // firmware's own openRecord rather than a second copy of it. `serial` is getSerial(),
 // "aabbccdd-eeff": the default client id ends with the MAC's last 3 bytes.
 export function configStore(rec: Record, serial: string, log: Print): ConfigStore {
-  // The values in FIELDS order: ssid, password, broker, port, id, user, pass, topic, keepalive,
+  // The values in the order of fields(): ssid, password, broker, port, id, user, pass, topic, keepalive,
   // telnet, mode, power, retained, discovery.
   function defaults(): Config {
     var c: any = {};

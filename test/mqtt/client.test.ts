@@ -119,6 +119,25 @@ describe("mqtt client session", function () {
       });
     }
 
+    it("connackTimeout 0 waits for CONNACK without a limit; the default is 10 s", function () {
+      const r = rig({ connackTimeout: 0 });
+      r.client.connect();
+      r.net.last().open();
+      clock.tick(600000);
+      assert.deepEqual(r.closes, []);
+      r.net.last().feed(CONNACK);
+      assert.equal(r.up, true);
+      // One client at a time (its state is module-level): the first one goes before the next.
+      r.client.close();
+      const r2 = rig();
+      r2.client.connect();
+      r2.net.last().open();
+      clock.tick(9500);
+      assert.deepEqual(r2.closes, []);
+      clock.tick(1000);
+      assert.deepEqual(r2.closes, ["connack timeout"]);
+    });
+
     it("connack timeout, counted from the TCP connection opening", function () {
       const r = rig({ connackTimeout: 3000 });
       r.client.connect();
