@@ -35,7 +35,8 @@ function bakeConstants(board, version) {
 // (one expression, the function src/console/entry.ts exports, evaluated per command).
 export const FILES = [
   { storage: ".bootcde", entry: "main.js", name: "firmware" },
-  { storage: "lightnode.con", entry: "console/entry.js", name: "console", expression: true }
+  { storage: "lightnode.con", entry: "console/entry.js", name: "console", expression: true },
+  { storage: "lightnode.net", entry: "conn/entry.js", name: "net", expression: true }
 ];
 
 // One name cache for every file: the minifier shortens internal property names (minify-options.mjs),

@@ -8,11 +8,13 @@
 export const INTERNAL_PROPERTIES = [
   "board", "button", "buttonPressedLow", "relay", "relayActiveLow", "led", "ledActiveLow",
   "clean", "clientId", "connackTimeout", "maxPacket", "outboxSize", "username", "will",
-  "crc", "defaults", "grab", "release", "hooks", "info", "mqtt", "pins", "runner", "serial",
+  "crc", "defaults", "grab", "release", "hooks", "info", "mqtt", "pins", "serial",
   "setConfig", "storage", "store", "watch", "wifi", "connected", "publish", "subscribe",
   "payload", "retain", "dup", "onActive", "onClose", "onConfig", "onConnect", "onLost", "onMessage",
   "onState", "onSubscribed", "session", "start", "drops", "up", "down", "load",
-  "type", "code", "print", "close", "save", "wizard", "command", "hide", "buf", "bad", "cur"
+  "type", "code", "print", "close", "save", "wizard", "command", "hide", "buf", "bad", "cur",
+  "input", "run", "nodeState", "cfg", "mq", "tries", "retryT", "dogT", "queue", "leaving", "leaveT",
+  "gen", "upGen", "joinT", "net"
 ];
 
 export const MINIFY_OPTIONS = {

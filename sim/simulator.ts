@@ -41,7 +41,7 @@
 // Timers use the host's setTimeout/Date at call time, so sinon fake timers drive them; pin
 // press/release helpers sleep on host timers too (under fake timers use pins.set and tick).
 import { existsSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
-import { CONSOLE_FILE } from "../src/config";
+import { CONSOLE_FILE, NET_FILE } from "../src/config";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Board, BoardId, Hardware } from "./board";
@@ -256,12 +256,14 @@ export class Simulator {
     if (this.ownDataDir) rmSync(this.ownDataDir, { recursive: true, force: true });
   }
 
-  // The Storage files flashed with the boot code: build/console.js beside build/firmware.js (and
-  // console.min.js beside firmware.min.js), as `npm run flash` writes build/storage/. Put there
-  // again at every power-on, so a rebuilt bundle comes with its own.
+  // The Storage files flashed with the boot code: build/console.js and build/net.js beside
+  // build/firmware.js (and their .min.js beside firmware.min.js), as `npm run flash` writes
+  // build/storage/. Put there again at every power-on, so a rebuilt bundle comes with its own.
   private flashCompanions(): void {
-    const companion = this.bundle.replace(/firmware(\.min)?\.js$/, "console$1.js");
-    if (companion !== this.bundle && existsSync(companion)) this.storage.put(CONSOLE_FILE, readFileSync(companion, "latin1"));
+    for (const [name, file] of [["console", CONSOLE_FILE], ["net", NET_FILE]]) {
+      const companion = this.bundle.replace(/firmware(\.min)?\.js$/, name + "$1.js");
+      if (companion !== this.bundle && existsSync(companion)) this.storage.put(file, readFileSync(companion, "latin1"));
+    }
   }
 
   private powerOn(reason: ResetReason): void {

@@ -47,3 +47,5 @@ export function fields(): string[] {
 // The Storage file holding the console's code (src/console/entry.ts): at most 28 characters, no
 // leading dot (Storage keeps those for the system).
 export var CONSOLE_FILE = "lightnode.con";
+// The Storage file holding the runner's code (src/conn/entry.ts), under the same rules.
+export var NET_FILE = "lightnode.net";

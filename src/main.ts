@@ -1,16 +1,18 @@
 // Composition root: the only module that touches Espruino's globals and require().
-import { runner, Runner } from "./conn/runner";
-import { wifiLink } from "./conn/wifi";
+// The bundle declares modules in import order, and Espruino looks a name up in its scope by
+// walking the names in that order: the per-message path (client, codec, app) comes first.
+import { createClient } from "./mqtt/client";
+import { createLightApp } from "./light/app";
+import { In, NetState } from "./conn/types";
+import { createNet } from "./conn/net";
 import { ConsoleContext } from "./console/entry";
 import { CONSOLE_FILE } from "./config";
-import { createClient } from "./mqtt/client";
 import { BoardProfile, Pins, StorageModule } from "./ports";
-import { createLightApp } from "./light/app";
 import { openRecord } from "./store/record";
 
 var started = false;
 var board: BoardProfile = __BOARD__;
-var run: Runner | undefined;
+var net: NetState | undefined;
 
 // The Pins port is Espruino's pin functions themselves, which take pin names ("D12") as they are.
 var pins: Pins = { write: digitalWrite, read: digitalRead, mode: pinMode, watch: setWatch };
@@ -19,14 +21,19 @@ var storage: StorageModule;
 var ctx: ConsoleContext;
 var t0: number;
 
-// The console's code runs from its own Storage file, evaluated per command; nothing of it stays.
-// Indirect eval: the file is one function expression and needs no local scope.
-// Without the file (only .bootcde flashed, or it was erased) the switch still works, the node stays
-// Offline, and each command says what is missing.
+// The console's and the runner's code run from Storage files of their own, evaluated when used;
+// nothing of them stays. Indirect eval: each file is one function expression and needs no local
+// scope. Without a file (only .bootcde flashed, or it was erased) the switch still works, the
+// node stays Offline, and each use says what is missing.
+function file(name: string) {
+  var code = storage.read(name);
+  if (code) return (0, eval)(code);
+  print("no " + name + " in Storage: run npm run flash");
+}
+
 function con(name: string, arg?: any) {
-  var code = storage.read(CONSOLE_FILE);
-  if (!code) return print("console: no " + CONSOLE_FILE + " in Storage: run npm run flash");
-  return (0, eval)(code)(ctx, name, arg);
+  var run = file(CONSOLE_FILE);
+  return run && run(ctx, name, arg);
 }
 
 // The console commands, one small function each at module level (a closure per command would
@@ -46,13 +53,19 @@ function forget() {
 function help() {
   con("help");
 }
+function offline() {
+  net!.input(In.OFFLINE);
+}
+function connect() {
+  net!.input(In.CONNECT);
+}
 
 // Diagnostics for status() and <topic>/info.
 function info() {
   var Wifi = require("Wifi");
   return {
     version: __VERSION__, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
-    uptime: Math.round((Date.now() - t0) / 1000), reconnects: run!.drops
+    uptime: Math.round((Date.now() - t0) / 1000), reconnects: net!.drops
   };
 }
 
@@ -66,33 +79,36 @@ function start() {
   var cfg = (ctx.config = con("load"));
   // The REPL's global object, where the console commands are defined.
   var g: any = global;
-  run = ctx.runner = runner({
-    wifi: wifiLink(require("Wifi")),
-    // The runner passes host, port, client id, credentials, keepalive and will on every connect.
-    mqtt: createClient(require("net"), { clean: true }),
-    hooks: createLightApp({
-      pins: pins, board: board, storage: storage, crc: E.CRC32, print: print,
-      version: __VERSION__, config: cfg,
-      info: info
-    }),
-    print: print,
-    random: Math.random
-  });
+  net = ctx.net = createNet(
+    {
+      wifi: require("Wifi"),
+      // The runner passes host, port, client id, credentials, keepalive and will on every connect.
+      mqtt: createClient(require("net"), { clean: true }),
+      hooks: createLightApp({
+        pins: pins, board: board, storage: storage, crc: E.CRC32, print: print,
+        version: __VERSION__, config: cfg,
+        info: info
+      }),
+      print: print,
+      random: Math.random
+    },
+    file
+  );
   g.config = config;
   g.setup = setup;
   g.status = status;
   g.forget = forget;
   g.help = help;
-  g.offline = run.offline;
-  g.connect = run.connect;
-  run.start(cfg);
+  g.offline = offline;
+  g.connect = connect;
+  net.input(In.START, cfg);
 }
 
 E.on("init", start);
 // save() runs 'kill', stores the RAM image with its timers and watches, then runs 'init': stop the
 // links and drop every timer, watch and Wi-Fi listener, so that the image starts afresh, once.
 E.on("kill", function () {
-  if (run) run.offline();
+  if (net) net.input(In.OFFLINE);
   // With no argument: Espruino throws on clearWatch(undefined) and clearTimeout(undefined).
   clearWatch();
   clearTimeout();

@@ -1,70 +1,45 @@
-// A narrow Wi-Fi link over Espruino's ESP8266 Wifi module. It adds what the module lacks: a
-// timeout on connect (some failures retry silently forever) and a single "lost" report for a
-// link that was up. It never calls Wifi.save(): the password lives only in our own store.
+// A narrow Wi-Fi link over Espruino's ESP8266 Wifi module, part of the runner's code. It adds what
+// the module lacks: a timeout on join (some failures retry silently forever) and a single "lost"
+// report for a link that was up. It never calls Wifi.save(): the password lives only in our own
+// store. Its state lives in the NetState; the module's callbacks come back as inputs (JOINED,
+// WIFI_GONE), through the firmware's entry, since this code is not kept between them.
 import { Config } from "../config";
-import { WifiModule } from "../ports";
+import { In, NetState } from "./types";
 
 var JOIN_TIMEOUT = 30000;
 
-export interface WifiLink {
-  // Joins c.ssid with c.password as host c.id; done(null) once there is an IP, else done(reason): "bad_password", "no_ap_found",
-  // "connect_failed" or "timeout". Exactly one call per up(), none after down().
-  up(c: Config, done: (err: string | null) => void): void;
-  down(): void;
-  // A link that was up dropped; reason as in the module's "disconnected" event. Set by the user.
-  onLost: (reason: string) => void;
+function stop(x: NetState) {
+  x.gen++;
+  if (x.joinT) x.joinT = clearTimeout(x.joinT);
 }
 
-// One link per firmware: its state lives at module level and wifiLink() starts it afresh (on
-// Espruino a nested function costs about 3 variables more than one at module level).
-// Every stop() starts a new generation: callbacks of older attempts are ignored, and the link
-// counts as up only while `upGen` is the current one. The join timeout's id while pending, else 0
-// (clearTimeout(undefined) throws on Espruino).
-var wifi: WifiModule;
-var link: WifiLink;
-var gen: number;
-var upGen: number;
-var timer: any;
-var done: (err: string | null) => void;
-
-function stop() {
-  gen++;
-  if (timer) timer = clearTimeout(timer);
+// Joins c.ssid with c.password as host c.id. The attempt ends as JOINED with its generation and
+// null once there is an IP, else the reason: "bad_password", "no_ap_found", "connect_failed" or
+// "timeout".
+export function up(x: NetState, c: Config) {
+  stop(x);
+  x.joinT = setTimeout(x.input, JOIN_TIMEOUT, In.JOINED, x.gen, "timeout");
+  x.wifi.setHostname(c.id);
+  x.wifi.connect(c.ssid, { password: c.password }, x.input.bind(null, In.JOINED, x.gen));
 }
 
-// The end of the attempt of generation `my`: the module's callback, or the join timeout.
-function end(my: number, err: string | null) {
-  if (my != gen) return;
-  stop();
-  if (err) wifi.disconnect();
-  else upGen = gen;
-  done(err);
+export function down(x: NetState) {
+  stop(x);
+  x.wifi.disconnect();
 }
 
-function up(c: Config, callback: (err: string | null) => void) {
-  stop();
-  done = callback;
-  timer = setTimeout(end, JOIN_TIMEOUT, gen, "timeout");
-  wifi.setHostname(c.id);
-  wifi.connect(c.ssid, { password: c.password }, end.bind(null, gen));
+// JOINED: true when it ends the current attempt (exactly one per up(), none after down()).
+export function joined(x: NetState, my: number, err: string | null) {
+  if (my != x.gen) return false;
+  stop(x);
+  if (err) x.wifi.disconnect();
+  else x.upGen = x.gen;
+  return true;
 }
 
-function down() {
-  stop();
-  wifi.disconnect();
-}
-
-function onDisconnected(details: { reason: string }) {
-  if (upGen != gen) return;
-  stop();
-  link.onLost(details.reason);
-}
-
-export function wifiLink(module: WifiModule): WifiLink {
-  wifi = module;
-  gen = timer = 0;
-  upGen = -1;
-  link = { up: up, down: down } as WifiLink;
-  wifi.on("disconnected", onDisconnected);
-  return link;
+// WIFI_GONE: true when a link that was up dropped.
+export function gone(x: NetState) {
+  if (x.upGen != x.gen) return false;
+  stop(x);
+  return true;
 }

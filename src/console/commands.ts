@@ -6,14 +6,15 @@
 // empty answer keeps the current value (an empty first answer abandons); Ctrl-C abandons, so the
 // REPL (and code upload) always comes back.
 import { Config, fields } from "../config";
-import { Runner } from "../conn/runner";
+import { In, NetState } from "../conn/types";
 import { Print } from "../ports";
 import { checkField, ConfigStore } from "../store/config-store";
 
 // What the firmware keeps for the console between commands (src/main.ts): the console's own code
 // lives in a Storage file of its own, evaluated per command and dropped after (src/console/entry.ts).
 export interface ConsoleDeps {
-  runner: Runner;
+  // The connection: its state, and its entry for inputs.
+  net: NetState;
   print: Print;
   // The node's diagnostics (IP, RSSI, free memory, uptime in seconds, reconnect count, ...), the
   // same that are published on <topic>/info.
@@ -166,19 +167,19 @@ function save(ch: any) {
   }
   // Applied from a timer, after this command returns: by then nothing holds the console's code,
   // and reconnecting gets the RAM it would occupy.
-  setTimeout(d.runner.setConfig, 0, (d.config = c));
+  setTimeout(d.net.input, 0, In.CONFIG, (d.config = c));
   return true;
 }
 
 function saveAndConnect(c: Config) {
-  if (save(c)) setTimeout(d.runner.connect, 0);
+  if (save(c)) setTimeout(d.net.input, 0, In.CONNECT);
 }
 
 // Runs the console command `name` with its argument. One function with a branch per command
 // rather than an object of closures: a run of the console creates only what the command uses.
 export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: ConsoleDevices, name: string, arg?: any) {
   var p = deps.print;
-  var run = deps.runner;
+  var net = deps.net;
   var c: any;
   var wiz = deps.wizard;
   d = deps;
@@ -200,12 +201,12 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: Con
     if (wiz && !wiz.k) d.wizard = undefined;
   } else if (name == "status") {
     c = d.config || {};
-    p(JSON.stringify(Object.assign({ state: run.state(), ssid: c.ssid, broker: c.broker, port: c.port, error: run.error }, d.info())));
-  } else if (name == "offline") run.offline();
-  else if (name == "connect") run.connect();
+    p(JSON.stringify(Object.assign({ state: net.nodeState, ssid: c.ssid, broker: c.broker, port: c.port, error: net.error }, d.info())));
+  } else if (name == "offline") net.input(In.OFFLINE);
+  else if (name == "connect") net.input(In.CONNECT);
   else if (name == "forget") {
     store.erase();
-    run.setConfig((d.config = undefined));
+    net.input(In.CONFIG, (d.config = undefined));
     p("forgotten");
   } else if (name == "help") p("setup() config() " + SET + " status() offline() connect() forget() help()");
 }

@@ -17,11 +17,12 @@ import { BoardProfile, Pins, Print, StorageModule } from "../ports";
 import { openRecord, Record } from "../store/record";
 
 // Command payloads, matched after trimming and lower-casing: an index's low bit is the light it
-// asks for (so cmds()[+light] is what the node publishes), 6 is toggle. An array, not an object: on
+// asks for (so /*@__NOINLINE__*/ cmds()[+light] is what the node publishes), 6 is toggle. An array, not an object: on
 // Espruino every object inherits `on` and `emit`.
 // A function, not a table at module level: its code stays in flash, an array would stay in RAM.
+// Called, not inlined (NOINLINE): four copies of the table cost 115 bytes of flash.
 function cmds(): string[] {
-  return ["off", "on", "0", "1", "false", "true", "toggle"];
+  return "off on 0 1 false true toggle".split(" ");
 }
 var HA = "homeassistant/";
 var ONLINE = "online";
@@ -95,12 +96,12 @@ function drive() {
 // retry timer calls flush(true)), and while not Active it waits for onActive.
 function flush(retried?: boolean) {
   if (retried) retry = 0;
-  if (flip >= 0 && send(cfg.topic, cmds()[flip], 1, false)) {
+  if (flip >= 0 && send(cfg.topic, /*@__NOINLINE__*/ cmds()[flip], 1, false)) {
     echo[flip]++;
     until = Date.now() + ECHO_MS;
     flip = -1;
   }
-  if (stale && send(cfg.topic + "/state", cmds()[+light], 1, true)) stale = false;
+  if (stale && send(cfg.topic + "/state", /*@__NOINLINE__*/ cmds()[+light], 1, true)) stale = false;
   if ((flip >= 0 || stale) && mqtt && !retry) retry = setTimeout(flush, RETRY_MS, true);
 }
 
@@ -215,10 +216,10 @@ function onMessage(m: MqttMessage) {
     if (p == ONLINE) announce();
   } else if (m.topic == cfg.topic && (cfg.retained || !m.retain)) {
     if (Date.now() > until) echo = [0, 0];
-    k = cmds().indexOf(p);
+    k = /*@__NOINLINE__*/ cmds().indexOf(p);
     if (echo[k]) echo[k]--;
     else {
-      k = cmds().indexOf(p.trim().toLowerCase());
+      k = /*@__NOINLINE__*/ cmds().indexOf(p.trim().toLowerCase());
       if (k < 0) deps.print("light: ignored " + JSON.stringify(p.slice(0, 20)));
       else set(k > 5 ? !light : k % 2 > 0);
     }

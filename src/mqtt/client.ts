@@ -27,7 +27,7 @@ import { Net, Socket } from "../ports";
 import { MqttClient, MqttOptions } from "./api";
 import { frame } from "./framer";
 import { at, chr, text, u16 } from "./utf8";
-import { bad, badTopic, decode, encodeConnect, packet, PINGREQ, DISCONNECT, PUBACK, PUBLISH, SUBSCRIBE } from "./codec";
+import { bad, badTopic, decode, encodeConnect, packet, Packet, PINGREQ, DISCONNECT, PUBACK, PUBLISH, SUBSCRIBE } from "./codec";
 
 
 // The firmware has one client, so its state lives at module level and createClient() starts it
@@ -110,11 +110,22 @@ function sub(topic: string) {
 // Session logic per broker packet; throws a reason string on a protocol violation. CONNACK comes
 // first and once [MQTT-3.2.0-1]: it needs CONNECT_SENT, every other packet CONNECTED. That also
 // stops the rest of a chunk once a callback closed the connection (IDLE) or started another (TCP).
+// PUBLISH, the common packet, is handled here and the others in onControl: on Espruino a branch
+// not taken is still read through, once per packet.
 function onPacket(h: number, b: string) {
-  var p = decode(h, b), t = p.type, code = p.code as number, id = p.id as number, i: number, k: string;
+  var p = /*@__NOINLINE__*/ decode(h, b), t = p.type;
   if ((t == 2 ? Phase.CONNECT_SENT : Phase.CONNECTED) != st) bad("sequence");
   // Any packet shows the broker alive: it ends the CONNACK or PINGRESP deadline.
   dead = 0;
+  if (t != 3) return /*@__NOINLINE__*/ onControl(p);
+  // Acknowledged before delivery, so a throwing handler cannot lose the PUBACK. Only QoS 1
+  // carries an id.
+  if (p.id) send(packet(PUBACK, u16(p.id)));
+  call(c.onMessage, p);
+}
+
+function onControl(p: Packet) {
+  var t = p.type, code = p.code as number, id = p.id as number, i: number, k: string;
   if (t == 2) {
     // CONNACK return codes 1-5 [MQTT-3.2.2-3], as "refused: ..." reasons.
     if (code) throw "refused: " + (["protocol version", "client id", "unavailable", "bad user name or password", "not authorized"][code - 1] || code);
@@ -130,11 +141,6 @@ function onPacket(h: number, b: string) {
       box[i] = dup(box[i]);
     }
     call(c.onConnect, p.session);
-  } else if (t == 3) {
-    // Acknowledged before delivery, so a throwing handler cannot lose the PUBACK. Only QoS 1
-    // carries an id.
-    if (id) send(packet(PUBACK, u16(id)));
-    call(c.onMessage, p);
   } else if (t == 4) {
     i = box.indexOf(id);
     if (~i) box.splice(i, 2);
@@ -171,7 +177,7 @@ function onLost() {
 function onData(d: string) {
   var s = sock, left: string;
   try {
-    left = frame(rest + d, o.maxPacket, onPacket);
+    left = /*@__NOINLINE__*/ frame(rest + d, o.maxPacket, onPacket);
     if (s == sock) rest = left;
   } catch (e) {
     // Reasons are thrown as strings; anything else is a bug.
@@ -228,6 +234,10 @@ function disconnect() {
   fail("disconnected");
 }
 
+function close() {
+  fail("closed");
+}
+
 // The same PUBLISH with DUP set, for every send after the first [MQTT-3.3.1-1].
 function dup(p: string): string {
   return chr(at(p, 0) | 8) + p.slice(1);
@@ -252,7 +262,7 @@ export function createClient(network: Net, options: Partial<MqttOptions>): MqttC
     subscribe: subscribe,
     publish: publish,
     disconnect: disconnect,
-    close: fail.bind(0, "closed")
+    close: close
   };
   return c as MqttClient;
 }

@@ -105,8 +105,9 @@ export function decode(h: number, b: string): Packet {
     i = 2 + u16at(b, 0);
     if (n < 2 || (q && i + 2 > n)) bad("length");
     if (i > n) bad("topic length");
-    topic = utf8Decode(b.slice(2, i));
-    if (badTopic(topic)) bad("topic");
+    topic = b.slice(2, i);
+    // The common topic, ASCII with neither NUL nor a wildcard, is valid as it is: one native test.
+    if (!/^[^\x00+#\x80-\xff]+$/.test(topic) && badTopic((topic = /*@__NOINLINE__*/ utf8Decode(topic)))) bad("topic");
     if (q) {
       id = u16at(b, i, true);
       i += 2;

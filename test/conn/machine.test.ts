@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { transition, Ev, St, stateName } from "../../src/conn/runner";
+import { transition, stateName } from "../../src/conn/runner";
+import { Ev, St } from "../../src/conn/types";
 
 const OFF = "Offline", DIS = "Disconnected", LFB = "LookingForBroker", ACT = "Active";
 // Short state codes: the NodeState, then c (has config) and/or h (held by offline()). Offline with a

@@ -3,8 +3,9 @@
 // (backoff made short by random() = 0) except where the clock itself is under test (sinon).
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
-import { runner, Runner, WATCHDOG, SLOW } from "../../src/conn/runner";
-import { wifiLink } from "../../src/conn/wifi";
+import { step, WATCHDOG, SLOW } from "../../src/conn/runner";
+import { createNet } from "../../src/conn/net";
+import { In, NetState } from "../../src/conn/types";
 import { createClient } from "../../src/mqtt/client";
 import { AppHooks, NodeState } from "../../src/app-hooks";
 import { Config } from "../../src/config";
@@ -28,8 +29,37 @@ function config(port: number, more: Partial<Config> = {}): Config {
   );
 }
 
+// What the firmware and the console send the connection, as calls.
+interface Runner {
+  start(c: Config | undefined): void;
+  setConfig(c: Config | undefined): void;
+  offline(): void;
+  connect(): void;
+  state(): NodeState;
+  readonly drops: number;
+  readonly error: string;
+}
+
+function calls(x: NetState): Runner {
+  return {
+    start: (c) => x.input(In.START, c),
+    setConfig: (c) => x.input(In.CONFIG, c),
+    offline: () => x.input(In.OFFLINE),
+    connect: () => x.input(In.CONNECT),
+    state: () => x.nodeState,
+    get drops() {
+      return x.drops;
+    },
+    get error() {
+      return x.error;
+    }
+  };
+}
+
 interface Rig {
   r: Runner;
+  // How often the runner's code was loaded (on the board: its Storage file evaluated).
+  loads: number;
   wifi: AccessPoint;
   lines: string[];
   states: NodeState[];
@@ -68,7 +98,8 @@ function rig(random = () => 0, clock?: Clock): Rig {
     onConfig: () => {}
   };
   const mqtt = createClient(tcpNet().net, { host: "", port: 0, clientId: "", keepalive: 30, clean: true });
-  rg.r = runner({ wifi: wifiLink(module), mqtt, hooks, print: (l) => lines.push(l), random });
+  rg.loads = 0;
+  rg.r = calls(createNet({ wifi: module, mqtt, hooks, print: (l) => lines.push(l), random }, () => (rg.loads++, step)));
   rg.until = (s: NodeState, ms = 5000) =>
     rg.r.state() == s
       ? Promise.resolve()

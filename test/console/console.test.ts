@@ -6,7 +6,7 @@ import { Config } from "../../src/config";
 import { runCommand } from "../../src/console/commands";
 import { configStore } from "../../src/store/config-store";
 import { openRecord } from "../../src/store/record";
-import { Runner } from "../../src/conn/runner";
+import { In, NetState } from "../../src/conn/types";
 import { flashStorage, crc } from "../support/ports";
 
 const PW = "wifi-secret-99";
@@ -88,18 +88,21 @@ describe("console/wizard: line input", function () {
   });
 });
 
-// A runner stand-in that records the calls the console makes (the console is under test here).
-function fakeRunner() {
+// The connection's state with an entry that records the inputs the console sends (the console is
+// under test here).
+function fakeNet() {
   const calls: string[] = [];
-  const r: Runner = {
+  const r = {
     drops: 2,
     error: "wifi: no_ap_found",
-    start: () => {},
-    setConfig: (c) => void calls.push(c ? "set " + c.ssid + " " + c.broker : "set none"),
-    offline: () => void calls.push("offline"),
-    connect: () => void calls.push("connect"),
-    state: () => "Disconnected"
-  };
+    nodeState: "Disconnected",
+    input: (i: In, c?: Config) => {
+      if (i == In.CONFIG) calls.push(c ? "set " + c.ssid + " " + c.broker : "set none");
+      else if (i == In.OFFLINE) calls.push("offline");
+      else if (i == In.CONNECT) calls.push("connect");
+      else calls.push("input " + i);
+    }
+  } as NetState;
   return { r, calls };
 }
 
@@ -114,10 +117,10 @@ function rig() {
   const store = configStore(openRecord(storage, "cfg", 1, crc, () => {}), "aabbccdd-eeff", () => {});
   const lines: string[] = [];
   const serial = new FakeSerial();
-  const { r, calls } = fakeRunner();
+  const { r, calls } = fakeNet();
   const telnet: boolean[] = [];
   const info = () => ({ ip: "10.0.0.9", rssi: -55, free: 1234, uptime: 61, reconnects: 2 });
-  const deps: ConsoleDeps = { runner: r, print: (l) => lines.push(l), info, config: store.load(), command: (name, arg) => runCommand(deps, store, devices, name, arg) };
+  const deps: ConsoleDeps = { net: r, print: (l) => lines.push(l), info, config: store.load(), command: (name, arg) => runCommand(deps, store, devices, name, arg) };
   const devices = { serial, telnet: (on: boolean) => void telnet.push(on) };
   // Each command by name, as the console's file runs it.
   const cmds: any = {};

@@ -162,7 +162,22 @@ describe("e2e: console", function () {
     await sim.waitFor(/no config: run setup\(\)/);
     sim.storage.remove("lightnode.con");
     sim.type("help()");
-    await sim.waitFor(/console: no lightnode\.con in Storage: run npm run flash/);
+    await sim.waitFor(/no lightnode\.con in Storage: run npm run flash/);
+    const relay = sim.pins.level("D12");
+    sim.pins.set("D0", false);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(sim.pins.level("D12"), !relay);
+    assert.deepEqual(sim.errors, []);
+  });
+
+  it("without the runner's Storage file, stays Offline, says what is missing and the wall switch still works", async function () {
+    sim = await Simulator.start({ ap: AP, inputs: { D0: true } });
+    await sim.waitFor(/no config: run setup\(\)/);
+    sim.storage.remove("lightnode.net");
+    sim.type(`config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1",port:1})`);
+    await sim.waitFor(/no lightnode\.net in Storage: run npm run flash/);
+    sim.type("status()");
+    await sim.waitFor(/"state":"Offline"/);
     const relay = sim.pins.level("D12");
     sim.pins.set("D0", false);
     await new Promise((r) => setTimeout(r, 200));

@@ -14,7 +14,7 @@ describe("flash", () => {
   it("--dry-run prints the espruino command from espruino.config.js", () => {
     const r = flash("--dry-run");
     assert.equal(r.status, 0, r.err);
-    assert.match(r.out, /espruino --no-ble --board scripts\/boards\/ESP8266_4MB\.json -p \/dev\/ttyUSB0 -b 115200 --storage \.bootcde:build\/storage\/\.bootcde --storage lightnode\.con:build\/storage\/lightnode\.con -e 'load\(\)'/);
+    assert.match(r.out, /espruino --no-ble --board scripts\/boards\/ESP8266_4MB\.json -p \/dev\/ttyUSB0 -b 115200 --storage \.bootcde:build\/storage\/\.bootcde --storage lightnode\.con:build\/storage\/lightnode\.con --storage lightnode\.net:build\/storage\/lightnode\.net -e 'load\(\)'/);
   });
 
   it("--dry-run sends every file of build/storage/ byte for byte under its name, then load()", () => {
@@ -32,7 +32,7 @@ describe("flash", () => {
     }
     assert.deepEqual(Object.keys(stored).sort(), readdirSync("build/storage").sort());
     for (const name of Object.keys(stored)) assert.equal(stored[name], readFileSync("build/storage/" + name, "latin1"), name);
-    assert.equal(Object.keys(stored).length, 2);
+    assert.equal(Object.keys(stored).length, 3);
   });
 
   it("--port and --board override the configuration", () => {

@@ -1,0 +1,69 @@
+// The part of the connection that stays in RAM: its state (NetState) and one entry function. The
+// runner's code, with the Wi-Fi link (src/conn/runner.ts, src/conn/wifi.ts), is loaded for each
+// input (a timer, a callback of the links, a console command) and dropped once it has handled it:
+// the node changes state a few times a day, and those 25 functions would otherwise stay in RAM.
+// Inputs raised while it runs (the links call back synchronously) go to the same loaded code at
+// once, as calls into resident code would.
+import { AppHooks } from "../app-hooks";
+import { MqttClient } from "../mqtt/api";
+import { Print, WifiModule } from "../ports";
+import { NET_FILE } from "../config";
+import { In, NetState, St, Step } from "./types";
+
+export interface NetDeps {
+  wifi: WifiModule;
+  mqtt: MqttClient;
+  hooks: AppHooks;
+  print: Print;
+  random: () => number;
+}
+
+// One connection per firmware: its state lives at module level (on Espruino a nested function
+// costs about 3 variables more than one at module level).
+var x: NetState;
+// Evaluates a Storage file of code (the firmware's, which says when it is missing).
+var load: (file: string) => Step | undefined;
+
+function input(i: In, a?: any, b?: any) {
+  var run: Step | 0 | undefined = x.run;
+  if (run) return run(x, i, a, b);
+  if (!(run = load(NET_FILE))) return;
+  x.run = run;
+  try {
+    run(x, i, a, b);
+  } finally {
+    x.run = 0;
+  }
+}
+
+// The links' callbacks, as inputs.
+function onMqttUp() {
+  input(In.MQTT_UP);
+}
+
+function onMqttClose(reason: string) {
+  input(In.MQTT_CLOSE, reason);
+}
+
+function onDrained() {
+  input(In.LEFT);
+}
+
+function onWifiGone(details: { reason: string }) {
+  input(In.WIFI_GONE, details.reason);
+}
+
+// Starts the connection afresh, Offline, in the deps object itself (it becomes the state);
+// `x.input(In.START, config)` boots it. What is missing is unset: no timer pending, no goodbye
+// under way, no link up.
+export function createNet(d: NetDeps, loader: (file: string) => Step | undefined): NetState {
+  load = loader;
+  x = Object.assign(d, { input: input, m: St.OFFLINE, nodeState: "Offline", tries: 0, queue: [], drops: 0, error: "", gen: 0 }) as NetState;
+  d.mqtt.onConnect = onMqttUp;
+  d.mqtt.onClose = onMqttClose;
+  d.mqtt.onDrained = onDrained;
+  d.mqtt.onMessage = d.hooks.onMessage;
+  d.wifi.on("disconnected", onWifiGone);
+  d.hooks.onState(x.nodeState);
+  return x;
+}

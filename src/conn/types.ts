@@ -1,0 +1,76 @@
+// The connection's vocabulary: the machine's states and events, what the connection's code is run
+// for (inputs), and the state it keeps between runs. That code (the runner and the Wi-Fi link)
+// lives in a Storage file of its own, NET_FILE: the firmware loads it for each input and drops it
+// once handled, and keeps only this state and one entry function (src/conn/net.ts), so about 25
+// functions cost no RAM between state changes.
+import { AppHooks, NodeState } from "../app-hooks";
+import { Config } from "../config";
+import { MqttClient } from "../mqtt/api";
+import { Print, WifiModule } from "../ports";
+
+// The machine's states. Offline comes in three: OFFLINE (no valid configuration yet: one leaves it),
+// HELD (the user said offline(): the node waits for connect()) and HELD_EMPTY (held, and without a
+// configuration). The others always have a configuration. stateName() (runner.ts) gives each
+// its NodeState.
+export const enum St { OFFLINE, DISCONNECTED, LOOKING, ACTIVE, HELD_EMPTY, HELD }
+
+// CFG: a valid config appeared (boot, or first config); WIFI_CFG / MQTT_CFG: Wi-Fi or broker
+// settings changed; FORGET: config erased; OFFLINE / CONNECT: the console commands; WATCHDOG: no
+// Active for too long; TIMER: the retry delay ran out; WIFI_UP: joined with an IP; MQTT_UP:
+// CONNACK accepted; FAIL: the attempt under way failed (retry soon), SLOW: it failed for wrong
+// credentials (retry slowly); WIFI_LOST / MQTT_LOST: an established link dropped (keep them last:
+// the runner counts events from WIFI_LOST on as drops).
+export const enum Ev { CFG, WIFI_CFG, MQTT_CFG, FORGET, OFFLINE, CONNECT, WATCHDOG, TIMER, WIFI_UP, MQTT_UP, FAIL, SLOW, WIFI_LOST, MQTT_LOST }
+
+// START (a): boot with the stored configuration a, if any; CONFIG (a): the stored configuration
+// changed (undefined: forgotten); OFFLINE / CONNECT: the console commands; TIMER / WATCHDOG /
+// LEFT: the retry delay, the watchdog, the goodbye's bound ran out (LEFT also: the broker
+// acknowledged everything); MQTT_UP / MQTT_CLOSE (a: reason): the client's callbacks; JOINED
+// (a: generation, b: error or null): a join attempt ended; WIFI_GONE (a: reason): the Wifi
+// module said "disconnected". The inputs that are machine events carry the event's number.
+export const enum In {
+  OFFLINE = Ev.OFFLINE, CONNECT = Ev.CONNECT, WATCHDOG = Ev.WATCHDOG, TIMER = Ev.TIMER, MQTT_UP = Ev.MQTT_UP,
+  START = Ev.MQTT_LOST + 1, CONFIG, LEFT, MQTT_CLOSE, JOINED, WIFI_GONE
+}
+
+// The runner's code: handles one input (timers and callbacks call `input`, which loads it).
+export type Step = (x: NetState, input: In, a?: any, b?: any) => void;
+
+export interface NetState {
+  // Lent by the firmware. The hooks are plain functions (no `this`).
+  wifi: WifiModule;
+  mqtt: MqttClient;
+  hooks: AppHooks;
+  print: Print;
+  random: () => number;
+  // The firmware's entry: loads the runner's code, or, while it runs, hands it the input at once.
+  input: (input: In, a?: any, b?: any) => void;
+  // The runner's code while it runs.
+  run?: Step | 0;
+  // The machine's state, and its name as last said.
+  m: St;
+  nodeState: NodeState;
+  cfg?: Config;
+  // An MQTT connection of ours is under way or up (else closes are ours, ignored). The client
+  // reports onClose synchronously inside close()/disconnect(), so mq is cleared before calling them.
+  mq?: boolean;
+  tries: number;
+  // Timer ids, unset or cleared (undefined) when not pending: Espruino throws on
+  // clearTimeout(undefined).
+  retryT?: any;
+  dogT?: any;
+  // Events raised while an event is being handled (callbacks may fire synchronously) wait here.
+  // The queue's head is the event being handled.
+  queue: Ev[];
+  // The event (OFFLINE or FORGET) waiting while the node says goodbye to the broker, and its bound.
+  leaving?: Ev | 0;
+  leaveT?: any;
+  // Links dropped since boot, and the last failure as text (never holds a password).
+  drops: number;
+  error: string;
+  // The Wi-Fi link: every stop starts a new generation (callbacks of older attempts are ignored),
+  // the link counts as up only while `upGen` is the current one; the join timeout's id.
+  gen: number;
+  upGen?: number;
+  joinT?: any;
+}
