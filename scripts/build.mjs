@@ -31,8 +31,9 @@ function bakeConstants(board, version) {
   };
 }
 
-// The Storage files, each built from its entry module: the boot code, and the console's code
-// (one expression, the function src/console/entry.ts exports, evaluated per command).
+// The Storage files, each built from its entry module: the boot code, the console's code and the
+// connection's (each one expression, the function src/console/entry.ts or src/conn/entry.ts
+// exports, evaluated when used).
 export const FILES = [
   { storage: ".bootcde", entry: "main.js", name: "firmware" },
   { storage: "lightnode.con", entry: "console/entry.js", name: "console", expression: true },

@@ -1,8 +1,8 @@
 // `npm run flash`: writes every file in build/storage/ to the board's Storage under its own name
 // (`.bootcde`, the boot code, `lightnode.con`, the console's code, and `lightnode.net`, the
 // connection's; their functions run from flash and cost few RAM variables) with the espruino CLI,
-// then runs `load()`, which restarts the interpreter from flash exactly as at power-on. Port, baud and board come from
-// espruino.config.js; `--port`, `--baud`, `--board` override. The board description is a local
+// then runs `load()`, which restarts the interpreter from flash exactly as at power-on. Port, baud
+// and board come from espruino.config.js; `--port`, `--baud`, `--board` override. The board description is a local
 // JSON (scripts/boards/) and BLE is off, so the CLI never goes to the network.
 // `--dry-run` prints the command and exactly what it would send, without a board.
 // Fails fast when the serial port does not exist, and kills the CLI after `--timeout` seconds.
