@@ -1,22 +1,14 @@
 // The part of the connection that stays in RAM: its state (NetState) and one entry function. The
 // runner's code, with the Wi-Fi link (src/conn/runner.ts, src/conn/wifi.ts), is loaded for each
 // input (a timer, a callback of the links, a console command) and dropped once it has handled it:
-// the node changes state a few times a day, and those 25 functions would otherwise stay in RAM.
+// the node changes state a few times a day, and those 22 functions would otherwise stay in RAM.
 // Inputs raised while it runs (the links call back synchronously) go to the same loaded code at
 // once, as calls into resident code would.
-import { AppHooks } from "../app-hooks";
-import { MqttClient } from "../mqtt/api";
-import { Print, WifiModule } from "../ports";
 import { NET_FILE } from "../config";
 import { In, NetState, St, Step } from "./types";
 
-export interface NetDeps {
-  wifi: WifiModule;
-  mqtt: MqttClient;
-  hooks: AppHooks;
-  print: Print;
-  random: () => number;
-}
+// What the firmware lends: the state's first fields.
+export type NetDeps = Pick<NetState, "wifi" | "mqtt" | "hooks" | "print" | "random">;
 
 // One connection per firmware: its state lives at module level (on Espruino a nested function
 // costs about 3 variables more than one at module level).

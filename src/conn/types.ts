@@ -1,7 +1,7 @@
 // The connection's vocabulary: the machine's states and events, what the connection's code is run
 // for (inputs), and the state it keeps between runs. That code (the runner and the Wi-Fi link)
 // lives in a Storage file of its own, NET_FILE: the firmware loads it for each input and drops it
-// once handled, and keeps only this state and one entry function (src/conn/net.ts), so about 25
+// once handled, and keeps only this state and one entry function (src/conn/net.ts), so about 22
 // functions cost no RAM between state changes.
 import { AppHooks, NodeState } from "../app-hooks";
 import { Config } from "../config";

@@ -58,7 +58,9 @@ function calls(x: NetState): Runner {
 
 interface Rig {
   r: Runner;
-  // How often the runner's code was loaded (on the board: its Storage file evaluated).
+  // The connection's kept state, and how often the runner's code was loaded (on the board: its
+  // Storage file evaluated).
+  x: NetState;
   loads: number;
   wifi: AccessPoint;
   lines: string[];
@@ -99,7 +101,8 @@ function rig(random = () => 0, clock?: Clock): Rig {
   };
   const mqtt = createClient(tcpNet().net, { host: "", port: 0, clientId: "", keepalive: 30, clean: true });
   rg.loads = 0;
-  rg.r = calls(createNet({ wifi: module, mqtt, hooks, print: (l) => lines.push(l), random }, () => (rg.loads++, step)));
+  rg.x = createNet({ wifi: module, mqtt, hooks, print: (l) => lines.push(l), random }, () => (rg.loads++, step));
+  rg.r = calls(rg.x);
   rg.until = (s: NodeState, ms = 5000) =>
     rg.r.state() == s
       ? Promise.resolve()
@@ -134,6 +137,19 @@ describe("conn/runner", function () {
     rg.r.start(undefined);
     assert.equal(rg.r.state(), "Offline");
     assert.deepEqual(rg.lines, ["[net] boot -> Offline", "[net] no config: run setup()"]);
+  });
+
+  it("loads the runner's code once per input and holds none of it between inputs", async function () {
+    const broker = await startAedes();
+    brokers.push(broker);
+    rg = rig();
+    rg.r.start(config(broker.port));
+    assert.equal(rg.loads, 1);
+    assert.ok(!rg.x.run);
+    await rg.until("Active");
+    // The join, the CONNACK: each a load of its own; callbacks during a run reuse the loaded code.
+    assert.ok(rg.loads >= 3, "loads: " + rg.loads);
+    assert.ok(!rg.x.run);
   });
 
   it("goes Offline -> Disconnected -> LookingForBroker -> Active against aedes, printing each step", async function () {
