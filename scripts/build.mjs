@@ -18,13 +18,16 @@ const out = path.join(root, "build");
 export const SIZE_BUDGET = 12 * 1024;
 const BUILTIN_MODULES = ["Wifi", "Storage", "net", "TelnetServer", "ESP8266"];
 // Replaces the __BOARD__ and __VERSION__ placeholders with the board profile and package version.
+// The profile's booleans become 1/0 (the firmware compares them loosely): on Espruino a property
+// holding an integer is one variable, a boolean two.
 function bakeConstants(board, version) {
+  const profile = JSON.stringify(board, (key, value) => (typeof value == "boolean" ? +value : value));
   return {
     name: "bake-constants",
     transform(code) {
       if (!code.includes("__BOARD__") && !code.includes("__VERSION__")) return null;
       return {
-        code: code.replace(/__BOARD__/g, JSON.stringify(board)).replace(/__VERSION__/g, JSON.stringify(version)),
+        code: code.replace(/__BOARD__/g, profile).replace(/__VERSION__/g, JSON.stringify(version)),
         map: null
       };
     }

@@ -54,12 +54,13 @@ export interface Pins {
 // Where console output goes (Espruino's print/console.log). Never pass a password to it.
 export type Print = (line: string) => void;
 
-// The build-time board profile, baked in from espruino.config.js by scripts/build.mjs.
+// The build-time board profile, baked in from espruino.config.js by scripts/build.mjs, its booleans
+// as 1/0: compare them loosely.
 export interface BoardProfile {
   relay: string;
-  relayActiveLow: boolean;
+  relayActiveLow: boolean | 0 | 1;
   button: string;
-  buttonPressedLow: boolean;
+  buttonPressedLow: boolean | 0 | 1;
   led: string | null;
-  ledActiveLow: boolean;
+  ledActiveLow: boolean | 0 | 1;
 }

@@ -5,6 +5,7 @@
 // Inputs raised while it runs (the links call back synchronously) go to the same loaded code at
 // once, as calls into resident code would.
 import { NET_FILE } from "../config";
+import { MqttClient } from "../mqtt/api";
 import { In, NetState, St, Step } from "./types";
 
 // What the firmware lends: the state's first fields.
@@ -28,19 +29,7 @@ function input(i: In, a?: any, b?: any) {
   }
 }
 
-// The links' callbacks, as inputs.
-function onMqttUp() {
-  input(In.MQTT_UP);
-}
-
-function onMqttClose(reason: string) {
-  input(In.MQTT_CLOSE, reason);
-}
-
-function onDrained() {
-  input(In.LEFT);
-}
-
+// The Wi-Fi module's "disconnected", as an input (the MQTT client's events are inputs as they are).
 function onWifiGone(details: { reason: string }) {
   input(In.WIFI_GONE, details.reason);
 }
@@ -51,9 +40,8 @@ function onWifiGone(details: { reason: string }) {
 export function createNet(d: NetDeps, loader: (file: string) => Step | undefined): NetState {
   load = loader;
   x = Object.assign(d, { input: input, m: St.OFFLINE, nodeState: "Offline", tries: 0, queue: [], drops: 0, error: "", gen: 0 }) as NetState;
-  d.mqtt.onConnect = onMqttUp;
-  d.mqtt.onClose = onMqttClose;
-  d.mqtt.onDrained = onDrained;
+  // Each MqttEvent is the In of the same number (see In).
+  d.mqtt.onEvent = input as unknown as MqttClient["onEvent"];
   d.mqtt.onMessage = d.hooks.onMessage;
   d.wifi.on("disconnected", onWifiGone);
   d.hooks.onState(x.nodeState);

@@ -25,9 +25,11 @@ export const enum Ev { CFG, WIFI_CFG, MQTT_CFG, FORGET, OFFLINE, CONNECT, WATCHD
 // START (a): boot with the stored configuration a, if any; CONFIG (a): the stored configuration
 // changed (undefined: forgotten); OFFLINE / CONNECT: the console commands; TIMER / WATCHDOG /
 // LEFT: the retry delay, the watchdog, the goodbye's bound ran out (LEFT also: the broker
-// acknowledged everything); MQTT_UP / MQTT_CLOSE (a: reason): the client's callbacks; JOINED
-// (a: generation, b: error or null): a join attempt ended; WIFI_GONE (a: reason): the Wifi
-// module said "disconnected". The inputs that are machine events carry the event's number.
+// acknowledged everything); MQTT_UP (a: session present) / MQTT_CLOSE (a: reason): the client's
+// events; JOINED (a: generation, b: error or null): a join attempt ended; WIFI_GONE (a: reason):
+// the Wifi module said "disconnected". The inputs that are machine events carry the event's number.
+// MQTT_UP, LEFT and MQTT_CLOSE are the MQTT client's events by number (MqttEvent: the client
+// calls `input` itself); test/conn/types.test.ts holds them equal.
 export const enum In {
   OFFLINE = Ev.OFFLINE, CONNECT = Ev.CONNECT, WATCHDOG = Ev.WATCHDOG, TIMER = Ev.TIMER, MQTT_UP = Ev.MQTT_UP,
   START = Ev.MQTT_LOST + 1, CONFIG, LEFT, MQTT_CLOSE, JOINED, WIFI_GONE
@@ -52,7 +54,7 @@ export interface NetState {
   nodeState: NodeState;
   cfg?: Config;
   // An MQTT connection of ours is under way or up (else closes are ours, ignored). The client
-  // reports onClose synchronously inside close()/disconnect(), so mq is cleared before calling them.
+  // reports CLOSED synchronously inside close()/disconnect(), so mq is cleared before calling them.
   mq?: boolean;
   tries: number;
   // Timer ids, unset or cleared (undefined) when not pending: Espruino throws on

@@ -45,21 +45,24 @@ export type CloseReason =
   | `malformed: ${"remaining length" | "type" | "flags" | "length" | "qos" | "topic length" | "topic" | "packet id" | "connack" | "suback" | "sequence"}`
   | "connection lost" | "disconnected" | "closed" | "error";
 
+// The connection's events, each with its argument: CONNECTED (sessionPresent) when the CONNACK
+// accepted the connection; CLOSED (reason) when the connection attempt or the established
+// connection ended, once per connect(), `reason` being one of the short codes documented in
+// src/mqtt/client.ts (e.g. "refused: bad user name or password", "connack timeout", "ping
+// timeout", "packet too large", "malformed: flags", "connection lost", "connect failed",
+// "disconnected", "closed"); DRAINED when a PUBACK emptied the outbox (every QoS 1 message sent so
+// far is acknowledged). Their numbers are the connection runner's inputs of the same meaning (In,
+// src/conn/types.ts), so that its entry function is the callback itself: one function, where a
+// callback per event cost about 5 variables each on the board.
+export const enum MqttEvent { CONNECTED = 9, DRAINED = 16, CLOSED = 17 }
+
 export interface MqttClient {
-  // The four callbacks may be left unset. Exceptions they throw are swallowed, so they can never
+  // The callbacks may be left unset. Exceptions they throw are swallowed, so they can never
   // break the socket callback, lose a PUBACK or stop the packets after theirs.
-  // The CONNACK accepted the connection.
-  onConnect: (sessionPresent: boolean) => void;
-  // The connection attempt or the established connection ended; once per connect(). `reason` is
-  // one of the short codes documented in src/mqtt/client.ts (e.g. "refused: bad user name or
-  // password", "connack timeout", "ping timeout", "packet too large", "malformed: flags",
-  // "connection lost", "connect failed", "disconnected", "closed").
-  onClose: (reason: CloseReason) => void;
+  onEvent: (event: MqttEvent, arg?: any) => void;
   onMessage: (message: MqttMessage) => void;
   // SUBACK arrived for a topic: granted QoS, or 0x80 on failure.
   onSubscribed: (topic: string, grantedQos: number) => void;
-  // A PUBACK emptied the outbox: every QoS 1 message sent so far is acknowledged.
-  onDrained: () => void;
   // Opens a TCP connection and sends CONNECT; later options override the constructor's.
   connect(options?: Partial<MqttOptions>): void;
   // Remembered, and re-sent after every reconnect where the broker reports no session.

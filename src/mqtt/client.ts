@@ -4,7 +4,7 @@
 // Time is counted in ticks of one 500 ms interval per connection, not a timer per event: deadlines
 // and the keepalive are that precise.
 //
-// onClose reasons (the closed set):
+// The reasons of MqttEvent.CLOSED (the closed set):
 //   "refused: protocol version" | "refused: client id" | "refused: unavailable" |
 //   "refused: bad user name or password" | "refused: not authorized" (CONNACK return codes 1-5,
 //   the spec's names shortened) | "refused: N" (reserved CONNACK return code N)
@@ -24,7 +24,7 @@
 //   "closed"           close() was called, or connect() while a connection was up
 //   "error"            an unexpected exception inside the client (a bug)
 import { Net, Socket } from "../ports";
-import { MqttClient, MqttOptions } from "./api";
+import { MqttClient, MqttEvent, MqttOptions } from "./api";
 import { frame } from "./framer";
 import { at, chr, text, u16 } from "./utf8";
 import { bad, badTopic, decode, encodeConnect, packet, Packet, PINGREQ, DISCONNECT, PUBACK, PUBLISH, SUBSCRIBE } from "./codec";
@@ -74,7 +74,7 @@ function fail(reason: string) {
     s.removeAllListeners();
     s.end();
   }
-  call(c.onClose, reason);
+  call(c.onEvent, MqttEvent.CLOSED, reason);
 }
 
 function send(p: string) {
@@ -140,11 +140,11 @@ function onControl(p: Packet) {
       send(box[i]);
       box[i] = dup(box[i]);
     }
-    call(c.onConnect, p.session);
+    call(c.onEvent, MqttEvent.CONNECTED, p.session);
   } else if (t == 4) {
     i = box.indexOf(id);
     if (~i) box.splice(i, 2);
-    if (!box.length) call(c.onDrained);
+    if (!box.length) call(c.onEvent, MqttEvent.DRAINED);
   } else if (t == 9 && (k = pend[id])) {
     pend[id] = 0;
     if (code < 0x80) subs[k] |= 8;

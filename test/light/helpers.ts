@@ -43,8 +43,7 @@ export class RecordingClient {
   sent: string[] = [];
   subs: string[] = [];
   last: { [topic: string]: string } = {};
-  onConnect = () => {};
-  onClose = () => {};
+  onEvent = () => {};
   onMessage = () => {};
   onSubscribed = () => {};
   connect() {}

@@ -6,6 +6,7 @@ import mqttPacket from "mqtt-packet";
 import { createClient } from "../../src/mqtt/client";
 import { MqttClient, MqttMessage, MqttOptions } from "../../src/mqtt/api";
 import { scriptedNet, ScriptedNet, ScriptedSocket, bytes, liveTimers } from "../support/scripted-net";
+import { onEvents, EventHandlers } from "../support/mqtt-events";
 
 const OPTS: MqttOptions = { host: "127.0.0.1", port: 1883, clientId: "node", keepalive: 10, clean: true };
 
@@ -38,25 +39,29 @@ interface Rig {
   messages: MqttMessage[];
   subacks: Array<[string, number]>;
   connects: boolean[];
-  // Between onConnect and onClose: the client is connected.
+  // Between CONNECTED and CLOSED: the client is connected.
   up: boolean;
+  // The event handlers (a test may replace one).
+  on: EventHandlers;
   clock: sinon.SinonFakeTimers;
 }
 
 function rig(opts: Partial<MqttOptions> = {}): Rig {
   const net = scriptedNet();
   const client = createClient(net, { ...OPTS, ...opts });
-  const r: Rig = { net, client, closes: [], messages: [], subacks: [], connects: [], up: false, clock: undefined as any };
-  client.onClose = (reason) => {
-    r.up = false;
-    r.closes.push(reason);
-  };
+  const r: Rig = { net, client, closes: [], messages: [], subacks: [], connects: [], up: false, on: {}, clock: undefined as any };
+  r.on = onEvents(client, {
+    closed: (reason) => {
+      r.up = false;
+      r.closes.push(reason);
+    },
+    connected: (session) => {
+      r.up = true;
+      r.connects.push(session);
+    }
+  });
   client.onMessage = (m) => r.messages.push(m);
   client.onSubscribed = (t, q) => r.subacks.push([t, q]);
-  client.onConnect = (session) => {
-    r.up = true;
-    r.connects.push(session);
-  };
   return r;
 }
 
@@ -177,7 +182,7 @@ describe("mqtt client session", function () {
       assert.equal(liveTimers(clock), 0);
     });
 
-    it("connect() while connected closes the old socket first (onClose once per connect)", function () {
+    it("connect() while connected closes the old socket first (CLOSED once per connect)", function () {
       const r = rig();
       const s1 = up(r);
       r.client.connect({ port: 1884 });
@@ -353,16 +358,16 @@ describe("mqtt client session", function () {
       assert.equal(r.up, true);
     });
 
-    it("a throwing onConnect, onSubscribed or onClose cannot escape into the socket callback", function () {
+    it("a throwing event handler or onSubscribed cannot escape into the socket callback", function () {
       const r = rig();
       r.client.onSubscribed = () => {
         throw new Error("x");
       };
-      r.client.onConnect = () => {
+      r.on.connected = () => {
         r.up = true;
         throw new Error("y");
       };
-      r.client.onClose = () => {
+      r.on.closed = () => {
         r.up = false;
         throw new Error("z");
       };
@@ -420,10 +425,10 @@ describe("mqtt client session", function () {
       assert.equal(s.listenerCount(), 0);
     });
 
-    it("the client can reconnect from inside onClose", function () {
+    it("the client can reconnect from inside its CLOSED event", function () {
       const r = rig();
       let again = true;
-      r.client.onClose = (reason) => {
+      r.on.closed = (reason) => {
         r.closes.push(reason);
         if (again) {
           again = false;

@@ -6,6 +6,7 @@ import { espruinoTimers } from "../support/espruino-timers";
 import mqttPacket from "mqtt-packet";
 import { createClient } from "../../src/mqtt/client";
 import { scriptedNet, liveTimers } from "../support/scripted-net";
+import { onEvents } from "../support/mqtt-events";
 
 const STREAMS = 100_000;
 const SEED = 0x5eed1e55;
@@ -60,10 +61,9 @@ function outcome(stream: string, sizes: number[]): string {
   const net = scriptedNet();
   const client = createClient(net, { host: "h", port: 1, clientId: "f", keepalive: 5, clean: true, maxPacket: 256 });
   const log: any[] = [];
-  client.onClose = (r) => log.push(["close", r]);
+  onEvents(client, { closed: (r) => log.push(["close", r]), connected: (sp) => log.push(["connack", sp]) });
   client.onMessage = (m) => log.push(["message", m.topic, m.payload, m.qos, m.retain, m.dup]);
   client.onSubscribed = (t, q) => log.push(["suback", t, q]);
-  client.onConnect = (sp) => log.push(["connack", sp]);
   client.subscribe("home/#", 1);
   client.publish("out", "x", 1, false);
   client.connect();
@@ -92,10 +92,12 @@ describe("mqtt fuzz", function () {
       const client = createClient(net, { host: "h", port: 1, clientId: "f", keepalive: 5, clean: true, maxPacket: 256 });
       let closes = 0;
       let reason = "";
-      client.onClose = (r) => {
-        closes++;
-        reason = r;
-      };
+      onEvents(client, {
+        closed: (r) => {
+          closes++;
+          reason = r;
+        }
+      });
       client.onMessage = () => {
         if (rnd() < 0.1) throw new Error("handler");
       };
@@ -117,7 +119,7 @@ describe("mqtt fuzz", function () {
         assert.match(reason, KNOWN, "stream " + n + ": " + Buffer.from(stream, "latin1").toString("hex"));
         reasons[reason] = (reasons[reason] || 0) + 1;
       }
-      assert.equal(closes, 1, "onClose exactly once");
+      assert.equal(closes, 1, "CLOSED exactly once");
       assert.equal(s.listenerCount(), 0);
       assert.equal(liveTimers(clock), 0);
     }

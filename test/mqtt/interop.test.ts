@@ -7,13 +7,14 @@ import { MqttClient, MqttMessage, MqttOptions } from "../../src/mqtt/api";
 import { startAedes, startMosquitto, requireMosquitto, RunningBroker, BrokerOptions } from "../support/brokers";
 import { tcpNet } from "../support/ports";
 import { Network } from "../../sim/net";
+import { onEvents } from "../support/mqtt-events";
 
 interface Node {
   client: MqttClient;
   net: Network;
   messages: MqttMessage[];
   closes: string[];
-  // Resolves with onConnect's sessionPresent, or rejects with the onClose reason.
+  // Resolves with CONNECTED's sessionPresent, or rejects with the CLOSED reason.
   connected(): Promise<boolean>;
   closed(): Promise<string>;
   message(topic: string): Promise<MqttMessage>;
@@ -29,10 +30,9 @@ function node(broker: RunningBroker, opts: Partial<MqttOptions> = {}): Node {
   const n: Node = {
     client, net, messages: [], closes: [],
     connected: () => new Promise((resolve, reject) => {
-      client.onConnect = resolve;
-      client.onClose = (r) => { n.closes.push(r); reject(new Error(r)); };
+      onEvents(client, { connected: resolve, closed: (r) => { n.closes.push(r); reject(new Error(r)); } });
     }),
-    closed: () => new Promise((resolve) => (client.onClose = (r) => { n.closes.push(r); resolve(r); })),
+    closed: () => new Promise((resolve) => onEvents(client, { closed: (r) => { n.closes.push(r); resolve(r); } })),
     message: (topic) => new Promise((resolve) => {
       client.onMessage = (m) => { n.messages.push(m); if (m.topic === topic) resolve(m); };
     }),
