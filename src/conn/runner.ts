@@ -62,14 +62,14 @@ function perform(e: string) {
   if (e == "w") up(x, c);
   else if (e == "W") down(x);
   else if (e == "m") {
-    x.mq = true;
+    x.mq = 1;
     x.mqtt.connect({
       host: c.broker, port: c.port, clientId: c.id, username: c.user, password: c.pass,
       keepalive: c.keepalive, will: x.hooks.will(c)
     });
   } else if (e == "M") {
     // Also before CONNACK: once CONNECT went out, DISCONNECT makes the broker drop the will.
-    x.mq = false;
+    x.mq = 0;
     x.mqtt.disconnect();
   } else if (e == "0") x.tries = 0;
   else if (e == "h") log("no config: run setup()");
@@ -153,7 +153,7 @@ export function step(state: NetState, input: In, a?: any, b?: any) {
   else if (input == In.MQTT_CLOSE) {
     left();
     if (!x.mq) return;
-    x.mq = false;
+    x.mq = 0;
     fail("mqtt: " + a, x.m == St.ACTIVE ? Ev.MQTT_LOST : undefined);
   } else if (input == In.JOINED) {
     if (joined(x, a, b)) b ? fail("wifi: " + (b == "bad_password" ? "wrong password" : b)) : dispatch(Ev.WIFI_UP);

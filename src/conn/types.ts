@@ -53,9 +53,10 @@ export interface NetState {
   m: St;
   nodeState: NodeState;
   cfg?: Config;
-  // An MQTT connection of ours is under way or up (else closes are ours, ignored). The client
-  // reports CLOSED synchronously inside close()/disconnect(), so mq is cleared before calling them.
-  mq?: boolean;
+  // 1 while an MQTT connection of ours is under way or up (else closes are ours, ignored): the
+  // client reports CLOSED synchronously inside disconnect(), so mq is cleared before calling it.
+  // 1/0, not a boolean: on Espruino a property holding an integer is one variable, a boolean two.
+  mq?: 0 | 1;
   tries: number;
   // Timer ids, unset or cleared (undefined) when not pending: Espruino throws on
   // clearTimeout(undefined).

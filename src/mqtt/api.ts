@@ -70,8 +70,7 @@ export interface MqttClient {
   // QoS 0 is dropped while disconnected; QoS 1 waits in the bounded outbox until PUBACK.
   // Returns false when the message could not be queued or sent.
   publish(topic: string, payload: string, qos: 0 | 1, retain: boolean): boolean;
-  // Sends DISCONNECT (so the broker does not send the will), then closes.
+  // Sends DISCONNECT (so the broker does not send the will) if CONNECT went out, then closes.
+  // Safe to call twice; clears every timer.
   disconnect(): void;
-  // Closes the socket without DISCONNECT. Safe to call twice; clears every timer.
-  close(): void;
 }

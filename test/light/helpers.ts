@@ -48,7 +48,6 @@ export class RecordingClient {
   onSubscribed = () => {};
   connect() {}
   disconnect() {}
-  close() {}
   subscribe(topic: string, qos: number) {
     this.subs.push(`${topic} ${qos}`);
   }

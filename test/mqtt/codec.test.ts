@@ -49,8 +49,9 @@ function clientWrites(act: (c: MqttClient, feed: (data: string) => void) => void
   }
   s.writes.length = 0;
   act(c, (data) => s.feed(data));
-  c.close();
-  return s.writes.join("");
+  const written = s.writes.join("");
+  c.disconnect();
+  return written;
 }
 
 interface Outgoing {

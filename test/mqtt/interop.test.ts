@@ -76,7 +76,7 @@ function suite(name: string, start: (ctx: Mocha.Context, o?: BrokerOptions) => P
       for (const f of cleanup.splice(0)) await f();
       if (started) await broker.close();
     });
-    const track = (n: Node) => { cleanup.push(() => { n.client.close(); n.net.destroyAll(); }); return n; };
+    const track = (n: Node) => { cleanup.push(() => { n.client.disconnect(); n.net.destroyAll(); }); return n; };
     const trackPeer = (p: PeerClient) => { cleanup.push(() => p.endAsync(true)); return p; };
 
     it("connects, subscribes, and gets QoS 1 both ways with PUBACKs", async function () {
@@ -143,7 +143,7 @@ function suite(name: string, start: (ctx: Mocha.Context, o?: BrokerOptions) => P
       a.client.disconnect();
       const b = track(node(broker, { will: { ...will, payload: "lost" } }));
       await up(b);
-      b.client.close(); // socket closed without DISCONNECT
+      b.net.destroyAll(); // socket closed without DISCONNECT
       const deadline = Date.now() + 5000;
       while (!wills.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setTimeout(r, 300));
@@ -189,7 +189,7 @@ function suite(name: string, start: (ctx: Mocha.Context, o?: BrokerOptions) => P
       // Acknowledged now: a further reconnect sends nothing again.
       await new Promise((r) => setTimeout(r, 200));
       const count = seen.length;
-      n.client.close();
+      n.client.disconnect();
       await up(n);
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(seen.length, count);
@@ -221,7 +221,7 @@ describe("mqtt interop: credentials", function () {
           assert.equal(isUp(n), false);
           throw e;
         } finally {
-          n.client.close();
+          n.client.disconnect();
           n.net.destroyAll();
         }
       };
