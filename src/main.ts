@@ -8,7 +8,7 @@ import { In, NetState } from "./conn/types";
 import { createNet } from "./conn/net";
 import { ConsoleContext } from "./console/entry";
 import { CONSOLE_FILE } from "./config";
-import { BoardProfile, Pins, StorageModule } from "./ports";
+import { BoardProfile, Pins, Print, StorageModule } from "./ports";
 import { openRecord } from "./store/record";
 
 var started = false;
@@ -18,6 +18,9 @@ var net: NetState | undefined;
 // The Pins port is Espruino's pin functions themselves, which take pin names ("D12") as they are.
 var pins: Pins = { write: digitalWrite, read: digitalRead, mode: pinMode, watch: setWatch };
 
+// Espruino makes a variable for a native function each time its name is read: the parts that
+// print share one.
+var say: Print = print;
 var storage: StorageModule;
 var ctx: ConsoleContext;
 var t0: number;
@@ -76,7 +79,7 @@ function start() {
   print("lightnode " + __VERSION__);
   t0 = Date.now();
   storage = require("Storage");
-  ctx = { print: print, info: info, open: openRecord, command: con } as ConsoleContext;
+  ctx = { print: say, info: info, open: openRecord, command: con } as ConsoleContext;
   var cfg = (ctx.config = con("load"));
   // The REPL's global object, where the console commands are defined.
   var g: any = global;
@@ -86,11 +89,11 @@ function start() {
       // The runner passes host, port, client id, credentials, keepalive and will on every connect.
       mqtt: createClient(require("net"), { clean: true }),
       hooks: createLightApp({
-        pins: pins, board: board, storage: storage, crc: E.CRC32, print: print,
+        pins: pins, board: board, storage: storage, crc: E.CRC32, print: say,
         version: __VERSION__, config: cfg,
         info: info
       }),
-      print: print,
+      print: say,
       random: Math.random
     },
     file
