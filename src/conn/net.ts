@@ -39,7 +39,7 @@ function onWifiGone(details: { reason: string }) {
 // under way, no link up.
 export function createNet(d: NetDeps, loader: (file: string) => Step | undefined): NetState {
   load = loader;
-  x = Object.assign(d, { input: input, m: St.OFFLINE, nodeState: "Offline", tries: 0, queue: [], drops: 0, error: "", gen: 0 }) as NetState;
+  x = Object.assign(d, { input: input, m: St.OFFLINE, nodeState: "Offline", tries: 0, drops: 0, error: "", gen: 0 }) as NetState;
   // Each MqttEvent is the In of the same number (see In).
   d.mqtt.onEvent = input as unknown as MqttClient["onEvent"];
   d.mqtt.onMessage = d.hooks.onMessage;

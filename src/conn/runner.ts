@@ -41,6 +41,9 @@ var LEAVE_MS = 2000;
 
 // The state of the run under way (the code is loaded per input, the state stays in the firmware).
 var x: NetState;
+// Events raised while an event is being handled (callbacks may fire synchronously) wait here; the
+// head is the event being handled. It is empty between inputs, so it goes with the code.
+var queue: Ev[] = [];
 
 function log(s: string) {
   x.print("[net] " + s);
@@ -63,9 +66,10 @@ function perform(e: string) {
   else if (e == "W") down(x);
   else if (e == "m") {
     x.mq = 1;
+    // A clean session: the client subscribes again itself after each CONNACK.
     x.mqtt.connect({
       host: c.broker, port: c.port, clientId: c.id, username: c.user, password: c.pass,
-      keepalive: c.keepalive, will: x.hooks.will(c)
+      keepalive: c.keepalive, clean: true, will: x.hooks.will(c)
     });
   } else if (e == "M") {
     // Also before CONNACK: once CONNECT went out, DISCONNECT makes the broker drop the will.
@@ -84,10 +88,10 @@ function perform(e: string) {
 // the node is neither Active nor Offline.
 function dispatch(e: Ev) {
   var was: NodeState, step: string, s: St;
-  if (x.queue.push(e) > 1) return;
+  if (queue.push(e) > 1) return;
   try {
-    for (; x.queue.length; x.queue.shift()) {
-      e = x.queue[0];
+    for (; queue.length; queue.shift()) {
+      e = queue[0];
       was = x.nodeState;
       step = transition(x.m, e);
       s = x.m = +step[0];
@@ -104,7 +108,7 @@ function dispatch(e: Ev) {
       }
     }
   } finally {
-    x.queue = [];
+    queue = [];
   }
 }
 

@@ -62,9 +62,6 @@ export interface NetState {
   // clearTimeout(undefined).
   retryT?: any;
   dogT?: any;
-  // Events raised while an event is being handled (callbacks may fire synchronously) wait here.
-  // The queue's head is the event being handled.
-  queue: Ev[];
   // The event (OFFLINE or FORGET) waiting while the node says goodbye to the broker, and its bound.
   leaving?: Ev | 0;
   leaveT?: any;

@@ -24,9 +24,8 @@ import { openRecord, Record } from "../store/record";
 function cmds(): string[] {
   return "off on 0 1 false true toggle".split(" ");
 }
+// Short strings are written where used: a string at module level costs 2 variables.
 var HA = "homeassistant/";
-var ONLINE = "online";
-var STATUS = "/status";
 // A publish the client could not take (outbox full) is retried after this long.
 var RETRY_MS = 1000;
 // The light is saved to flash once it has kept its state this long: a child flipping the switch
@@ -44,8 +43,8 @@ export interface LightDeps {
   version: string;
   // Diagnostics published retained on <base>/info at connect: version, reset reason, IP, RSSI...
   info: () => any;
-  // The stored configuration at boot, if valid: the power-on state must be known before the relay
-  // pin is driven. Without one, the light starts as last saved.
+  // The stored configuration at boot, if valid, read once when the app starts: the power-on state
+  // must be known before the relay pin is driven. Without one, the light starts as last saved.
   config?: Config;
 }
 
@@ -143,7 +142,7 @@ function announce() {
   var id = cfg.id;
   if (cfg.discovery)
     send(HA + "light/" + id + "/config", JSON.stringify({
-      name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + STATUS,
+      name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + "/status",
       pl_on: "on", pl_off: "off", qos: 1,
       dev: { ids: [id], name: t, sw: deps.version }
     }), 0, true);
@@ -181,12 +180,12 @@ function onState(state: NodeState) {
 // Leaving on purpose: the will is not sent after DISCONNECT, so "offline" is said here; a node
 // being forgotten also removes its Home Assistant entity (an empty retained config).
 function onLeave(forget: boolean) {
-  send(cfg.topic + STATUS, "offline", 1, true);
+  send(cfg.topic + "/status", "offline", 1, true);
   if (forget && cfg.discovery) send(HA + "light/" + cfg.id + "/config", "", 1, true);
 }
 
 function will(config: Config) {
-  return { topic: config.topic + STATUS, payload: "offline", qos: 1, retain: true } as Will;
+  return { topic: config.topic + "/status", payload: "offline", qos: 1, retain: true } as Will;
 }
 
 // A new connection starts with no echo due: with a clean session the echo of a flip the broker
@@ -198,7 +197,7 @@ function onActive(client: MqttClient) {
   echo = [0, 0];
   client.subscribe(t, 1);
   if (cfg.discovery) client.subscribe(HA + "status", 1);
-  send(t + STATUS, ONLINE, 1, true);
+  send(t + "/status", "online", 1, true);
   send(t + "/info", JSON.stringify(deps.info()), 0, true);
   announce();
   set(light);
@@ -213,7 +212,7 @@ function onMessage(m: MqttMessage) {
   var p = m.payload;
   var k: number;
   if (m.topic == HA + "status") {
-    if (p == ONLINE) announce();
+    if (p == "online") announce();
   } else if (m.topic == cfg.topic && (cfg.retained || !m.retain)) {
     if (Date.now() > until) echo = [0, 0];
     k = /*@__NOINLINE__*/ cmds().indexOf(p);
