@@ -33,6 +33,9 @@ const LATENCY_COMMANDS = 200;
 // The firmware refuses incoming packets over 1,024 bytes: the largest message on homeassistant/status
 // that fits (3-byte fixed header, 2-byte topic length, 20-byte topic).
 const BIG_PAYLOAD = 1024 - 3 - 2 - HA_STATUS.length;
+// Before a reading that is compared with an earlier one: the light saves its state 3 s after the
+// last change, and a timer still pending is not growth.
+const SETTLE_MS = 3500;
 
 // Progress on stderr, so that stdout stays the report.
 const t00 = Date.now();
@@ -294,6 +297,7 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
       await i.waitFor(/#F/, FLIPS * 20 + 30000);
       await sleep(300);
       mem(`peak during ${COMMANDS} commands and ${FLIPS} switch flips`, await stopPeak());
+      await sleep(SETTLE_MS);
       const after = await used();
       mem(`Active after ${COMMANDS} commands and ${FLIPS} flips`, after);
       mem(`  growth over ${COMMANDS} commands and ${FLIPS} flips`, (after - activeFirst >= 0 ? "+" : "") + (after - activeFirst));
@@ -348,7 +352,7 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
     });
     await scenario(`Active after ${MANY_RECONNECTS} reconnects`, true, async () => {
       for (let n = RECONNECTS; n < MANY_RECONNECTS; n++) await reconnect();
-      await sleep(300);
+      await sleep(SETTLE_MS);
       const after = await used();
       mem(`Active after ${MANY_RECONNECTS} reconnects`, after);
       mem(`  growth over ${MANY_RECONNECTS} reconnects (from before the first)`, (after - activeBefore >= 0 ? "+" : "") + (after - activeBefore));

@@ -36,10 +36,11 @@ function onWifiGone(details: { reason: string }) {
 
 // Starts the connection afresh, Offline, in the deps object itself (it becomes the state);
 // `x.input(In.START, config)` boots it. What is missing is unset: no timer pending, no goodbye
-// under way, no link up.
+// under way, no link up. The retry timer's field is there from the start, as the first Active
+// already has the others: a field added on the first reconnect would read as growth.
 export function createNet(d: NetDeps, loader: (file: string) => Step | undefined): NetState {
   load = loader;
-  x = Object.assign(d, { input: input, m: St.OFFLINE, nodeState: "Offline", tries: 0, drops: 0, error: "", gen: 0 }) as NetState;
+  x = Object.assign(d, { input: input, m: St.OFFLINE, nodeState: "Offline", tries: 0, retryT: 0, drops: 0, error: "", gen: 0 }) as NetState;
   // Each MqttEvent is the In of the same number (see In).
   d.mqtt.onEvent = input as unknown as MqttClient["onEvent"];
   d.mqtt.onMessage = d.hooks.onMessage;

@@ -57,17 +57,20 @@ var deps: LightDeps;
 var cfg: Config;
 var pins: Pins;
 var board: BoardProfile;
-var saved: boolean;
-var light: boolean;
-var lit: boolean;
+// On/off as 1/0, also in flash: on Espruino a variable holding a small integer is one variable, a
+// boolean two (and whether booleans share one depends on the history: usage would drift).
+type Bit = 0 | 1;
+var saved: Bit;
+var light: Bit;
+var lit: Bit;
 // The switch's last level: 1/0 or a boolean, compared loosely.
-var level: boolean | number;
+var level: Bit;
 var blink: any;
 var mqtt: MqttClient | 0;
 // The outbox: the cmds() index of the latest flip not yet published on <base> (or -1), and
 // whether <base>/state is stale.
 var flip: number;
-var stale: boolean;
+var stale: Bit;
 // Own flips published per payload (echo[0] "off", echo[1] "on") on this connection, whose echoes
 // are still due, until `until`.
 var echo: number[];
@@ -81,8 +84,8 @@ function send(topic: string, payload: string, qos: 0 | 1, retain: boolean) {
 }
 
 // The status LED, on boards that have one; `lit` is kept for the blink to invert.
-function show(on: boolean) {
-  if (board.led) pins.write(board.led, (lit = on) != board.ledActiveLow);
+function show(on: Bit | boolean) {
+  if (board.led) pins.write(board.led, (lit = +on as Bit) != board.ledActiveLow);
 }
 
 // The relay shows the light (always on when detached); the LED too, unless it is blinking.
@@ -100,7 +103,7 @@ function flush(retried?: boolean) {
     until = Date.now() + ECHO_MS;
     flip = -1;
   }
-  if (stale && send(cfg.topic + "/state", /*@__NOINLINE__*/ cmds()[+light], 1, true)) stale = false;
+  if (stale && send(cfg.topic + "/state", /*@__NOINLINE__*/ cmds()[light], 1, true)) stale = 0;
   if ((flip >= 0 || stale) && mqtt && !retry) retry = setTimeout(flush, RETRY_MS, true);
 }
 
@@ -120,14 +123,14 @@ function onSave() {
 
 // With power-on "last", the light is saved once stable, and only when it differs from flash: a
 // flip back to the saved state writes nothing.
-function set(next: boolean) {
+function set(next: Bit | boolean) {
   if (next != light) {
-    light = next;
+    light = +next as Bit;
     drive();
     if (saving) clearTimeout(saving);
     saving = cfg.power == "last" && setTimeout(onSave, SAVE_MS);
   }
-  stale = true;
+  stale = 1;
   flush();
 }
 
@@ -156,7 +159,7 @@ function onConfig(config: Config) {
 // The wall switch. Pins.watch debounces contact bounce (50 ms) and reports levels. Toggle and
 // detached: every change of level is a flip; button: only the press (low when pressedLow).
 function onSwitch(e: { state: boolean }) {
-  var now = e.state;
+  var now = +e.state as Bit;
   if (now != level && ((level = now) != board.buttonPressedLow || cfg.mode != "button")) {
     flip = +!light;
     set(!light);
@@ -230,11 +233,14 @@ export function createLightApp(d: LightDeps): LightApp {
   cfg = d.config || ({ power: "last" } as Config);
   pins = d.pins;
   board = d.board;
-  saved = !!record().read();
-  light = cfg.power == "last" ? saved : cfg.power == "on";
-  blink = mqtt = retry = saving = until = 0;
+  saved = record().read() ? 1 : 0;
+  light = cfg.power == "last" ? saved : cfg.power == "on" ? 1 : 0;
+  blink = mqtt = retry = saving = 0;
+  // A time from the start (no echo due): Date.now() is a float, and a variable that changes from
+  // integer to float grows by one on Espruino.
+  until = Date.now();
   flip = -1;
-  stale = false;
+  stale = 0;
   echo = [0, 0];
   // Every level is written before its pin becomes an output, so the first level a pin ever drives
   // is the final one: the relay never blips at boot, whatever the power-on state.
@@ -242,7 +248,7 @@ export function createLightApp(d: LightDeps): LightApp {
   pins.mode(board.relay, "output");
   if (board.led) pins.mode(board.led, "output");
   pins.mode(board.button, board.buttonPressedLow ? "input_pullup" : "input");
-  level = pins.read(board.button);
+  level = +pins.read(board.button) as Bit;
   pins.watch(onSwitch, board.button, { repeat: true, edge: "both", debounce: 50 });
   return {
     onState: onState,

@@ -93,9 +93,11 @@ function check() {
   }
 }
 
-// Packet ids are non-zero and unique among those in flight, wrapping 65535 -> 1 [MQTT-2.3.1-2].
+// Packet ids are non-zero and unique among those in flight [MQTT-2.3.1-2], and wrap 1023 -> 1 (any
+// id up to 65535 is valid, and at most a few are in flight): on Espruino an integer over 1023 takes
+// a variable of its own, so a counter that climbs past it grows the client by one.
 function nextId() {
-  do lastId = (lastId % 65535) + 1;
+  do lastId = (lastId % 1023) + 1;
   while (pend[lastId] || ~box.indexOf(lastId));
   return lastId;
 }

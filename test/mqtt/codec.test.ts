@@ -133,10 +133,10 @@ const OUTGOING: Outgoing[] = [
     ref: { cmd: "publish", topic: "a/b", payload: Buffer.from("on"), qos: 0, retain: false, dup: false }
   },
   {
-    name: "PUBLISH QoS 1, retained, id 0x1234, binary payload",
-    encode: () => clientWrites((c) => c.publish("a/b", "\x00\x80\xff", 1, true), 0x1234),
-    bytes: bytes(0x33, 10, 0, 3, "a/b", 0x12, 0x34, "\x00\x80\xff"),
-    ref: { cmd: "publish", topic: "a/b", payload: Buffer.from([0, 0x80, 0xff]), qos: 1, retain: true, dup: false, messageId: 0x1234 }
+    name: "PUBLISH QoS 1, retained, id 0x0312, binary payload",
+    encode: () => clientWrites((c) => c.publish("a/b", "\x00\x80\xff", 1, true), 0x0312),
+    bytes: bytes(0x33, 10, 0, 3, "a/b", 0x03, 0x12, "\x00\x80\xff"),
+    ref: { cmd: "publish", topic: "a/b", payload: Buffer.from([0, 0x80, 0xff]), qos: 1, retain: true, dup: false, messageId: 0x0312 }
   },
   {
     name: "PUBLISH QoS 1, UTF-8 topic with an astral character, 200-byte payload (2-byte length)",
