@@ -29,12 +29,16 @@ var t0: number;
 
 // The console's and the runner's code run from Storage files of their own, evaluated when used;
 // nothing of them stays. Indirect eval: each file is one function expression and needs no local
-// scope. Without a file (only .bootcde flashed, or it was erased) the switch still works, the
-// node stays Offline, and each use says what is missing.
+// scope. Without a file (only .bootcde flashed, or it was erased), or with one cut short (power
+// lost while flashing: the rest reads as erased flash), the switch still works, the node stays in
+// its state, and each use says what is wrong. Evaluating a file only makes its function, so an
+// exception here is a damaged file, never its code failing.
 function file(name: string) {
   var code = storage.read(name);
-  if (code) return (0, eval)(code);
-  print("no " + name + " in Storage: run npm run flash");
+  try {
+    if (code) return (0, eval)(code);
+  } catch (e) {}
+  print(name + " missing or damaged: run npm run flash");
 }
 
 function con(name: string, arg?: any) {

@@ -162,7 +162,7 @@ describe("e2e: console", function () {
     await sim.waitFor(/no config: run setup\(\)/);
     sim.storage.remove("lightnode.con");
     sim.type("help()");
-    await sim.waitFor(/no lightnode\.con in Storage: run npm run flash/);
+    await sim.waitFor(/lightnode\.con missing or damaged: run npm run flash/);
     const relay = sim.pins.level("D12");
     sim.pins.set("D0", false);
     await new Promise((r) => setTimeout(r, 200));
@@ -175,7 +175,25 @@ describe("e2e: console", function () {
     await sim.waitFor(/no config: run setup\(\)/);
     sim.storage.remove("lightnode.net");
     sim.type(`config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1",port:1})`);
-    await sim.waitFor(/no lightnode\.net in Storage: run npm run flash/);
+    await sim.waitFor(/lightnode\.net missing or damaged: run npm run flash/);
+    sim.type("status()");
+    await sim.waitFor(/"state":"Offline"/);
+    const relay = sim.pins.level("D12");
+    sim.pins.set("D0", false);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(sim.pins.level("D12"), !relay);
+    assert.deepEqual(sim.errors, []);
+  });
+
+  it("with the runner's file cut short by a power loss while flashing, says so, keeps its state, and the switch and console still work", async function () {
+    sim = await Simulator.start({ ap: AP, inputs: { D0: true } });
+    await sim.waitFor(/no config: run setup\(\)/);
+    const whole = sim.storage.get("lightnode.net")!;
+    // Flash not yet written reads as 0xff.
+    sim.storage.put("lightnode.net", whole.slice(0, whole.length >> 1) + "\xff".repeat(whole.length - (whole.length >> 1)));
+    sim.type(`config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1",port:1})`);
+    await sim.waitFor(/saved/);
+    await sim.waitFor(/lightnode\.net missing or damaged: run npm run flash/);
     sim.type("status()");
     await sim.waitFor(/"state":"Offline"/);
     const relay = sim.pins.level("D12");
