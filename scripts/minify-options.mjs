@@ -14,7 +14,7 @@ export const INTERNAL_PROPERTIES = [
   "onState", "onSubscribed", "session", "start", "drops", "up", "down", "load",
   "type", "code", "print", "close", "save", "wizard", "command", "hide", "buf", "bad", "cur",
   "input", "run", "nodeState", "cfg", "mq", "tries", "retryT", "dogT", "queue", "leaving", "leaveT",
-  "gen", "upGen", "joinT", "net", "onLeave", "onEvent"
+  "gen", "upGen", "joinT", "net", "onEvent", "event"
 ];
 
 export const MINIFY_OPTIONS = {

@@ -4,6 +4,7 @@
 // the node changes state a few times a day, and those 22 functions would otherwise stay in RAM.
 // Inputs raised while it runs (the links call back synchronously) go to the same loaded code at
 // once, as calls into resident code would.
+import { AppEvent } from "../app-hooks";
 import { NET_FILE } from "../config";
 import { MqttClient } from "../mqtt/api";
 import { In, NetState, St, Step } from "./types";
@@ -45,6 +46,6 @@ export function createNet(d: NetDeps, loader: (file: string) => Step | undefined
   d.mqtt.onEvent = input as unknown as MqttClient["onEvent"];
   d.mqtt.onMessage = d.hooks.onMessage;
   d.wifi.on("disconnected", onWifiGone);
-  d.hooks.onState(x.nodeState);
+  d.hooks.event(AppEvent.STATE, x.nodeState);
   return x;
 }

@@ -3,7 +3,7 @@
 // timer (retry, watchdog), prints each transition in one line and tells the application through
 // its hooks. The runner is code of the Storage file NET_FILE (src/conn/entry.ts): run for one input
 // at a time (step), over the NetState the firmware keeps (src/conn/types.ts, src/conn/net.ts).
-import { NodeState } from "../app-hooks";
+import { AppEvent, NodeState } from "../app-hooks";
 import { Config, FIELDS_OF_LINKS } from "../config";
 import { Ev, In, NetState, St } from "./types";
 import { down, gone, joined, up } from "./wifi";
@@ -69,7 +69,7 @@ function perform(e: string) {
     // A clean session: the client subscribes again itself after each CONNACK.
     x.mqtt.connect({
       host: c.broker, port: c.port, clientId: c.id, username: c.user, password: c.pass,
-      keepalive: c.keepalive, clean: true, will: x.hooks.will(c)
+      keepalive: c.keepalive, clean: true, will: x.hooks.event(AppEvent.WILL, c)
     });
   } else if (e == "M") {
     // Also before CONNACK: once CONNECT went out, DISCONNECT makes the broker drop the will.
@@ -103,8 +103,8 @@ function dispatch(e: Ev) {
       step.slice(1).split("").forEach(perform);
       if ((x.nodeState = stateName(s)) != was) {
         log(was + " -> " + x.nodeState);
-        x.hooks.onState(x.nodeState);
-        if (s == St.ACTIVE) x.hooks.onActive(x.mqtt);
+        x.hooks.event(AppEvent.STATE, x.nodeState);
+        if (s == St.ACTIVE) x.hooks.event(AppEvent.ACTIVE, x.mqtt);
       }
     }
   } finally {
@@ -119,7 +119,7 @@ function leave(e: Ev) {
   if (x.m != St.ACTIVE || x.leaving) return dispatch(e);
   x.leaving = e;
   x.leaveT = setTimeout(x.input, LEAVE_MS, In.LEFT);
-  x.hooks.onLeave(e == Ev.FORGET);
+  x.hooks.event(AppEvent.LEAVE, e == Ev.FORGET);
 }
 
 function left() {
@@ -136,7 +136,7 @@ function setConfig(c: Config | undefined) {
   var i = 0;
   x.cfg = c;
   if (!c) return leave(Ev.FORGET);
-  x.hooks.onConfig(c);
+  x.hooks.event(AppEvent.CONFIG, c);
   if (!old) return dispatch(Ev.CFG);
   // The first nine fields are what the links depend on: a change in the first two rejoins
   // Wi-Fi, in the others reconnects MQTT.

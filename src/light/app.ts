@@ -7,10 +7,10 @@
 //   <base>/info    diagnostics JSON at connect, retained
 //   homeassistant/light/<id>/config   Home Assistant discovery, retained, again when
 //                  homeassistant/status says "online"
-// Flips and state go through a latest-only outbox, published again on every onActive. In detached
-// mode the relay stays energised (it feeds a smart bulb that listens on <base>) and the light state
-// is only published. The pins: the relay, the optional status LED, the wall switch.
-import { AppHooks, NodeState } from "../app-hooks";
+// Flips and state go through a latest-only outbox, published again on every ACTIVE event. In
+// detached mode the relay stays energised (it feeds a smart bulb that listens on <base>) and the
+// light state is only published. The pins: the relay, the optional status LED, the wall switch.
+import { AppEvent, AppHooks } from "../app-hooks";
 import { Config } from "../config";
 import { MqttClient, MqttMessage, Will } from "../mqtt/api";
 import { BoardProfile, Pins, Print, StorageModule } from "../ports";
@@ -95,7 +95,7 @@ function drive() {
 }
 
 // Publishes what the outbox holds; whatever the client cannot take now is retried shortly (the
-// retry timer calls flush(true)), and while not Active it waits for onActive.
+// retry timer calls flush(true)), and while not Active it waits for the ACTIVE event.
 function flush(retried?: boolean) {
   if (retried) retry = 0;
   if (flip >= 0 && send(cfg.topic, /*@__NOINLINE__*/ cmds()[flip], 1, false)) {
@@ -151,11 +151,6 @@ function announce() {
     }), 0, true);
 }
 
-function onConfig(config: Config) {
-  cfg = config;
-  drive();
-}
-
 // The wall switch. Pins.watch debounces contact bounce (50 ms) and reports levels. Toggle and
 // detached: every change of level is a flip; button: only the press (low when pressedLow).
 function onSwitch(e: { state: boolean }) {
@@ -170,40 +165,41 @@ function onBlink() {
   show(!lit);
 }
 
-// The LED's half-period in ms: slow while Offline (waiting for configuration), blinking while
-// joining Wi-Fi, fast while looking for the broker; in the other states it shows the light.
-function onState(state: NodeState) {
-  var ms = ({ Offline: 1000, Disconnected: 500, LookingForBroker: 100 } as any)[state];
-  if (state != "Active") mqtt = 0;
-  if (blink) clearInterval(blink);
-  show(light);
-  blink = board.led && ms && setInterval(onBlink, ms);
-}
-
-// Leaving on purpose: the will is not sent after DISCONNECT, so "offline" is said here; a node
-// being forgotten also removes its Home Assistant entity (an empty retained config).
-function onLeave(forget: boolean) {
-  send(cfg.topic + "/status", "offline", 1, true);
-  if (forget && cfg.discovery) send(HA + "light/" + cfg.id + "/config", "", 1, true);
-}
-
-function will(config: Config) {
-  return { topic: config.topic + "/status", payload: "offline", qos: 1, retain: true } as Will;
-}
-
-// A new connection starts with no echo due: with a clean session the echo of a flip the broker
-// acknowledged on the old connection never comes, and what goes out now is counted as it goes.
-// The client owns the subscriptions and keeps them over reconnects; subscribing again is a no-op.
-function onActive(client: MqttClient) {
-  var t = cfg.topic;
-  mqtt = client;
-  echo = [0, 0];
-  client.subscribe(t, 1);
-  if (cfg.discovery) client.subscribe(HA + "status", 1);
-  send(t + "/status", "online", 1, true);
-  send(t + "/info", JSON.stringify(deps.info()), 0, true);
-  announce();
-  set(light);
+// The connection's events (AppEvent says what each argument is).
+function event(e: AppEvent, a?: any): any {
+  var ms: number, t = cfg.topic;
+  if (e == AppEvent.STATE) {
+    // The LED's half-period in ms: slow while Offline (waiting for configuration), blinking while
+    // joining Wi-Fi, fast while looking for the broker; in the other states it shows the light.
+    ms = ({ Offline: 1000, Disconnected: 500, LookingForBroker: 100 } as any)[a];
+    if (a != "Active") mqtt = 0;
+    if (blink) clearInterval(blink);
+    show(light);
+    blink = board.led && ms && setInterval(onBlink, ms);
+  } else if (e == AppEvent.WILL) {
+    return { topic: a.topic + "/status", payload: "offline", qos: 1, retain: true } as Will;
+  } else if (e == AppEvent.ACTIVE) {
+    // A new connection starts with no echo due: with a clean session the echo of a flip the
+    // broker acknowledged on the old connection never comes, and what goes out now is counted as
+    // it goes. The client owns the subscriptions and keeps them over reconnects; subscribing
+    // again is a no-op.
+    mqtt = a as MqttClient;
+    echo = [0, 0];
+    mqtt.subscribe(t, 1);
+    if (cfg.discovery) mqtt.subscribe(HA + "status", 1);
+    send(t + "/status", "online", 1, true);
+    send(t + "/info", JSON.stringify(deps.info()), 0, true);
+    announce();
+    set(light);
+  } else if (e == AppEvent.LEAVE) {
+    // Leaving on purpose: the will is not sent after DISCONNECT, so "offline" is said here; a
+    // node being forgotten also removes its Home Assistant entity (an empty retained config).
+    send(t + "/status", "offline", 1, true);
+    if (a && cfg.discovery) send(HA + "light/" + cfg.id + "/config", "", 1, true);
+  } else {
+    cfg = a as Config;
+    drive();
+  }
 }
 
 // MQTT 3.1.1 sends a client its own publications, so each flip comes back on <base>. After
@@ -250,12 +246,5 @@ export function createLightApp(d: LightDeps): LightApp {
   pins.mode(board.button, board.buttonPressedLow ? "input_pullup" : "input");
   level = +pins.read(board.button) as Bit;
   pins.watch(onSwitch, board.button, { repeat: true, edge: "both", debounce: 50 });
-  return {
-    onState: onState,
-    will: will,
-    onActive: onActive,
-    onMessage: onMessage,
-    onLeave: onLeave,
-    onConfig: onConfig
-  };
+  return { event: event, onMessage: onMessage };
 }

@@ -7,7 +7,7 @@ import { step, WATCHDOG, SLOW } from "../../src/conn/runner";
 import { createNet } from "../../src/conn/net";
 import { In, NetState } from "../../src/conn/types";
 import { createClient } from "../../src/mqtt/client";
-import { AppHooks, NodeState } from "../../src/app-hooks";
+import { AppEvent, AppHooks, NodeState } from "../../src/app-hooks";
 import { Config } from "../../src/config";
 import { AccessPoint } from "../../sim/wifi";
 import { accessPoint, tcpNet } from "../support/ports";
@@ -66,7 +66,7 @@ interface Rig {
   lines: string[];
   states: NodeState[];
   actives: number;
-  // onLeave calls: true when forgetting.
+  // LEAVE events: true when forgetting.
   leaves: boolean[];
   // Resolves when the runner reaches `s` (or already is there).
   until(s: NodeState, ms?: number): Promise<void>;
@@ -83,21 +83,20 @@ function rig(random = () => 0, clock?: Clock): Rig {
   const waiters: [NodeState, () => void][] = [];
   const rg: any = { wifi, lines, states, actives: 0, leaves: [] };
   const hooks: AppHooks = {
-    onState: (s) => {
-      states.push(s);
-      for (const w of waiters.splice(0)) if (w[0] == s) w[1](); else waiters.push(w);
+    event: (e, a) => {
+      if (e == AppEvent.STATE) {
+        states.push(a);
+        for (const w of waiters.splice(0)) if (w[0] == a) w[1](); else waiters.push(w);
+      } else if (e == AppEvent.WILL) return { topic: a.topic + "/status", payload: "offline", qos: 1, retain: true };
+      else if (e == AppEvent.ACTIVE) {
+        rg.actives++;
+        a.publish("living_room_lights/status", "online", 1, true);
+      } else if (e == AppEvent.LEAVE) {
+        rg.leaves.push(a);
+        mqtt.publish("living_room_lights/status", "offline", 1, true);
+      }
     },
-    will: (c) => ({ topic: c.topic + "/status", payload: "offline", qos: 1, retain: true }),
-    onActive: (client) => {
-      rg.actives++;
-      client.publish("living_room_lights/status", "online", 1, true);
-    },
-    onMessage: () => {},
-    onLeave: (forget) => {
-      rg.leaves.push(forget);
-      mqtt.publish("living_room_lights/status", "offline", 1, true);
-    },
-    onConfig: () => {}
+    onMessage: () => {}
   };
   const mqtt = createClient(tcpNet().net, { host: "", port: 0, clientId: "", keepalive: 30, clean: true });
   rg.loads = 0;

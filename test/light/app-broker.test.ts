@@ -9,7 +9,7 @@ import { startAedes, startMosquitto, requireMosquitto, RunningBroker } from "../
 import { boardPins, flashStorage, crc } from "../support/ports";
 import { Pins as SimPins } from "../../sim/pins";
 import { Pins } from "../../src/ports";
-import { BOARD as BOARD_LED, config } from "./helpers";
+import { BOARD as BOARD_LED, config, byName } from "./helpers";
 
 const BOARD = { ...BOARD_LED, led: null };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -17,7 +17,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const DEBOUNCE_MS = 50;
 
 // The `mqtt` package dressed as the MqttClient contract, connected, feeding the app.
-async function nodeClient(url: string, app: ReturnType<typeof createLightApp>) {
+async function nodeClient(url: string, app: ReturnType<typeof byName>) {
   const will = app.will(config())!;
   const c = await mqtt.connectAsync(url, { clientId: "node1", protocolVersion: 4, clean: true, reconnectPeriod: 0, will: { ...will, payload: Buffer.from(will.payload) } });
   const port = {
@@ -43,7 +43,7 @@ for (const kind of ["aedes", "mosquitto"] as const) {
     let pins: Pins;
   let wire: SimPins;
   let pinLog: string[];
-    let app: ReturnType<typeof createLightApp>;
+    let app: ReturnType<typeof byName>;
     let seen: string[];
 
     before(async function () {
@@ -54,7 +54,7 @@ for (const kind of ["aedes", "mosquitto"] as const) {
     });
     beforeEach(async function () {
       ({ pins, wire, log: pinLog } = boardPins(undefined, { D0: true }));
-      app = createLightApp({ pins, board: BOARD, storage: flashStorage().storage, crc, print: () => {}, version: "t", info: () => ({}), config: config() });
+      app = byName(createLightApp({ pins, board: BOARD, storage: flashStorage().storage, crc, print: () => {}, version: "t", info: () => ({}), config: config() }));
       node = await nodeClient(broker.url, app);
       phone = await mqtt.connectAsync(broker.url, { clientId: "phone", reconnectPeriod: 0 });
       seen = [];

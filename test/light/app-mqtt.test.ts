@@ -5,7 +5,7 @@ import { createLightApp, LightDeps } from "../../src/light/app";
 import { MqttClient } from "../../src/mqtt/api";
 import { flashStorage, crc } from "../support/ports";
 import { expandDiscovery, LIGHT_FIELDS, DEVICE_FIELDS } from "./ha";
-import { BOARD, config, msg, RecordingClient, relayOn, wallSwitch, WallSwitch } from "./helpers";
+import { BOARD, config, msg, RecordingClient, relayOn, wallSwitch, WallSwitch, byName } from "./helpers";
 import { espruinoTimers } from "../support/espruino-timers";
 
 // How long after its last own publication the node expects echoes (5 s).
@@ -17,7 +17,7 @@ describe("light/app MQTT contract", function () {
   let sw: WallSwitch;
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
-    createLightApp({ pins: sw.pins, board: BOARD, storage: flashStorage().storage, crc, print: (l) => log.push(l), version: "0.1.0", info: () => ({}), config: config(), ...over });
+    byName(createLightApp({ pins: sw.pins, board: BOARD, storage: flashStorage().storage, crc, print: (l) => log.push(l), version: "0.1.0", info: () => ({}), config: config(), ...over }));
   // An app that is Active on a recording client, with the connect-time publications taken.
   function active(over: Partial<LightDeps> = {}) {
     const app = make(over);

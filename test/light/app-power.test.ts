@@ -6,7 +6,7 @@ import { PowerOn } from "../../src/config";
 import { flashStorage, crc } from "../support/ports";
 import { FlashStorage } from "../../sim/storage";
 import { StorageModule } from "../../src/ports";
-import { BOARD, config, relayOn, wallSwitch, WallSwitch } from "./helpers";
+import { BOARD, config, relayOn, wallSwitch, WallSwitch, byName } from "./helpers";
 import { espruinoTimers } from "../support/espruino-timers";
 
 // The app saves the light to flash once it has been stable this long (3 s).
@@ -21,7 +21,7 @@ describe("light/app power-on state", function () {
   // An app booting on the board's storage with fresh pins.
   const boot = (power: PowerOn = "last") => {
     sw = wallSwitch(clock);
-    return createLightApp({ pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}), config: config({ power }) });
+    return byName(createLightApp({ pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}), config: config({ power }) }));
   };
 
   beforeEach(function () {
@@ -49,7 +49,7 @@ describe("light/app power-on state", function () {
     sw.flip();
     clock.tick(SAVE_DELAY_MS);
     sw = wallSwitch(clock);
-    createLightApp({ pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}) });
+    byName(createLightApp({ pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "t", info: () => ({}) }));
     assert.equal(relayOn(sw), true);
   });
 

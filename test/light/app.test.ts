@@ -6,7 +6,7 @@ import { createLightApp, LightDeps } from "../../src/light/app";
 import { MqttClient } from "../../src/mqtt/api";
 import { flashStorage, crc } from "../support/ports";
 import { StorageModule } from "../../src/ports";
-import { BOARD, config, msg, RecordingClient, ledOn, relayOn, wallSwitch, WallSwitch } from "./helpers";
+import { BOARD, config, msg, RecordingClient, ledOn, relayOn, wallSwitch, WallSwitch, byName } from "./helpers";
 import { espruinoTimers } from "../support/espruino-timers";
 
 // The app saves the light to flash once it has been stable this long (3 s).
@@ -19,10 +19,10 @@ describe("light/app", function () {
   let storage: StorageModule;
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
-    createLightApp({
+    byName(createLightApp({
       pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "0.1.0",
       info: () => ({ version: "0.1.0", ip: "10.0.0.2" }), config: config(), ...over
-    });
+    }));
 
   beforeEach(function () {
     clock = espruinoTimers(sinon);

@@ -1,6 +1,8 @@
 // Shared by the light's unit tests: a full Config, the default board profile, the board's pins with
 // the wall switch, and a recording MQTT client (Espruino's timers are test/support/espruino-timers.ts).
+import { AppEvent, AppHooks, NodeState } from "../../src/app-hooks";
 import { Config } from "../../src/config";
+import { MqttClient, Will } from "../../src/mqtt/api";
 import { boardPins } from "../support/ports";
 
 export const BOARD = { relay: "D12", relayActiveLow: false, button: "D0", buttonPressedLow: true, led: "D13" as string | null, ledActiveLow: true };
@@ -65,3 +67,15 @@ export class RecordingClient {
 }
 
 export const msg = (topic: string, payload: string, retain = false) => ({ topic, payload, qos: 1, retain, dup: false });
+
+// The app's hooks by name: the connection's events (AppHooks.event) as a test reads them.
+export function byName(app: AppHooks) {
+  return {
+    onState: (state: NodeState) => app.event(AppEvent.STATE, state),
+    will: (c: Config) => app.event(AppEvent.WILL, c) as Will,
+    onActive: (client: MqttClient) => app.event(AppEvent.ACTIVE, client),
+    onLeave: (forget: boolean) => app.event(AppEvent.LEAVE, forget),
+    onConfig: (c: Config) => app.event(AppEvent.CONFIG, c),
+    onMessage: app.onMessage
+  };
+}

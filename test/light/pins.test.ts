@@ -6,7 +6,7 @@ import { createLightApp } from "../../src/light/app";
 import { boardPins, flashStorage, crc } from "../support/ports";
 import { Pins as SimPins } from "../../sim/pins";
 import { Pins } from "../../src/ports";
-import { BOARD, config, msg } from "./helpers";
+import { BOARD, config, msg, byName } from "./helpers";
 import { espruinoTimers } from "../support/espruino-timers";
 
 describe("light/app pins", function () {
@@ -22,7 +22,7 @@ describe("light/app pins", function () {
   });
   afterEach(() => clock.restore());
   const make = (board: Partial<typeof BOARD> = {}, power: "on" | "off" = "off") =>
-    createLightApp({ pins, board: { ...BOARD, ...board }, storage: flashStorage().storage, crc, print: () => {}, version: "t", info: () => ({}), config: config({ power }) });
+    byName(createLightApp({ pins, board: { ...BOARD, ...board }, storage: flashStorage().storage, crc, print: () => {}, version: "t", info: () => ({}), config: config({ power }) }));
   const on = (pin: string) => log.filter((l) => l.includes(pin + " "));
 
   describe("relay", function () {
