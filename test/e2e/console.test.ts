@@ -157,49 +157,47 @@ describe("e2e: console", function () {
     assert.equal(await retained(broker, discovery), undefined);
   });
 
+  // After a Storage file of code went missing or was damaged: the wall switch still drives the
+  // relay, and nothing threw.
+  async function switchStillWorks() {
+    const s = sim!;
+    const relay = s.pins.level("D12");
+    s.pins.set("D0", false);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(s.pins.level("D12"), !relay);
+    assert.deepEqual(s.errors, []);
+  }
+
+  // config() with the runner's file as `damage` leaves it: the node says so and stays Offline.
+  async function configWithBrokenRunner(damage: (whole: string) => string | null) {
+    const s = (sim = await Simulator.start({ ap: AP, inputs: { D0: true } }));
+    await s.waitFor(/no config: run setup\(\)/);
+    const broken = damage(s.storage.get("lightnode.net")!);
+    if (broken === null) s.storage.remove("lightnode.net");
+    else s.storage.put("lightnode.net", broken);
+    s.type(`config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1",port:1})`);
+    await s.waitFor(/saved/);
+    await s.waitFor(/lightnode\.net missing or damaged: run npm run flash/);
+    s.type("status()");
+    await s.waitFor(/"state":"Offline"/);
+    await switchStillWorks();
+  }
+
   it("without the console's Storage file, says what is missing and the wall switch still works", async function () {
     sim = await Simulator.start({ ap: AP, inputs: { D0: true } });
     await sim.waitFor(/no config: run setup\(\)/);
     sim.storage.remove("lightnode.con");
     sim.type("help()");
     await sim.waitFor(/lightnode\.con missing or damaged: run npm run flash/);
-    const relay = sim.pins.level("D12");
-    sim.pins.set("D0", false);
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(sim.pins.level("D12"), !relay);
-    assert.deepEqual(sim.errors, []);
+    await switchStillWorks();
   });
 
   it("without the runner's Storage file, stays Offline, says what is missing and the wall switch still works", async function () {
-    sim = await Simulator.start({ ap: AP, inputs: { D0: true } });
-    await sim.waitFor(/no config: run setup\(\)/);
-    sim.storage.remove("lightnode.net");
-    sim.type(`config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1",port:1})`);
-    await sim.waitFor(/lightnode\.net missing or damaged: run npm run flash/);
-    sim.type("status()");
-    await sim.waitFor(/"state":"Offline"/);
-    const relay = sim.pins.level("D12");
-    sim.pins.set("D0", false);
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(sim.pins.level("D12"), !relay);
-    assert.deepEqual(sim.errors, []);
+    await configWithBrokenRunner(() => null);
   });
 
-  it("with the runner's file cut short by a power loss while flashing, says so, keeps its state, and the switch and console still work", async function () {
-    sim = await Simulator.start({ ap: AP, inputs: { D0: true } });
-    await sim.waitFor(/no config: run setup\(\)/);
-    const whole = sim.storage.get("lightnode.net")!;
+  it("with the runner's file cut short by a power loss while flashing, says so, stays Offline, and the switch and console still work", async function () {
     // Flash not yet written reads as 0xff.
-    sim.storage.put("lightnode.net", whole.slice(0, whole.length >> 1) + "\xff".repeat(whole.length - (whole.length >> 1)));
-    sim.type(`config({ssid:"${AP.ssid}",password:"${AP.password}",broker:"127.0.0.1",port:1})`);
-    await sim.waitFor(/saved/);
-    await sim.waitFor(/lightnode\.net missing or damaged: run npm run flash/);
-    sim.type("status()");
-    await sim.waitFor(/"state":"Offline"/);
-    const relay = sim.pins.level("D12");
-    sim.pins.set("D0", false);
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(sim.pins.level("D12"), !relay);
-    assert.deepEqual(sim.errors, []);
+    await configWithBrokenRunner((whole) => whole.slice(0, whole.length >> 1) + "\xff".repeat(whole.length - (whole.length >> 1)));
   });
 });
