@@ -47,7 +47,7 @@ async function main() {
   rate("encode + write PUBLISH QoS 0, 64-byte payload", N, () => {
     for (let i = 0; i < N; i++) sender.publish("home/living/light/state", payload, 0, false);
   });
-  sender.close();
+  sender.disconnect();
   // A broker's PUBLISH QoS 1, id 7.
   const packet = build(PUBLISH | 2, text("home/living/light/set") + u16(7) + payload);
   const stream = packet.repeat(100);
@@ -82,11 +82,11 @@ async function main() {
     for (let i = 0; i < M; i++) feed2(packet);
     const after = process.memoryUsage().heapUsed;
     console.log(`retained heap per received message (kept)     ${Math.round((after - before) / M)} bytes (message object, topic, payload)`);
-    client.close();
-    c2.close();
+    client.disconnect();
+    c2.disconnect();
   } else {
     console.log("heap per message: run `node --expose-gc --import tsx bench/mqtt.bench.ts`");
-    client.close();
+    client.disconnect();
   }
 }
 

@@ -10,8 +10,8 @@ export const INTERNAL_PROPERTIES = [
   "clean", "clientId", "connackTimeout", "maxPacket", "outboxSize", "username", "will",
   "crc", "defaults", "grab", "release", "hooks", "info", "mqtt", "pins", "serial",
   "setConfig", "storage", "store", "watch", "wifi", "connected", "publish", "subscribe",
-  "payload", "retain", "dup", "onActive", "onClose", "onConfig", "onConnect", "onLost", "onMessage",
-  "onState", "onSubscribed", "session", "start", "drops", "up", "down", "load",
+  "payload", "retain", "dup", "onLost", "onMessage", "onSubscribed", "session", "start", "drops",
+  "up", "down", "load",
   "type", "code", "print", "close", "save", "wizard", "command", "hide", "buf", "bad", "cur",
   "input", "run", "nodeState", "cfg", "mq", "tries", "retryT", "dogT", "queue", "leaving", "leaveT",
   "gen", "upGen", "joinT", "net", "onEvent", "event"
