@@ -59,7 +59,8 @@ export const enum MqttEvent { CONNECTED = 9, DRAINED = 16, CLOSED = 17 }
 export interface MqttClient {
   // The callbacks may be left unset. Exceptions they throw are swallowed, so they can never
   // break the socket callback, lose a PUBACK or stop the packets after theirs.
-  onEvent: (event: MqttEvent, arg?: any) => void;
+  // arg: sessionPresent (CONNECTED), the reason (CLOSED), nothing (DRAINED).
+  onEvent: (event: MqttEvent, arg?: boolean | CloseReason) => void;
   onMessage: (message: MqttMessage) => void;
   // SUBACK arrived for a topic: granted QoS, or 0x80 on failure.
   onSubscribed: (topic: string, grantedQos: number) => void;

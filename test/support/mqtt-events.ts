@@ -1,18 +1,18 @@
 // The MQTT client reports its connection events through one callback (onEvent); the tests read
 // better with a handler per event. The handlers object is read at each event, so a test may
 // replace one handler later.
-import { MqttClient, MqttEvent } from "../../src/mqtt/api";
+import { CloseReason, MqttClient, MqttEvent } from "../../src/mqtt/api";
 
 export interface EventHandlers {
   connected?: (sessionPresent: boolean) => void;
-  closed?: (reason: string) => void;
+  closed?: (reason: CloseReason) => void;
   drained?: () => void;
 }
 
 export function onEvents(client: MqttClient, handlers: EventHandlers): EventHandlers {
   client.onEvent = (event, arg) => {
-    if (event == MqttEvent.CONNECTED) handlers.connected?.(arg);
-    else if (event == MqttEvent.CLOSED) handlers.closed?.(arg);
+    if (event == MqttEvent.CONNECTED) handlers.connected?.(arg as boolean);
+    else if (event == MqttEvent.CLOSED) handlers.closed?.(arg as CloseReason);
     else if (event == MqttEvent.DRAINED) handlers.drained?.();
     else throw new Error("unknown MQTT event " + event);
   };
