@@ -10,7 +10,7 @@ import { MqttClient } from "../mqtt/api";
 import { In, NetState, St, Step } from "./types";
 
 // What the firmware lends: the state's first fields.
-export type NetDeps = Pick<NetState, "wifi" | "mqtt" | "hooks" | "print" | "random">;
+export type NetDeps = Pick<NetState, "wifi" | "mqtt" | "hooks" | "print">;
 
 // One connection per firmware: its state lives at module level (on Espruino a nested function
 // costs about 3 variables more than one at module level).

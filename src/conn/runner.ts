@@ -26,7 +26,8 @@ export function transition(s: St, e: Ev): string {
 }
 
 // Retry delays that never storm: 1 s doubling to 60 s, each +-20% at random (`random` is
-// Math.random on the board); wrong credentials wait SLOW (they will not fix themselves within a
+// Math.random: the runner's code draws it itself, as a native function held by the state would
+// cost it 3 variables); wrong credentials wait SLOW (they will not fix themselves within a
 // minute). The delay of retry n (0, 1, ...), or of a slow retry for n < 0.
 export var SLOW = 300000;
 export function backoff(n: number, random: () => number) {
@@ -78,7 +79,7 @@ function perform(e: string) {
   } else if (e == "0") x.tries = 0;
   else if (e == "h") log("no config: run setup()");
   else {
-    ms = backoff(e == "s" ? -1 : x.tries++, x.random);
+    ms = backoff(e == "s" ? -1 : x.tries++, Math.random);
     log(x.error + ", retry in about " + Math.round(ms / 1000) + "s");
     x.retryT = setTimeout(x.input, ms, In.TIMER);
   }

@@ -44,7 +44,6 @@ export interface NetState {
   mqtt: MqttClient;
   hooks: AppHooks;
   print: Print;
-  random: () => number;
   // The firmware's entry: loads the runner's code, or, while it runs, hands it the input at once.
   input: (input: In, a?: any, b?: any) => void;
   // The runner's code while it runs.

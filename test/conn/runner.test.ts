@@ -1,6 +1,6 @@
 // The runner with its real parts: the real MQTT client over the simulated board's net (real TCP) to
 // aedes, the Wi-Fi link over the simulated board's Wifi module and access point, real timers
-// (backoff made short by random() = 0) except where the clock itself is under test (sinon).
+// (backoff made short by Math.random() = 0) except where the clock itself is under test (sinon).
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { step, WATCHDOG, SLOW } from "../../src/conn/runner";
@@ -100,7 +100,9 @@ function rig(random = () => 0, clock?: Clock): Rig {
   };
   const mqtt = createClient(tcpNet().net, { host: "", port: 0, clientId: "", keepalive: 30, clean: true });
   rg.loads = 0;
-  rg.x = createNet({ wifi: module, mqtt, hooks, print: (l) => lines.push(l), random }, () => (rg.loads++, step));
+  // The runner draws its jitter from Math.random itself (the board lends it nothing for that).
+  if (random !== Math.random) sinon.stub(Math, "random").callsFake(random);
+  rg.x = createNet({ wifi: module, mqtt, hooks, print: (l) => lines.push(l) }, () => (rg.loads++, step));
   rg.r = calls(rg.x);
   rg.until = (s: NodeState, ms = 5000) =>
     rg.r.state() == s

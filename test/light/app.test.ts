@@ -20,8 +20,8 @@ describe("light/app", function () {
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
     byName(createLightApp({
-      pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l), version: "0.1.0",
-      info: () => ({ version: "0.1.0", ip: "10.0.0.2" }), config: config(), ...over
+      pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l),
+      command: () => ({ version: "0.1.0", ip: "10.0.0.2" }), config: config(), ...over
     }));
 
   beforeEach(function () {
