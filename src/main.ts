@@ -23,9 +23,9 @@ var pins: Pins = { write: digitalWrite, read: digitalRead, mode: pinMode, watch:
 var say: Print = print;
 var storage: StorageModule;
 // What the firmware lends its parts, one object for the console's context and the light's deps
-// (they share print, the console's entry and the configuration; one object, not two, is 4 variables
-// fewer).
+// (they share print, info and the configuration; one object, not two, is 4 variables fewer).
 var ctx: ConsoleContext & LightDeps;
+var t0: number;
 
 // The console's and the runner's code run from Storage files of their own, evaluated when used;
 // nothing of them stays. Indirect eval: each file is one function expression and needs no local
@@ -73,13 +73,24 @@ Object.assign(global, {
   }
 });
 
+// Diagnostics for status() and <topic>/info (the firmware's version among them: the light's Home
+// Assistant discovery takes it from here).
+function info() {
+  var Wifi = require("Wifi");
+  return {
+    version: __VERSION__, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
+    uptime: Math.round((Date.now() - t0) / 1000), reconnects: net!.drops
+  };
+}
+
 function start() {
   if (started) return;
   started = true;
   print("lightnode " + __VERSION__);
+  t0 = Date.now();
   storage = require("Storage");
   ctx = {
-    print: say, t0: Date.now(), open: openRecord, command: con,
+    print: say, info: info, open: openRecord, command: con,
     pins: pins, board: board, storage: storage, crc: E.CRC32
   } as ConsoleContext & LightDeps;
   ctx.config = con("load");

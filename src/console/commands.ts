@@ -16,8 +16,9 @@ export interface ConsoleDeps {
   // The connection: its state, and its entry for inputs.
   net: NetState;
   print: Print;
-  // Date.now() at boot, for the uptime.
-  t0: number;
+  // The node's diagnostics (IP, RSSI, free memory, uptime in seconds, reconnect count, ...), the
+  // same that are published on <topic>/info.
+  info(): object;
   // The configuration in use (undefined: none yet); a command that saves or forgets updates it.
   config?: Config;
   // Runs a command in a fresh evaluation of the console's code (src/main.ts).
@@ -33,9 +34,6 @@ export interface ConsoleDevices {
   serial?: Serial;
   // Turns Espruino's network console on or off.
   telnet(on: boolean): void;
-  // The node's diagnostics (firmware version, reset reason, IP, RSSI, free memory, uptime in
-  // seconds, reconnect count), the same that are published on <topic>/info.
-  info(): object;
 }
 
 export var MAX_LINE = 100;
@@ -203,7 +201,7 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: Con
     if (wiz && !wiz.k) d.wizard = undefined;
   } else if (name == "status") {
     c = d.config || {};
-    p(JSON.stringify(Object.assign({ state: net.nodeState, ssid: c.ssid, broker: c.broker, port: c.port, error: net.error }, dev.info())));
+    p(JSON.stringify(Object.assign({ state: net.nodeState, ssid: c.ssid, broker: c.broker, port: c.port, error: net.error }, d.info())));
   } else if (name == "offline") net.input(In.OFFLINE);
   else if (name == "connect") net.input(In.CONNECT);
   else if (name == "forget") {

@@ -42,19 +42,9 @@ function serialLine(): Serial {
   };
 }
 
-// Diagnostics for status() and <topic>/info. Here rather than in the boot code: the light asks for
-// them once per connect, and a function kept by the firmware would cost its variables all the time.
-function info(ctx: ConsoleContext) {
-  var Wifi = require("Wifi");
-  return {
-    version: __VERSION__, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi,
-    free: process.memory().free, uptime: Math.round((Date.now() - ctx.t0) / 1000), reconnects: ctx.net.drops
-  };
-}
-
 // "load": the valid stored configuration, or undefined (why is printed), with telnet set as it
-// says; "info": the diagnostics; any other name runs that console command with its argument.
-export default function run(ctx: ConsoleContext, name: string, arg?: any): any {
+// says; any other name runs that console command with its argument.
+export default function run(ctx: ConsoleContext, name: string, arg?: any): Config | undefined {
   var store = configStore(ctx.open(require("Storage"), "cfg", 1, E.CRC32, ctx.print), getSerial(), ctx.print);
   var cfg: Config | undefined;
   if (name == "load") {
@@ -62,7 +52,6 @@ export default function run(ctx: ConsoleContext, name: string, arg?: any): any {
     telnet(!!(cfg && cfg.telnet));
     return cfg;
   }
-  if (name == "info") return info(ctx);
-  runCommand(ctx, store, { telnet: telnet, info: info.bind(null, ctx), serial: name == "setup" || name == "chars" ? serialLine() : undefined }, name, arg);
+  runCommand(ctx, store, { telnet: telnet, serial: name == "setup" || name == "chars" ? serialLine() : undefined }, name, arg);
   return undefined;
 }

@@ -40,10 +40,9 @@ export interface LightDeps {
   storage: StorageModule;
   crc: (data: string) => number;
   print: Print;
-  // The console's entry (src/main.ts): command("info") gives the diagnostics published retained on
-  // <base>/info at connect (firmware version, reset reason, IP, RSSI...), which the console's code
-  // computes, so that the boot code keeps no function for them.
-  command: (name: "info") => any;
+  // Diagnostics published retained on <base>/info at connect: the firmware's version (also for Home
+  // Assistant's discovery), reset reason, IP, RSSI...
+  info: () => any;
   // The stored configuration at boot, if valid, read once when the app starts: the power-on state
   // must be known before the relay pin is driven. Without one, the light starts as last saved.
   config?: Config;
@@ -148,7 +147,7 @@ function announce() {
     send(HA + "light/" + id + "/config", JSON.stringify({
       name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + "/status",
       pl_on: "on", pl_off: "off", qos: 1,
-      dev: { ids: [id], name: t, sw: deps.command("info").version }
+      dev: { ids: [id], name: t, sw: deps.info().version }
     }), 0, true);
 }
 
@@ -189,7 +188,7 @@ function event(e: AppEvent, a?: any): any {
     mqtt.subscribe(t, 1);
     if (cfg.discovery) mqtt.subscribe(HA + "status", 1);
     send(t + "/status", "online", 1, true);
-    send(t + "/info", JSON.stringify(deps.command("info")), 0, true);
+    send(t + "/info", JSON.stringify(deps.info()), 0, true);
     announce();
     set(light);
   } else if (e == AppEvent.LEAVE) {

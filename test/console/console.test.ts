@@ -120,8 +120,8 @@ function rig() {
   const { r, calls } = fakeNet();
   const telnet: boolean[] = [];
   const info = () => ({ ip: "10.0.0.9", rssi: -55, free: 1234, uptime: 61, reconnects: 2 });
-  const deps: ConsoleDeps = { net: r, print: (l) => lines.push(l), t0: 0, config: store.load(), command: (name, arg) => runCommand(deps, store, devices, name, arg) };
-  const devices = { serial, info, telnet: (on: boolean) => void telnet.push(on) };
+  const deps: ConsoleDeps = { net: r, print: (l) => lines.push(l), info, config: store.load(), command: (name, arg) => runCommand(deps, store, devices, name, arg) };
+  const devices = { serial, telnet: (on: boolean) => void telnet.push(on) };
   // Each command by name, as the console's file runs it.
   const cmds: any = {};
   for (const name of ["config", "setup", "chars", "status", "offline", "connect", "forget", "help"]) cmds[name] = (arg?: any) => deps.command(name, arg);

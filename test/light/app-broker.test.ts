@@ -54,7 +54,7 @@ for (const kind of ["aedes", "mosquitto"] as const) {
     });
     beforeEach(async function () {
       ({ pins, wire, log: pinLog } = boardPins(undefined, { D0: true }));
-      app = byName(createLightApp({ pins, board: BOARD, storage: flashStorage().storage, crc, print: () => {}, command: () => ({ version: "t" }), config: config() }));
+      app = byName(createLightApp({ pins, board: BOARD, storage: flashStorage().storage, crc, print: () => {}, info: () => ({ version: "t" }), config: config() }));
       node = await nodeClient(broker.url, app);
       phone = await mqtt.connectAsync(broker.url, { clientId: "phone", reconnectPeriod: 0 });
       seen = [];

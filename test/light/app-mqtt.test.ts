@@ -17,7 +17,7 @@ describe("light/app MQTT contract", function () {
   let sw: WallSwitch;
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
-    byName(createLightApp({ pins: sw.pins, board: BOARD, storage: flashStorage().storage, crc, print: (l) => log.push(l), command: () => ({ version: "0.1.0" }), config: config(), ...over }));
+    byName(createLightApp({ pins: sw.pins, board: BOARD, storage: flashStorage().storage, crc, print: (l) => log.push(l), info: () => ({ version: "0.1.0" }), config: config(), ...over }));
   // An app that is Active on a recording client, with the connect-time publications taken.
   function active(over: Partial<LightDeps> = {}) {
     const app = make(over);

@@ -21,7 +21,7 @@ describe("light/app", function () {
   const make = (over: Partial<LightDeps> = {}) =>
     byName(createLightApp({
       pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l),
-      command: () => ({ version: "0.1.0", ip: "10.0.0.2" }), config: config(), ...over
+      info: () => ({ version: "0.1.0", ip: "10.0.0.2" }), config: config(), ...over
     }));
 
   beforeEach(function () {
