@@ -146,25 +146,35 @@ export class BoardView {
   // The switch mode and topic of the newest valid configuration record in flash ("cfg.0"/"cfg.1",
   // JSON {s: sequence, d: JSON data}); the defaults when there is none or it cannot be read.
   private readFlash(): void {
-    let best: any = null;
-    let seq = -1;
-    for (const d of this.records()) if (d.seq > seq) (best = d), (seq = d.seq);
+    const best = storedConfig(this.sim.storage);
     this.snap.mode = best && typeof best.mode === "string" ? best.mode : "toggle";
     this.snap.topic = best && typeof best.topic === "string" && best.topic ? best.topic : DEFAULT_TOPIC;
   }
 
-  // The data of each configuration record that can be read, with its sequence number as `seq`.
   private records(): any[] {
-    const out: any[] = [];
-    for (const name of ["cfg.0", "cfg.1"]) {
-      try {
-        const r = JSON.parse(this.sim.storage.get(name) || "");
-        const d = JSON.parse(r.d);
-        if (d && typeof d === "object" && typeof r.s === "number") out.push({ ...d, seq: r.s });
-      } catch (e) {
-        // absent or torn: the other slot, or the defaults
-      }
-    }
-    return out;
+    return configRecords(this.sim.storage);
   }
+}
+
+// The data of each configuration record in flash that can be read, with its sequence number as
+// `seq` (JSON {s: sequence, d: JSON data} in "cfg.0"/"cfg.1").
+export function configRecords(storage: Simulator["storage"]): any[] {
+  const out: any[] = [];
+  for (const name of ["cfg.0", "cfg.1"]) {
+    try {
+      const r = JSON.parse(storage.get(name) || "");
+      const d = JSON.parse(r.d);
+      if (d && typeof d === "object" && typeof r.s === "number") out.push({ ...d, seq: r.s });
+    } catch (e) {
+      // absent or torn: the other slot, or the defaults
+    }
+  }
+  return out;
+}
+
+// The newest readable configuration in flash, or null.
+export function storedConfig(storage: Simulator["storage"]): any {
+  let best: any = null;
+  for (const d of configRecords(storage)) if (!best || d.seq > best.seq) best = d;
+  return best;
 }
