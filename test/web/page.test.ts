@@ -233,6 +233,7 @@ describe("web: the page in a real browser", function () {
     await seeText(page, "#relay", /^on$/);
     await seeText(page, "#states .current", /^Active$/);
     assert.equal(await page.isDisabled("#switch"), false);
+    assert.equal(await page.isHidden("#board-status"), true, "a stop notice while the simulator runs");
     await web.close();
     view.close();
     await sim.stop();
