@@ -2,10 +2,12 @@
 // bench would see it: the relay, LED and switch pins (pins.observe), the serial console
 // (sim.onOutput: the connection state is the firmware's `[net] A -> B` line), the access point
 // (wifi.upListeners), and the switch mode and base topic from the configuration in flash (read
-// as a flash dump would be). It never reads the firmware's variables.
+// as a flash dump would be). It never reads the firmware's variables. The console reaches the page
+// through a ConsoleFeed: never what was typed, never a password.
 import { Simulator } from "./simulator";
 import { BoardProfile } from "../src/ports";
 import { NodeState } from "../src/app-hooks";
+import { ConsoleFeed } from "./console-feed";
 
 // The firmware's own shapes: the pins baked in from espruino.config.js, and its four states.
 export type BoardPins = BoardProfile;
@@ -36,6 +38,7 @@ export class BoardView {
   private tail = "";
   private partial = "";
   private listeners: Array<(e: BoardEvent) => void> = [];
+  private readonly feed = new ConsoleFeed();
   private readonly stops: Array<() => void> = [];
 
   constructor(private readonly sim: Simulator, private readonly pins: BoardPins) {
@@ -44,11 +47,12 @@ export class BoardView {
     this.readFlash();
     const watched = [pins.relay, pins.button, pins.led];
     this.stops.push(sim.pins.observe((pin) => watched.indexOf(pin) >= 0 && this.update(() => this.readPins())));
-    this.stops.push(sim.onOutput((text) => this.output(text)));
+    this.stops.push(sim.onOutput((text, echo) => echo || this.output(this.learn().printed(text))));
+    this.stops.push(sim.onTyped((line) => this.output(this.learn().typed(line))));
     const ap = (up: boolean) => this.update(() => (this.snap.ap = up));
     sim.wifi.upListeners.push(ap);
     this.stops.push(() => (sim.wifi.upListeners = sim.wifi.upListeners.filter((l) => l !== ap)));
-    this.output(sim.output);
+    this.output(this.learn().printed(sim.printed));
   }
 
   snapshot(): BoardSnapshot {
@@ -110,7 +114,16 @@ export class BoardView {
     this.snap.pressed = level(p.button) !== p.buttonPressedLow;
   }
 
-  // Serial1 output: to the page as it is, and line by line for the state and the flash.
+  // The secrets the console feed must mask: the access point's password and the passwords of both
+  // configuration records in flash (the old one too: it was printed before).
+  private learn(): ConsoleFeed {
+    const secrets = [this.sim.wifi.config.password];
+    for (const d of this.records()) secrets.push(d.password, d.pass);
+    this.feed.know(secrets);
+    return this.feed;
+  }
+
+  // Serial1 output as the page may see it: to the page, and line by line for the state and the flash.
   private output(text: string): void {
     if (!text) return;
     this.tail = (this.tail + text).slice(-CONSOLE_TAIL);
@@ -133,18 +146,35 @@ export class BoardView {
   // The switch mode and topic of the newest valid configuration record in flash ("cfg.0"/"cfg.1",
   // JSON {s: sequence, d: JSON data}); the defaults when there is none or it cannot be read.
   private readFlash(): void {
-    let best: any = null;
-    let seq = -1;
-    for (const name of ["cfg.0", "cfg.1"]) {
-      try {
-        const r = JSON.parse(this.sim.storage.get(name) || "");
-        const d = JSON.parse(r.d);
-        if (r.s > seq && d && typeof d === "object") (best = d), (seq = r.s);
-      } catch (e) {
-        // absent or torn: the other slot, or the defaults
-      }
-    }
+    const best = storedConfig(this.sim.storage);
     this.snap.mode = best && typeof best.mode === "string" ? best.mode : "toggle";
     this.snap.topic = best && typeof best.topic === "string" && best.topic ? best.topic : DEFAULT_TOPIC;
   }
+
+  private records(): any[] {
+    return configRecords(this.sim.storage);
+  }
+}
+
+// The data of each configuration record in flash that can be read, with its sequence number as
+// `seq` (JSON {s: sequence, d: JSON data} in "cfg.0"/"cfg.1").
+export function configRecords(storage: Simulator["storage"]): any[] {
+  const out: any[] = [];
+  for (const name of ["cfg.0", "cfg.1"]) {
+    try {
+      const r = JSON.parse(storage.get(name) || "");
+      const d = JSON.parse(r.d);
+      if (d && typeof d === "object" && typeof r.s === "number") out.push({ ...d, seq: r.s });
+    } catch (e) {
+      // absent or torn: the other slot, or the defaults
+    }
+  }
+  return out;
+}
+
+// The newest readable configuration in flash, or null.
+export function storedConfig(storage: Simulator["storage"]): any {
+  let best: any = null;
+  for (const d of configRecords(storage)) if (!best || d.seq > best.seq) best = d;
+  return best;
 }

@@ -29,7 +29,9 @@ export interface Hardware {
 
 // What the board asks of the simulator: output, and power events it cannot perform itself.
 export interface BoardHooks {
-  serial(text: string): void;
+  serial(text: string, echo?: boolean): void;
+  // A line the REPL took from the typist (terminal mode; see console.ts).
+  typed?(line: string): void;
   // Console output that went over the loopback instead of Serial1.
   hidden(text: string): void;
   uncaught(err: any): void;
@@ -56,7 +58,7 @@ export class Board {
     this.events = new Events(this.runtime);
     this.events.install(this.realm);
     this.timers = new Timers(this.realm, this.runtime);
-    this.console = new SerialConsole(this.realm, this.runtime, this.events, { serial: hooks.serial, hidden: hooks.hidden, uncaught: hooks.uncaught, terminal: hooks.terminal });
+    this.console = new SerialConsole(this.realm, this.runtime, this.events, { serial: hooks.serial, typed: hooks.typed, hidden: hooks.hidden, uncaught: hooks.uncaught, terminal: hooks.terminal });
     const mac = hw.serial.replace("-", "").match(/../g)!.join(":");
     hw.pins.powerOn(this.realm, this.runtime);
     hw.ap.powerOn(this.realm, this.runtime, this.events, mac);

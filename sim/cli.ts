@@ -7,7 +7,7 @@ import path from "node:path";
 import { Simulator } from "./simulator";
 import { startBroker, EmbeddedBroker } from "./broker";
 import { TerminalInput } from "./terminal";
-import { BoardView } from "./board-view";
+import { BoardView, storedConfig } from "./board-view";
 import { startWeb, WebServer } from "./web";
 import { parseFlags, portFlag } from "./args";
 
@@ -32,9 +32,7 @@ const USAGE = [
 const TOPIC = "living_room_lights";
 
 function parse(argv: string[]): CliOptions {
-  const f = parseFlags(argv, USAGE, ["--verbose", "--no-web"]);
-  const known = ["--broker", "--data", "--ssid", "--password", "--verbose", "--http", "--http-host", "--ws", "--no-web"];
-  for (const k of Object.keys(f)) if (known.indexOf(k) < 0) throw new Error(`unknown option ${k}\n${USAGE}`);
+  const f = parseFlags(argv, USAGE, ["--broker", "--data", "--ssid", "--password", "--http", "--http-host", "--ws"], ["--verbose", "--no-web"]);
   const str = (k: string, d: string) => (typeof f[k] === "string" ? (f[k] as string) : d);
   const o: CliOptions = {
     broker: str("--broker", "") || null,
@@ -157,19 +155,41 @@ const SIM_HELP = [
 
 // The simulator's own commands (the wall switch, the access point), typed behind a dot.
 function simulatorCommand(sim: Simulator, line: string): void {
-  const m = /^(\w*)\s*(\w*)$/.exec(line) || ["", "help", ""];
+  const m = /^(\w*)\s*(\w*)$/.exec(line) || ["", "?", ""];
   const pins = require("../espruino.config.js").pins;
   const say = (text: string) => process.stdout.write(text + "\n");
-  if (m[1] === "switch") void sim.pins.bounce(pins.button, !sim.pins.level(pins.button));
-  else if (m[1] === "press") {
+  const stored = storedConfig(sim.storage);
+  const mode = stored && typeof stored.mode === "string" ? stored.mode : "toggle";
+  if (m[1] === "switch" && !m[2]) {
+    const level = !sim.pins.level(pins.button);
+    say(inputSays(mode, "switch", pins.button, level !== pins.buttonPressedLow));
+    void sim.pins.bounce(pins.button, level);
+  } else if (m[1] === "press" && !m[2]) {
+    say(inputSays(mode, "press", pins.button, true));
     void sim.pins.press(pins.button, { low: pins.buttonPressedLow }).then(() => sleep(200)).then(() => sim.pins.release(pins.button, { low: pins.buttonPressedLow }));
-  } else if (m[1] === "relay") {
+  } else if (m[1] === "relay" && !m[2]) {
     say(`relay ${pins.relay}: ${sim.pins.level(pins.relay) !== pins.relayActiveLow ? "on" : "off"}` + (pins.led ? `, LED ${pins.led}: ${sim.pins.level(pins.led) !== pins.ledActiveLow ? "lit" : "dark"}` : ""));
   } else if (m[1] === "ap" && (m[2] === "down" || m[2] === "up")) {
     if (m[2] === "down") sim.wifi.apDown();
     else sim.wifi.apUp();
     say(`access point ${m[2]}`);
-  } else say(SIM_HELP);
+  } else if (m[1] === "help" && !m[2]) say(SIM_HELP);
+  else say(`unknown simulator command .${line}\n${SIM_HELP}`);
+}
+
+// What a .switch or .press did, said in the terms of the configured mode: toggle and detached read
+// the input as a wall switch (every change of position is a flip), button as a push button (each
+// press toggles, letting go does nothing).
+function inputSays(mode: string, what: "switch" | "press", pin: string, closed: boolean): string {
+  const detached = mode === "detached" ? " (detached: the node publishes it, the relay stays on)" : "";
+  if (mode === "button") {
+    if (what === "press") return `push button ${pin} pressed and released: mode button, each press toggles the light`;
+    return closed
+      ? `${pin} held closed: mode button reads a push button, so this is a press held down (the light toggles once); .switch again lets go, .press presses and releases`
+      : `${pin} let go: mode button reads a push button, letting go toggles nothing`;
+  }
+  if (what === "switch") return `wall switch ${pin} flipped ${closed ? "closed" : "open"}: mode ${mode}, each flip toggles the light${detached}`;
+  return `${pin} pressed and released: mode ${mode} reads a wall switch, so that is two flips and the light toggles twice, on and off again${detached}; .switch flips it once`;
 }
 
 function sleep(ms: number): Promise<void> {

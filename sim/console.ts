@@ -20,8 +20,12 @@ const DEVICES: DeviceName[] = ["Serial1", "LoopbackA", "LoopbackB"];
 const PEER: { [k in DeviceName]: DeviceName | null } = { Serial1: null, LoopbackA: "LoopbackB", LoopbackB: "LoopbackA" };
 
 export interface ConsoleSinks {
-  // Serial1 transmit: the text a person on the serial line sees.
-  serial(text: string): void;
+  // Serial1 transmit: the text a person on the serial line sees; `echo` marks the REPL's echo of
+  // what is typed (the characters, and the line put back under its prompt), which is the typist's
+  // own text and may hold a password.
+  serial(text: string, echo?: boolean): void;
+  // Terminal mode: a line the REPL takes from the typist (Enter), as typed.
+  typed?(line: string): void;
   // Text sent over the loopback pair (console output when the console is on a loopback).
   hidden(text: string): void;
   // Uncaught errors, for tests (also printed to the console).
@@ -94,7 +98,10 @@ export class SerialConsole {
     if (!this.sinks.terminal || this.shown || this.current !== "Serial1" || !this.runtime.alive) return;
     this.shown = true;
     const lines = (this.pending + (this.quiet ? "" : this.line)).split("\n");
-    this.sinks.serial(">" + lines.join("\n:"));
+    lines.forEach((l, i) => {
+      this.sinks.serial(i ? "\n:" : ">");
+      if (l) this.sinks.serial(l, true);
+    });
   }
 
   // Terminal mode: takes the prompt and the typed line off the screen (`erase`), or only forgets
@@ -119,7 +126,7 @@ export class SerialConsole {
 
   // Terminal mode: echo of what is typed, unless the line started with \x10.
   private echo(text: string): void {
-    if (this.sinks.terminal && !this.quiet && this.shown) this.sinks.serial(text);
+    if (this.sinks.terminal && !this.quiet && this.shown) this.sinks.serial(text, true);
   }
 
   globals(): { [name: string]: any } {
@@ -178,6 +185,7 @@ export class SerialConsole {
         const quiet = this.quiet;
         this.line = "";
         this.lastCr = ch === "\r";
+        if (this.sinks.terminal && !quiet && this.sinks.typed) this.sinks.typed(line);
         this.echo("\n");
         this.shown = false;
         this.quiet = false;

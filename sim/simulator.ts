@@ -14,7 +14,10 @@
 //                                     style: each waitFor consumes output; {from: 0} searches all).
 //                                     Rejects after ms (default 5000) with the recent output.
 //   sim.mark() / sim.since(mark)      cursor-free: remember the output length, read what came after.
-//   sim.onOutput(fn)                  fn(text) for each piece of Serial1 output; returns a stop function
+//   sim.onOutput(fn)                  fn(text, echo) for each piece of Serial1 output (echo: the REPL's
+//                                     echo of typed characters, terminal mode); returns a stop function
+//   sim.onTyped(fn)                   fn(line) for each line the REPL takes from the typist (terminal
+//                                     mode); returns a stop function. sim.printed: output without echo
 //   sim.eval("expr")                  evaluate in the firmware's global scope, value as is
 //   sim.evalJSON("expr")              same, JSON round-tripped into host objects (deepEqual-safe)
 //   sim.pins      level(pin) mode(pin) set(pin, level) float(pin) press/release/bounce(pin, opts)
@@ -87,6 +90,8 @@ const DEFAULT_AP: ApConfig = { ssid: "lightnode-sim", password: "correct horse" 
 
 export class Simulator {
   output = "";
+  // Serial1 output without the echo of what was typed (the board's own words).
+  printed = "";
   hidden = "";
   readonly errors: any[] = [];
   readonly storage: FlashStorage;
@@ -104,7 +109,8 @@ export class Simulator {
   private readonly echo: ((text: string) => void) | null;
   private readonly terminal: boolean;
   private waiters: Array<() => void> = [];
-  private outputListeners: Array<(text: string) => void> = [];
+  private outputListeners: Array<(text: string, echo: boolean) => void> = [];
+  private typedListeners: Array<(line: string) => void> = [];
   private rebooting: Promise<void> = Promise.resolve();
 
   private constructor(options: SimulatorOptions) {
@@ -162,10 +168,18 @@ export class Simulator {
   }
 
   // Calls `fn` with each piece of Serial1 output as it is written; returns a function that stops it.
-  onOutput(fn: (text: string) => void): () => void {
+  onOutput(fn: (text: string, echo: boolean) => void): () => void {
     this.outputListeners.push(fn);
     return () => {
       this.outputListeners = this.outputListeners.filter((l) => l !== fn);
+    };
+  }
+
+  // Calls `fn` with each line the REPL takes from the typist (terminal mode); returns a stop function.
+  onTyped(fn: (line: string) => void): () => void {
+    this.typedListeners.push(fn);
+    return () => {
+      this.typedListeners = this.typedListeners.filter((l) => l !== fn);
     };
   }
 
@@ -277,7 +291,8 @@ export class Simulator {
     return new Board(
       this.hw,
       {
-        serial: (text) => this.write(text),
+        serial: (text, echo) => this.write(text, !!echo),
+        typed: (line) => this.typedListeners.slice().forEach((l) => l(line)),
         hidden: (text) => (this.hidden += text),
         uncaught: (err) => this.errors.push(err),
         reboot: (how) => (this.rebooting = this.reboot(how)),
@@ -308,10 +323,11 @@ export class Simulator {
     if (this.board) this.board.shutdown(true);
   }
 
-  private write(text: string): void {
+  private write(text: string, echo: boolean): void {
     this.output += text;
+    if (!echo) this.printed += text;
     if (this.echo) this.echo(text);
-    for (const l of this.outputListeners.slice()) l(text);
+    for (const l of this.outputListeners.slice()) l(text, echo);
     for (const w of this.waiters.slice()) w();
   }
 }

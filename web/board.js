@@ -13,8 +13,32 @@ window.lightnodeConfig.then(function (cfg) {
     return fetch(path, { method: "POST", headers: { "X-Lightnode": "board" } });
   }
 
+  // The event stream closed: the simulator stopped (or the page's server went away). Nothing shown
+  // is known any more and nothing can be pressed, until it answers again (EventSource retries).
+  function gone() {
+    board = null;
+    section.classList.add("gone");
+    $("board-status").hidden = false;
+    $("board-status").textContent = "The simulator stopped (or cannot be reached): nothing here is live. Retrying…";
+    $("switch").disabled = true;
+    $("ap").disabled = true;
+    $("relay").textContent = "?";
+    $("relay-lamp").className = "lamp";
+    $("led").textContent = "?";
+    $("led-dot").className = "led";
+    var items = $("states").children;
+    for (var i = 0; i < items.length; i++) {
+      items[i].classList.remove("current");
+      items[i].removeAttribute("aria-current");
+    }
+  }
+
   function render() {
     var b = board;
+    section.classList.remove("gone");
+    $("board-status").hidden = true;
+    $("switch").disabled = false;
+    $("ap").disabled = false;
     $("relay-pin").textContent = b.pins.relay;
     $("relay").textContent = b.relay ? "on" : "off";
     $("relay-lamp").className = "lamp" + (b.relay ? " on" : "");
@@ -43,6 +67,7 @@ window.lightnodeConfig.then(function (cfg) {
   }
 
   var events = new EventSource("/events");
+  events.onerror = gone;
   events.onmessage = function (m) {
     var e = JSON.parse(m.data);
     if (e.t === "console") return term.write(e.text);

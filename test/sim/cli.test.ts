@@ -5,6 +5,7 @@ import { spawn, ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createServer } from "node:net";
 import { startAedes, RunningBroker } from "../support/brokers";
 
 function waitOutput(child: ChildProcess, get: () => string, re: RegExp, ms: number): Promise<void> {
@@ -106,6 +107,65 @@ describe("sim: cli (npm start)", function () {
     assert.match(err, /unknown option --brokr/);
     assert.match(err, /usage: npm start/);
     void out;
+  });
+
+  it("names a mistyped option as unknown, with the one meant, before asking for its value", async () => {
+    for (const [program, flag, meant] of [["sim/cli.ts", "--verbos", "--verbose"], ["sim/cli.ts", "--htp", "--http"], ["sim/remote.ts", "--brokr", "--broker"]]) {
+      const bad = spawn(path.resolve("node_modules/.bin/tsx"), [program, flag], { stdio: ["ignore", "pipe", "pipe"] });
+      let err = "";
+      bad.stderr!.on("data", (d) => (err += d));
+      assert.equal(await exited(bad), 1);
+      assert.match(err, new RegExp(`^unknown option ${flag} \\(did you mean ${meant}\\?\\)\n`));
+      assert.doesNotMatch(err, /needs a value/);
+      assert.match(err, /usage: npm (start|run remote)/);
+    }
+  });
+
+  it("says what .switch and .press did in each mode, and that an unknown command is unknown", async () => {
+    const { child, out } = start();
+    const done = exited(child);
+    await waitOutput(child, out, /lightnode \d/, 20000);
+    let mark = out().length;
+    const command = async (line: string, re: RegExp) => {
+      child.stdin!.write(line + "\n");
+      await waitOutput(child, () => out().slice(mark), re, 5000);
+      mark = out().length;
+      // The input settles (bounce, a press's release) before the next one.
+      await new Promise((r) => setTimeout(r, 400));
+    };
+    await command(".foo", /unknown simulator command \.foo\n\.switch /m);
+    await command(".ap sideways", /unknown simulator command \.ap sideways\n/m);
+    await command(".help", /\.switch +flip the wall switch/m);
+    assert.doesNotMatch(out(), /unknown simulator command \.help/);
+    await command(".switch", /wall switch D0 flipped closed: mode toggle, each flip toggles the light\n/m);
+    await command(".switch", /wall switch D0 flipped open: mode toggle/m);
+    await command(".press", /D0 pressed and released: mode toggle reads a wall switch, so that is two flips and the light toggles twice, on and off again; \.switch flips it once\n/m);
+    child.stdin!.write('config({ssid:"testnet", password:"pw-12345678", broker:"127.0.0.1", mode:"button"})\n');
+    await waitOutput(child, () => out().slice(mark), /saved/, 5000);
+    await command(".press", /push button D0 pressed and released: mode button, each press toggles the light\n/m);
+    await command(".switch", /D0 held closed: mode button reads a push button, so this is a press held down/m);
+    await command(".switch", /D0 let go: mode button/m);
+    child.stdin!.write('config({mode:"detached"})\n');
+    await waitOutput(child, () => out().slice(mark), /saved/, 5000);
+    await command(".switch", /wall switch D0 flipped closed: mode detached, each flip toggles the light \(detached: the node publishes it, the relay stays on\)\n/m);
+    assert.doesNotMatch(out(), /Uncaught/);
+    child.kill("SIGINT");
+    assert.equal(await done, 0);
+  });
+
+  it("npm run remote on a port in use says so and names --http", async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", () => r()));
+    const port = (busy.address() as any).port;
+    try {
+      const child = spawn(path.resolve("node_modules/.bin/tsx"), ["sim/remote.ts", "--broker", "ws://127.0.0.1:9", "--http", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+      let err = "";
+      child.stderr!.on("data", (d) => (err += d));
+      assert.equal(await exited(child), 1);
+      assert.match(err, new RegExp(`cannot serve the page on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE; \`npm start\` serves its page there too\\): choose another port with --http PORT`));
+    } finally {
+      await new Promise<void>((r) => busy.close(() => r()));
+    }
   });
 
   it("serves the web page (phone app, board panel, the mqtt browser build) with --ws and --http", async () => {

@@ -163,6 +163,88 @@ describe("web: the page in a real browser", function () {
     await seeText(page, "#avail", /^online$/, 500);
   });
 
+  it("loading says it is connecting, never shows an error first", async () => {
+    await activeNode();
+    const page = await browser.context.newPage();
+    // Every look the banner has from the first moment of the page.
+    await page.addInitScript(() => {
+      const w = window as any;
+      w.banners = [];
+      document.addEventListener("DOMContentLoaded", () => {
+        // (No named function here: the test's compiler would wrap it in a helper the page lacks.)
+        const el = document.getElementById("banner")!;
+        w.banners.push(el.className + " | " + el.textContent);
+        new MutationObserver(() => w.banners.push(el.className + " | " + el.textContent)).observe(el, { childList: true, characterData: true, subtree: true, attributes: true });
+      });
+    });
+    await page.goto(web.url);
+    await seeText(page, "#banner", /Connected to the broker/);
+    const banners: string[] = await page.evaluate(() => (window as any).banners);
+    const before = banners.slice(0, banners.findIndex((b) => /Connected/.test(b)));
+    assert.ok(before.length > 0, "the banner said nothing before Connected: " + JSON.stringify(banners));
+    for (const b of before) {
+      assert.doesNotMatch(b, /\bdown\b|No answer|lost|Retrying/, "an error before the first connection: " + banners.join(" / "));
+      assert.match(b, /Connecting to the broker/);
+    }
+    // Connecting is not styled as an error: not the error's colour.
+    await page.reload();
+    const colour = await page.evaluate(() => {
+      const b = document.getElementById("banner")!;
+      const probe = document.createElement("div");
+      probe.className = "banner down";
+      document.body.appendChild(probe);
+      const c = [getComputedStyle(b).color, getComputedStyle(probe).color, b.className];
+      probe.remove();
+      return c;
+    });
+    if (!/up/.test(colour[2])) assert.notEqual(colour[0], colour[1], "Connecting... in the error's colour");
+  });
+
+  it("an offline node cannot be switched; a command the node did not confirm is marked not delivered", async () => {
+    await activeNode();
+    const page = await open();
+    await seeText(page, "#light-state", /^Light off$/);
+    await page.click("#light");
+    await seeText(page, "#light-state", /^Light on$/);
+    await seeText(page, "#light-hint", /^press to switch off$/);
+    // The access point goes: the node cannot hear the next command, though its will is not out yet.
+    sim.wifi.apDown();
+    await page.click("#light");
+    await seeText(page, "#light-hint", /“off” not delivered/, 8000);
+    await seeText(page, "#avail", /^offline$/, 10000);
+    await seeText(page, "#light-hint", /^node offline: it cannot be switched \(“off” not delivered\)$/);
+    assert.equal(await page.isDisabled("#light"), true, "an offline node's control is live");
+    assert.equal(sim.pins.level(PINS.relay), true);
+    // Back online: the light is still on, and the page does not pretend otherwise.
+    sim.wifi.apUp();
+    await seeText(page, "#avail", /^online$/, 20000);
+    assert.equal(await page.isDisabled("#light"), false);
+    await seeText(page, "#light-state", /^Light on$/);
+    await seeText(page, "#light-hint", /“off” not delivered/);
+    await page.click("#light");
+    await until("relay off", () => !sim.pins.level(PINS.relay));
+    await seeText(page, "#light-hint", /^press to switch on$/);
+  });
+
+  it("the board panel notices that the simulator stopped", async () => {
+    await activeNode();
+    const page = await open();
+    await page.click("#light");
+    await seeText(page, "#relay", /^on$/);
+    await seeText(page, "#states .current", /^Active$/);
+    assert.equal(await page.isDisabled("#switch"), false);
+    assert.equal(await page.isHidden("#board-status"), true, "a stop notice while the simulator runs");
+    await web.close();
+    view.close();
+    await sim.stop();
+    await seeText(page, "#board-status", /simulator stopped/i, 8000);
+    assert.equal(await page.isDisabled("#switch"), true, "the wall switch is still live");
+    assert.equal(await page.isDisabled("#ap"), true, "the access point control is still live");
+    assert.equal(await page.locator("#states .current").count(), 0, "a state is still lit");
+    await seeText(page, "#relay", /^\?$/);
+    await seeText(page, "#led", /^\?$/);
+  });
+
   it("two tabs stay in step", async () => {
     await activeNode();
     const a = await open();
@@ -225,6 +307,21 @@ describe("web: the page in a real browser", function () {
       await page.goto(web.url);
       await seeText(page, "#light-state", /^Light off$/);
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), "wider than the screen");
+      // Each state's name on one line, whole, also lit as the current one (bold): "LookingForBroker",
+      // not "LookingForBroke / r". Each is given the current state's look in turn, to measure it.
+      const lines = await page.evaluate(() =>
+        Array.from(document.querySelectorAll("#states li")).map((li) => {
+          const was = li.className;
+          li.className = "current";
+          const range = document.createRange();
+          range.selectNodeContents(li);
+          const rows = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
+          const whole = li.scrollWidth <= li.clientWidth;
+          li.className = was;
+          return li.textContent + ": " + rows + (whole ? "" : " (cut)");
+        })
+      );
+      assert.deepEqual(lines, ["Offline: 1", "Disconnected: 1", "LookingForBroker: 1", "Active: 1"]);
       const boxes = () => page.evaluate(() => ["#light", "#avail", "#flip", "#banner", "#board", "#switch", "#console"].map((s) => JSON.stringify(document.querySelector(s)!.getBoundingClientRect())));
       const before = await boxes();
       // Keyboard only: Tab to the light control, Space switches it.
