@@ -19,19 +19,14 @@ function host(v: string) {
 // value of an integer, the length of a text (n != n: NaN). Text is 8-bit (one char per byte on
 // Espruino) without control chars; a passphrase printable ASCII.
 export function checkField(field: string, v: any): string | undefined {
-  // Built per call rather than at module level: the console's code is evaluated for every command,
-  // and only the commands that check a value need these tables.
+  // Strings in the code rather than tables: the code stays in flash, a table would be built in RAM.
   // Per field of fields(), in its order: the kind, then the bounds (of the length, or of the value for
   // i) as "lo-hi". Kinds: s text (8-bit: on Espruino one char is one byte; no control chars), p WPA
   // passphrase (printable ASCII, or empty for an open network), h host name or IPv4, d client id,
   // t topic, i integer, b boolean, | one of the listed values.
-  var RULES = "s1-32 p8-63 h1-253 i1-65535 d1-23 s0-64 s0-64 t1-64 i0-65535 b |toggle|button|detached |last|on|off b b".split(" ");
-  // The rule of each kind in words; # stands for the bounds (or the listed values).
-  var TEXT: { [kind: string]: string } = {
-    s: "# bytes", p: "# ASCII chars or empty", h: "host name or IPv4", d: "# of 0-9A-Za-z_-",
-    t: "# bytes, no + or #", i: "integer #", b: "true or false", "|": "#"
-  };
-  var rule = RULES[fields().indexOf(field)];
+  // Each array lives only while it is indexed: a configuration is checked field by field inside the
+  // console's run, where the firmware's RAM peaks, and 14 names held cost about 30 variables.
+  var rule = "s1-32 p8-63 h1-253 i1-65535 d1-23 s0-64 s0-64 t1-64 i0-65535 b |toggle|button|detached |last|on|off b b".split(" ")[fields().indexOf(field)];
   if (!rule) return field + ": unknown field";
   var k = rule[0];
   var range = rule.slice(1);
@@ -44,16 +39,18 @@ export function checkField(field: string, v: any): string | undefined {
       (k == "|" ? rule.split("|").indexOf(v) > 0 : k == "h" ? host(v) : k == "d" ? !/[^-0-9A-Za-z_]/.test(v) : k != "t" || !/[+#]/.test(v)))
       return;
   }
-  return field + ": " + TEXT[k].replace("#", range);
+  // The rule of each kind (in the order of "sphdtib|") in words; # stands for the bounds (or the
+  // listed values).
+  return field + ": " + "# bytes;# ASCII chars or empty;host name or IPv4;# of 0-9A-Za-z_-;# bytes, no + or #;integer #;true or false;#"
+    .split(";")["sphdtib|".indexOf(k)].replace("#", range);
 }
 
-// The first broken rule of a whole configuration (a missing field, an unknown one), or undefined
-// when it is valid.
+// The first broken rule of a whole configuration (a missing field, then an unknown one), or
+// undefined when it is valid. Field by field, holding no array of their names (see checkField).
 export function check(c: Config): string | undefined {
-  var e: string | undefined;
-  fields().concat(Object.keys(c)).forEach(function (k) {
-    e = e || checkField(k, (c as any)[k]);
-  });
+  var e: string | undefined, k: string, i = 0;
+  while (!e && (k = fields()[i++])) e = checkField(k, (c as any)[k]);
+  for (k in c) e = e || checkField(k, (c as any)[k]);
   return e;
 }
 
@@ -76,9 +73,7 @@ export function configStore(rec: Record, serial: string, log: Print): ConfigStor
   function defaults(): Config {
     var c: any = {};
     var v = ["", "", "", 1883, "lightnode-" + serial.replace("-", "").slice(-6), "", "", "living_room_lights", 30, false, "toggle", "last", false, true];
-    fields().forEach(function (k, i) {
-      c[k] = v[i];
-    });
+    for (var i = 0, k; (k = fields()[i]); i++) c[k] = v[i];
     return c;
   }
   return {
