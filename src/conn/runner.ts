@@ -104,7 +104,8 @@ function dispatch(e: Ev) {
       if ((x.nodeState = stateName(s)) != was) {
         log(was + " -> " + x.nodeState);
         x.hooks.event(AppEvent.STATE, x.nodeState);
-        if (s == St.ACTIVE) x.hooks.event(AppEvent.ACTIVE, x.mqtt);
+        // Active: the last error is over (status() would show it as current).
+        if (s == St.ACTIVE) x.hooks.event(AppEvent.ACTIVE, x.mqtt), (x.error = "");
       }
     }
   } finally {
@@ -112,14 +113,14 @@ function dispatch(e: Ev) {
   }
 }
 
-// offline() and forget() while Active: the app publishes "offline" (and, forgetting, removes its
-// Home Assistant entity) first, because DISCONNECT makes the broker drop the will; the link goes
-// once the broker acknowledged, or after LEAVE_MS, or when it drops by itself.
+// offline(), forget() and new settings of the links while Active: the app publishes "offline" (and
+// clears what it leaves behind) first, because DISCONNECT makes the broker drop the will; the link
+// goes once the broker acknowledged, or after LEAVE_MS, or when it drops by itself.
 function leave(e: Ev) {
   if (x.m != St.ACTIVE || x.leaving) return dispatch(e);
   x.leaving = e;
   x.leaveT = setTimeout(x.input, LEAVE_MS, In.LEFT);
-  x.hooks.event(AppEvent.LEAVE, e == Ev.FORGET);
+  x.hooks.event(AppEvent.LEAVE, x.cfg);
 }
 
 function left() {
@@ -130,19 +131,20 @@ function left() {
   dispatch(e);
 }
 
-// Forgetting (also booting without a config) says a configuration is needed.
+// Forgetting (also booting without a config) says a configuration is needed. The app hears of a
+// new configuration after the goodbye under the old one has gone out.
 function setConfig(c: Config | undefined) {
   var old = x.cfg;
   var i = 0;
+  var fields = FIELDS_OF_LINKS.split(" ");
   x.cfg = c;
   if (!c) return leave(Ev.FORGET);
-  x.hooks.event(AppEvent.CONFIG, c);
-  if (!old) return dispatch(Ev.CFG);
   // The first nine fields are what the links depend on: a change in the first two rejoins
   // Wi-Fi, in the others reconnects MQTT.
-  var fields = FIELDS_OF_LINKS.split(" ");
-  while (i < 9 && (old as any)[fields[i]] === (c as any)[fields[i]]) i++;
-  if (i < 9) dispatch(i < 2 ? Ev.WIFI_CFG : Ev.MQTT_CFG);
+  while (old && i < 9 && (old as any)[fields[i]] === (c as any)[fields[i]]) i++;
+  if (old && i < 9) leave(i < 2 ? Ev.WIFI_CFG : Ev.MQTT_CFG);
+  x.hooks.event(AppEvent.CONFIG, c);
+  if (!old) dispatch(Ev.CFG);
 }
 
 // One input (In), with its arguments. Boot says the state once, in the same words as every later
@@ -155,8 +157,8 @@ export function step(state: NetState, input: In, a?: any, b?: any) {
   } else if (input == In.CONFIG) setConfig(a);
   else if (input == In.LEFT) left();
   else if (input == In.MQTT_CLOSE) {
-    left();
-    if (!x.mq) return;
+    // During a goodbye the close ends it: what follows is the leaving event's.
+    if (x.leaving || !x.mq) return left();
     x.mq = 0;
     fail("mqtt: " + a, x.m == St.ACTIVE ? Ev.MQTT_LOST : undefined);
   } else if (input == In.JOINED) {
@@ -164,6 +166,7 @@ export function step(state: NetState, input: In, a?: any, b?: any) {
   } else if (input == In.WIFI_GONE) {
     if (gone(x)) fail("wifi: lost (" + a + ")", Ev.WIFI_LOST);
   } else if (input == In.OFFLINE) leave(Ev.OFFLINE);
+  else if (input == In.DROPPED) log("mqtt: dropped " + b + " bytes on " + a + ": too large");
   else {
     // A machine event as it is: CONNECT, TIMER, WATCHDOG, MQTT_UP.
     if (input == In.TIMER) x.retryT = 0;

@@ -171,7 +171,8 @@ function event(e: AppEvent, a?: any): any {
   if (e == AppEvent.STATE) {
     // The LED's half-period in ms: slow while Offline (waiting for configuration), blinking while
     // joining Wi-Fi, fast while looking for the broker; in the other states it shows the light.
-    ms = ({ Offline: 1000, Disconnected: 500, LookingForBroker: 100 } as any)[a];
+    // By the state's first letter: Offline, Disconnected, LookingForBroker (Active: none).
+    ms = [1000, 500, 100]["ODL".indexOf(a[0])];
     if (a != "Active") mqtt = 0;
     if (blink) clearInterval(blink);
     show(light);
@@ -192,10 +193,13 @@ function event(e: AppEvent, a?: any): any {
     announce();
     set(light);
   } else if (e == AppEvent.LEAVE) {
-    // Leaving on purpose: the will is not sent after DISCONNECT, so "offline" is said here; a
-    // node being forgotten also removes its Home Assistant entity (an empty retained config).
+    // Leaving on purpose: the will is not sent after DISCONNECT, so "offline" is said here. Moving
+    // to another base topic, the old one keeps no light state or diagnostics (an empty retained
+    // message clears them); a node forgotten, or given another id, removes its Home Assistant
+    // entity.
     send(t + "/status", "offline", 1, true);
-    if (a && cfg.discovery) send(HA + "light/" + cfg.id + "/config", "", 1, true);
+    if (a && a.topic != t) send(t + "/state", "", 1, true), send(t + "/info", "", 1, true);
+    if (cfg.discovery && !(a && a.id == cfg.id)) send(HA + "light/" + cfg.id + "/config", "", 1, true);
   } else {
     cfg = a as Config;
     drive();
