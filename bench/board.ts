@@ -311,7 +311,7 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
         ["id", ""], ["user", ""], ["pass", ""]
       ];
       for (const [field, value] of answers) {
-        await i.waitFor(new RegExp("(^|\\n)" + field + ": "), 5000);
+        await i.waitFor(new RegExp("(^|\\n)" + field + " \\[[^\\]]*\\]: "), 5000);
         for (const ch of value) {
           i.typeRaw(ch);
           await sleep(10);
