@@ -10,7 +10,7 @@
 // come back as inputs (JOINED, WIFI_GONE), through the firmware's entry, since this code is not
 // kept between them. Every stop starts a new generation (callbacks of older attempts are
 // ignored); the link counts as up only while `upGen` is the current one. Its steps are written
-// where they are used, on the run's state `x`: passed as an argument they cost the file about 70
+// where they are used, on the run's state `x`: passed as an argument they cost the file about 60
 // bytes of wrappers.
 import { AppEvent, NodeState } from "../app-hooks";
 import { Config } from "../config";

@@ -5,11 +5,11 @@
 import { bad, u16at } from "./codec";
 
 // Calls onPacket(firstByte, body) for each whole packet at the start of `rest` + `d` and returns
-// what is left: a partial packet (or ""), or, as a number, how many bytes of a dropped PUBLISH are
-// still to come (0: none); the caller passes that back with the next chunk. A PUBLISH over `max` goes to
-// onPacket as its first bytes up to the packet id (enough to acknowledge it), with its whole size
-// as the third argument; its topic and id must fit `max`. Throws a reason string: "malformed:
-// remaining length" (a 5th length byte [MQTT-2.2.3]) or "packet too large".
+// what is left: a partial packet (or ""), or, as a number, how many bytes of a dropped PUBLISH
+// are still to come (0: none); the caller passes that back with the next chunk. A PUBLISH over
+// `max` goes to onPacket as its first bytes up to the packet id (enough to acknowledge it), with
+// its whole size as the third argument; its topic and id must fit `max`. Throws a reason string:
+// "malformed: remaining length" (a 5th length byte [MQTT-2.2.3]) or "packet too large".
 // The remaining length is 7 bits per byte, low group first; four bytes shift at most 21 bits.
 // A length byte not yet received reads as NaN, which counts as 0 and ends the header: the size
 // found so far is then a lower bound, checked against max after every byte (so the reason never
