@@ -20,7 +20,8 @@ export const INTERNAL_PROPERTIES = [
 export const MINIFY_OPTIONS = {
   ecma: 5,
   toplevel: false,
-  compress: { passes: 3, ecma: 5, keep_fargs: false, unsafe: true },
+  // booleans: false keeps `true` and `false`: pretokenised, each is one byte, where `!0` and `!1` are two.
+  compress: { passes: 3, ecma: 5, keep_fargs: false, unsafe: true, booleans: false },
   // builtins: terser would otherwise skip names that DOM objects also have (storage, start...).
   // The short names must not be keywords (`x.in`): valid ES5, but not worth a parser risk.
   mangle: {

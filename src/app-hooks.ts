@@ -13,9 +13,10 @@ export type NodeState = "Offline" | "Disconnected" | "LookingForBroker" | "Activ
 //     configuration (e.g. "<topic>/status" = "offline");
 //   ACTIVE (MqttClient): CONNACK accepted: subscribe and announce, with the configuration CONFIG
 //     last gave; the client stays valid until STATE leaves Active;
-//   LEAVE (boolean: forget): the node is about to leave the broker on purpose (offline(), or
-//     forget() when true): say so while the link is up; the runner disconnects once the broker
-//     acknowledged (or after a bound);
+//   LEAVE (Config | undefined): the node is about to leave the broker on purpose (offline(),
+//     forget(), new settings of the links) and go on with this configuration (undefined:
+//     forgotten; CONFIG follows a new one): say so while the link is up, and clear what it leaves
+//     behind; the runner disconnects once the broker acknowledged (or after a bound);
 //   CONFIG (Config): the stored configuration changed (also at boot with the stored one, if valid).
 export const enum AppEvent { STATE, WILL, ACTIVE, LEAVE, CONFIG }
 

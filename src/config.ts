@@ -32,9 +32,8 @@ export interface Config {
   discovery: boolean;
 }
 
-// The first nine fields, the ones the runner compares (what the links depend on), as one string: it
-// splits them when it needs them (a string constant is inlined into the code, which stays in flash,
-// where an array costs RAM).
+// The first nine fields, what the links depend on (the runner compares them), as one string (a
+// string constant is inlined into the code, which stays in flash, where an array costs RAM).
 export const FIELDS_OF_LINKS = "ssid password broker port id user pass topic keepalive";
 // Every field, in the order the rules, the defaults and setup() (the first seven) take them. An
 // array, not an object: on Espruino every object inherits `on` and `emit`, which a lookup by a

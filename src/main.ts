@@ -86,7 +86,7 @@ function info() {
 function start() {
   if (started) return;
   started = true;
-  print("lightnode " + __VERSION__);
+  say("lightnode " + __VERSION__);
   t0 = Date.now();
   storage = require("Storage");
   ctx = {

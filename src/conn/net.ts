@@ -1,5 +1,5 @@
 // The part of the connection that stays in RAM: its state (NetState) and one entry function. The
-// runner's code, with the Wi-Fi link (src/conn/runner.ts, src/conn/wifi.ts), is loaded for each
+// runner's code, with the Wi-Fi link (src/conn/runner.ts), is loaded for each
 // input (a timer, a callback of the links, a console command) and dropped once it has handled it:
 // the node changes state a few times a day, and those 22 functions would otherwise stay in RAM.
 // Inputs raised while it runs (the links call back synchronously) go to the same loaded code at

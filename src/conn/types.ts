@@ -27,12 +27,13 @@ export const enum Ev { CFG, WIFI_CFG, MQTT_CFG, FORGET, OFFLINE, CONNECT, WATCHD
 // LEFT: the retry delay, the watchdog, the goodbye's bound ran out (LEFT also: the broker
 // acknowledged everything); MQTT_UP (a: session present) / MQTT_CLOSE (a: reason): the client's
 // events; JOINED (a: generation, b: error or null): a join attempt ended; WIFI_GONE (a: reason):
-// the Wifi module said "disconnected". The inputs that are machine events carry the event's number.
-// MQTT_UP, LEFT and MQTT_CLOSE are the MQTT client's events by number (MqttEvent: the client
-// calls `input` itself); test/conn/types.test.ts holds them equal.
+// the Wifi module said "disconnected"; DROPPED (a: topic, b: size): the client dropped a message
+// over its limit. The inputs that are machine events carry the event's number.
+// MQTT_UP, LEFT, MQTT_CLOSE and DROPPED are the MQTT client's events by number (MqttEvent: the
+// client calls `input` itself); test/conn/types.test.ts holds them equal.
 export const enum In {
   OFFLINE = Ev.OFFLINE, CONNECT = Ev.CONNECT, WATCHDOG = Ev.WATCHDOG, TIMER = Ev.TIMER, MQTT_UP = Ev.MQTT_UP,
-  START = Ev.MQTT_LOST + 1, CONFIG, LEFT, MQTT_CLOSE, JOINED, WIFI_GONE
+  START = Ev.MQTT_LOST + 1, CONFIG, LEFT, MQTT_CLOSE, JOINED, WIFI_GONE, DROPPED
 }
 
 // The runner's code: handles one input (timers and callbacks call `input`, which loads it).
@@ -61,10 +62,12 @@ export interface NetState {
   // clearTimeout(undefined).
   retryT?: any;
   dogT?: any;
-  // The event (OFFLINE or FORGET) waiting while the node says goodbye to the broker, and its bound.
+  // The event (OFFLINE, FORGET, or WIFI_CFG / MQTT_CFG for new settings of the links) waiting while
+  // the node says goodbye to the broker, and its bound.
   leaving?: Ev | 0;
   leaveT?: any;
-  // Links dropped since boot, and the last failure as text (never holds a password).
+  // Links dropped since boot, and the last failure since the node was last Active, as text (never
+  // holds a password).
   drops: number;
   error: string;
   // The Wi-Fi link: every stop starts a new generation (callbacks of older attempts are ignored),

@@ -2,9 +2,9 @@
 // Each prints a clear result or error; no output ever holds a password.
 //
 // setup() is a wizard: it asks for the settings one by one on the serial line (taken over only
-// while it runs), checks each answer against the store's rules and asks again on a bad one. An
-// empty answer keeps the current value (an empty first answer abandons); Ctrl-C abandons, so the
-// REPL (and code upload) always comes back.
+// while it runs), each with its current value (a password as *** when set), checks each answer
+// against the store's rules and asks again on a bad one. An empty answer keeps the current value;
+// Esc or Ctrl-C abandons, so the REPL (and code upload) always comes back.
 import { Config, fields } from "../config";
 import { In, NetState } from "../conn/types";
 import { Print } from "../ports";
@@ -52,10 +52,10 @@ export interface Serial {
 export interface Wizard {
   i: number;
   k: string;
-  hide: boolean;
+  hide?: boolean;
   buf: string;
   bad: string;
-  cr: boolean;
+  cr?: boolean;
   cur: Config;
 }
 
@@ -67,10 +67,12 @@ export interface Wizard {
 // backspace edits, CR, LF or CRLF ends a line, Ctrl-C (or the DLE that starts every line the
 // espruino CLI uploads) abandons. Hostile lines are refused whole: too long, or holding control
 // characters. Password fields are not echoed.
+// Esc pressed alone abandons too (a key that sends a sequence, ESC [ A..., is control chars).
 export function wizardStart(serial: Serial, cur: Config): Wizard {
-  w = { i: 0, k: "", hide: false, buf: "", bad: "", cr: false, cur: cur };
+  // hide and cr are set before they are read.
+  w = { i: 0, k: "", buf: "", bad: "", cur: cur };
   ser = serial;
-  serial.write("setup (Enter: keep, Ctrl-C: quit)\r\n");
+  serial.write("setup (Enter: keep, Esc: quit)\r\n");
   ask();
   return w;
 }
@@ -89,18 +91,16 @@ function end(done?: boolean) {
 
 // The wizard asks for the first seven fields: Wi-Fi, broker, client id and MQTT credentials.
 function ask() {
+  var v;
   if (w.i > 6) return end(true);
-  w.k = fields()[w.i];
+  v = (w.cur as any)[(w.k = fields()[w.i])];
   w.hide = /^pass/.test(w.k);
-  ser.write(w.k + ": ");
+  ser.write(w.k + " [" + (w.hide && v ? "***" : v) + "]: ");
 }
 
 function answer(v: any, err: string) {
   var k = w.k;
-  if (!v && !err) {
-    if (!w.i) return end();
-    v = (w.cur as any)[k];
-  }
+  if (!v && !err) v = (w.cur as any)[k];
   if (k == "port") v = +v;
   if ((err = err || (checkField(k, v) as string))) ser.write("error: " + err + "\r\n");
   else (w.cur as any)[k] = v, w.i++;
@@ -115,7 +115,7 @@ export function wizardInput(wizard: Wizard, serial: Serial, onDone: (c: Config) 
   for (var j = 0; j < chunk.length && w.k; j++) {
     var ch = chunk[j];
     var c = ch.charCodeAt(0);
-    if (c == 3 || c == 16) end();
+    if (c == 3 || c == 16 || (c == 27 && !chunk[j + 1])) end();
     else if (c == 10 && w.cr) {
     } else if (c == 13 || c == 10) {
       out("\r\n");
@@ -134,27 +134,36 @@ export function wizardInput(wizard: Wizard, serial: Serial, onDone: (c: Config) 
   }
 }
 
-var SET = "config({key: value, ...})";
+var SET = "config({...})";
+// Library functions by short names: each use saves the file about twelve bytes.
+var json = JSON.stringify;
+var assign = Object.assign;
 
 // The command being run: what the firmware lends the console, the store and the devices (set for
 // one run of the console's code by runCommand).
 var d: ConsoleDeps;
 var store: ConfigStore;
 var dev: ConsoleDevices;
+// The configuration in use when the command began (d.config, read by a short name).
+var now: Config | undefined;
 
 // A copy of the current configuration (or of the defaults), to change before saving.
 function copy(): Config {
-  return Object.assign({}, d.config || store.defaults());
+  return assign({}, now || store.defaults());
 }
 
-// Sets the given fields on a copy, saves it if the whole is valid, and only then applies it;
-// true once saved. The store names the first broken rule (also of an unknown field).
+// Sets the given fields on a copy, saves it if the whole is valid and differs from the stored one,
+// and only then applies it; true once saved (or nothing changed). The store names the first
+// broken rule (also of an unknown field).
 function save(ch: any) {
   var p = d.print;
   var c = copy();
   var e: string | undefined = "use " + SET;
   if (ch && typeof ch == "object" && !Array.isArray(ch)) {
-    e = store.save(Object.assign(c, ch));
+    assign(c, ch);
+    // A copy holds its fields in the configuration's order.
+    if (now && json(now) == json(c)) return p("unchanged"), true;
+    e = store.save(c);
   }
   if (e) {
     p("error: " + e + " (nothing saved)");
@@ -183,6 +192,7 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: Con
   var c: any;
   var wiz = deps.wizard;
   d = deps;
+  now = deps.config;
   store = configs;
   dev = devices;
   if (name == "config") {
@@ -190,7 +200,7 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: Con
     c = copy();
     if (c.password) c.password = "***";
     if (c.pass) c.pass = "***";
-    p(JSON.stringify(c) + (d.config ? "" : " (not saved)"));
+    p(json(c) + (now ? "" : " (not saved)"));
   } else if (name == "setup") {
     // The serial line's chunks come back as the "chars" command, each in a fresh run of the
     // console's code: the wizard lives for minutes, and only its state object stays meanwhile.
@@ -200,13 +210,13 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: Con
     if (wiz) wizardInput(wiz, dev.serial!, saveAndConnect, arg);
     if (wiz && !wiz.k) d.wizard = undefined;
   } else if (name == "status") {
-    c = d.config || {};
-    p(JSON.stringify(Object.assign({ state: net.nodeState, ssid: c.ssid, broker: c.broker, port: c.port, error: net.error }, d.info())));
-  } else if (name == "offline") net.input(In.OFFLINE);
-  else if (name == "connect") net.input(In.CONNECT);
-  else if (name == "forget") {
+    c = now || {};
+    p(json(assign({ state: net.nodeState, ssid: c.ssid, broker: c.broker, port: c.port, error: net.error }, d.info())));
+  } else if (name == "forget") {
     store.erase();
     net.input(In.CONFIG, (d.config = undefined));
     p("forgotten");
-  } else if (name == "help") p("setup() config() " + SET + " status() offline() connect() forget() help()");
+  } else if (name == "help")
+    // The fields as an array joined by commas (an array in a string is its items with commas).
+    p("setup(): wizard\n" + SET + ": save " + fields() + "\nconfig(): show\nstatus(): state, error, info\noffline(): leave until connect()\nconnect(): rejoin\nforget(): erase, go offline");
 }

@@ -139,16 +139,17 @@ function set(next: Bit | boolean) {
 // default payloads, "online" and "offline"; QoS 1 as the node's own. Published at QoS 0: it goes
 // again at every connect and whenever Home Assistant starts, so a lost one heals itself, while at
 // QoS 1 its 300 bytes would wait in the outbox for the PUBACK, a copy more after every reconnect
-// of a flapping link.
-function announce() {
+// of a flapping link. With `remove` (1), the entity is removed instead: an empty retained config,
+// at QoS 1, as the node is about to leave.
+function announce(remove?: 0 | 1) {
   var t = cfg.topic;
   var id = cfg.id;
   if (cfg.discovery)
-    send(HA + "light/" + id + "/config", JSON.stringify({
+    send(HA + "light/" + id + "/config", remove ? "" : JSON.stringify({
       name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + "/status",
       pl_on: "on", pl_off: "off", qos: 1,
       dev: { ids: [id], name: t, sw: deps.info().version }
-    }), 0, true);
+    }), remove || 0, true);
 }
 
 // The wall switch. Pins.watch debounces contact bounce (50 ms) and reports levels. Toggle and
@@ -171,8 +172,10 @@ function event(e: AppEvent, a?: any): any {
   if (e == AppEvent.STATE) {
     // The LED's half-period in ms: slow while Offline (waiting for configuration), blinking while
     // joining Wi-Fi, fast while looking for the broker; in the other states it shows the light.
-    ms = ({ Offline: 1000, Disconnected: 500, LookingForBroker: 100 } as any)[a];
-    if (a != "Active") mqtt = 0;
+    // By the state's first letter: Offline, Disconnected, LookingForBroker (Active: none).
+    ms = [1000, 500, 100]["ODL".indexOf(a[0])];
+    // Only Active has none: the client is held while Active.
+    if (ms) mqtt = 0;
     if (blink) clearInterval(blink);
     show(light);
     blink = board.led && ms && setInterval(onBlink, ms);
@@ -192,10 +195,13 @@ function event(e: AppEvent, a?: any): any {
     announce();
     set(light);
   } else if (e == AppEvent.LEAVE) {
-    // Leaving on purpose: the will is not sent after DISCONNECT, so "offline" is said here; a
-    // node being forgotten also removes its Home Assistant entity (an empty retained config).
+    // Leaving on purpose: the will is not sent after DISCONNECT, so "offline" is said here. Moving
+    // to another base topic, the old one keeps no light state or diagnostics (an empty retained
+    // message clears them); a node forgotten, or given another id, removes its Home Assistant
+    // entity.
     send(t + "/status", "offline", 1, true);
-    if (a && cfg.discovery) send(HA + "light/" + cfg.id + "/config", "", 1, true);
+    if (a && a.topic != t) send(t + "/state", "", 1, true), send(t + "/info", "", 1, true);
+    if (!(a && a.id == cfg.id)) announce(1);
   } else {
     cfg = a as Config;
     drive();

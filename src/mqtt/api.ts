@@ -19,7 +19,8 @@ export interface MqttOptions {
   keepalive: number;
   clean: boolean;
   will?: Will;
-  // Largest incoming packet accepted, in bytes (default 1024); bigger ones close the link.
+  // Largest incoming packet accepted, in bytes (default 1024): a bigger PUBLISH is dropped
+  // (acknowledged, not delivered: DROPPED), any other bigger packet closes the link.
   maxPacket?: number;
   // How long to wait for CONNACK after the TCP connection opens, in ms (default 10000; 0: no limit).
   connackTimeout?: number;
@@ -51,16 +52,18 @@ export type CloseReason =
 // src/mqtt/client.ts (e.g. "refused: bad user name or password", "connack timeout", "ping
 // timeout", "packet too large", "malformed: flags", "connection lost", "connect failed",
 // "disconnected", "closed"); DRAINED when a PUBACK emptied the outbox (every QoS 1 message sent so
-// far is acknowledged). Their numbers are the connection runner's inputs of the same meaning (In,
-// src/conn/types.ts), so that its entry function is the callback itself: one function, where a
-// callback per event cost about 5 variables each on the board.
-export const enum MqttEvent { CONNECTED = 9, DRAINED = 16, CLOSED = 17 }
+// far is acknowledged); DROPPED (topic, size in bytes) when a PUBLISH over maxPacket was dropped.
+// Their numbers are the connection runner's inputs of the same meaning (In, src/conn/types.ts), so
+// that its entry function is the callback itself: one function, where a callback per event cost
+// about 5 variables each on the board.
+export const enum MqttEvent { CONNECTED = 9, DRAINED = 16, CLOSED = 17, DROPPED = 20 }
 
 export interface MqttClient {
   // The callbacks may be left unset. Exceptions they throw are swallowed, so they can never
   // break the socket callback, lose a PUBACK or stop the packets after theirs.
-  // arg: sessionPresent (CONNECTED), the reason (CLOSED), nothing (DRAINED).
-  onEvent: (event: MqttEvent, arg?: boolean | CloseReason) => void;
+  // arg: sessionPresent (CONNECTED), the reason (CLOSED), nothing (DRAINED), the topic (DROPPED,
+  // with the size as size).
+  onEvent: (event: MqttEvent, arg?: boolean | CloseReason | string, size?: number) => void;
   onMessage: (message: MqttMessage) => void;
   // SUBACK arrived for a topic: granted QoS, or 0x80 on failure.
   onSubscribed: (topic: string, grantedQos: number) => void;

@@ -12,7 +12,9 @@
 //   "connack timeout"  no CONNACK within connackTimeout of the TCP connection opening
 //   "ping timeout"     no PINGRESP within keepalive/2 of a PINGREQ
 //   "packet too large" an incoming fixed header announced more than maxPacket bytes (checked from
-//                      its first length byte on, so before the body is buffered)
+//                      its first length byte on, so before the body is buffered), for any packet
+//                      but a PUBLISH (which is dropped: DROPPED), or a PUBLISH whose topic and
+//                      packet id alone are over it
 //   "malformed: X"     the broker broke the protocol, X being: remaining length (5th byte), type
 //                      (not broker-to-client, or QoS 2 flow), flags, length (fields do not fit the
 //                      remaining length), qos, topic length (past the packet end), topic (empty,
@@ -114,7 +116,9 @@ function sub(topic: string) {
 // stops the rest of a chunk once a callback closed the connection (IDLE) or started another (TCP).
 // PUBLISH, the common packet, is handled here and the others in onControl: on Espruino a branch
 // not taken is still read through, once per packet.
-function onPacket(h: number, b: string) {
+// A PUBLISH over maxPacket comes as its first bytes, up to the packet id, with its size in `big`: it
+// is acknowledged and reported, not delivered.
+function onPacket(h: number, b: string, big?: number | false) {
   var p = /*@__NOINLINE__*/ decode(h, b), t = p.type;
   if ((t == 2 ? Phase.CONNECT_SENT : Phase.CONNECTED) != st) bad("sequence");
   // Any packet shows the broker alive: it ends the CONNACK or PINGRESP deadline.
@@ -125,7 +129,7 @@ function onPacket(h: number, b: string) {
   if (p.id) send(packet(PUBACK, u16(p.id)));
   // call() inline: a call less per message.
   try {
-    c.onMessage(p);
+    big ? c.onEvent(MqttEvent.DROPPED, p.topic, big) : c.onMessage(p);
   } catch (e) {}
 }
 
@@ -160,8 +164,9 @@ function onControl(p: Packet) {
 // The CONNECT of the attempt under way, until the TCP connection opens; the keepalive it asked for.
 var hello: string;
 var ka: number;
-// The partial packet received so far on the current socket.
-var rest: string;
+// The partial packet received so far on the current socket, or how many bytes of a dropped one
+// are still to come (see frame).
+var rest: string | number;
 
 // The socket handlers live at module level, not as closures over connect(): fail() removes every
 // listener of a socket it drops (its connect callback too, on Espruino as in Node), so only the
@@ -180,9 +185,9 @@ function onLost() {
 // A callback run for a packet may close this connection and start another: what is left of
 // this chunk then belongs to no socket (onPacket refuses it out of sequence, and is not heard).
 function onData(d: string) {
-  var s = sock, left: string;
+  var s = sock, left: string | number;
   try {
-    left = /*@__NOINLINE__*/ frame(rest + d, o.maxPacket, onPacket);
+    left = /*@__NOINLINE__*/ frame(rest, d, o.maxPacket, onPacket);
     if (s == sock) rest = left;
   } catch (e) {
     // Reasons are thrown as strings; anything else is a bug.
@@ -190,14 +195,13 @@ function onData(d: string) {
   }
 }
 
-// Options: the constructor's, with this connect()'s on top (for-in over undefined runs no
-// iteration, on Espruino as in JS). They are read here and dropped: only the CONNECT packet and
+// Options: the constructor's, with this connect()'s on top (Object.assign skips an undefined
+// source, on Espruino as in JS). They are read here and dropped: only the CONNECT packet and
 // the keepalive stay until the connection opens.
 function connect(more?: Partial<MqttOptions>) {
-  var s: Socket, k: string, opts: any = {};
+  var s: Socket, opts: any;
   fail("closed");
-  for (k in o) opts[k] = o[k];
-  for (k in more) opts[k] = (more as any)[k];
+  opts = Object.assign({}, o, more);
   ka = opts.keepalive;
   hello = encodeConnect(opts);
   rest = "";
@@ -247,12 +251,10 @@ function dup(p: string): string {
 // Starts the client afresh (one at a time: see the module state above).
 // The constructor's options are the defaults of every connect(), which gives the rest.
 export function createClient(network: Net, options: Partial<MqttOptions>): MqttClient {
-  var k: string;
   net = network;
   // The defaults (10 s for CONNACK, 1 KB packets, 8 messages waiting for PUBACK), then what the
   // caller gives: 0 is a value like any other.
-  o = { connackTimeout: 10000, maxPacket: 1024, outboxSize: 8 };
-  for (k in options) o[k] = (options as any)[k];
+  o = Object.assign({ connackTimeout: 10000, maxPacket: 1024, outboxSize: 8 }, options);
   st = Phase.IDLE;
   sock = lastId = 0;
   box = [];

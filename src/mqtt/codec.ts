@@ -88,7 +88,7 @@ export function bad(what: string): never {
 
 // The 16-bit big-endian number at i (missing bytes read as 0); with `id`, a packet id, which is
 // never zero [MQTT-2.3.1-1].
-function u16at(b: string, i: number, id?: boolean): number {
+export function u16at(b: string, i: number, id?: boolean): number {
   return (at(b, i) << 8) | at(b, i + 1) || (id ? bad("packet id") : 0);
 }
 

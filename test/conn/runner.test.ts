@@ -66,8 +66,8 @@ interface Rig {
   lines: string[];
   states: NodeState[];
   actives: number;
-  // LEAVE events: true when forgetting.
-  leaves: boolean[];
+  // LEAVE events: the configuration the node goes on with (undefined when forgetting).
+  leaves: (Config | undefined)[];
   // Resolves when the runner reaches `s` (or already is there).
   until(s: NodeState, ms?: number): Promise<void>;
 }
@@ -210,11 +210,14 @@ describe("conn/runner", function () {
     assert.ok(rg.lines.some((l) => /^\[net\] mqtt: connection lost, retry in about 1s$/.test(l)), rg.lines.join("|"));
     await new Promise((r) => setTimeout(r, 1200));
     assert.ok(rg.lines.some((l) => l.startsWith("[net] mqtt: connect failed, retry in about 2s")), rg.lines.join("|"));
+    assert.equal(rg.r.error, "mqtt: connect failed");
     broker = await startAedes({ port });
     brokers.push(broker);
     await rg.until("Active", 8000);
     assert.equal(rg.actives, 2);
     assert.equal(rg.r.drops, 1);
+    // Issue 20: status() showed an old error while Active. Active again, it is over.
+    assert.equal(rg.r.error, "");
   });
 
   it("goes Disconnected when Wi-Fi drops and comes back when the AP returns", async function () {
@@ -245,7 +248,7 @@ describe("conn/runner", function () {
     rg.r.offline();
     // The link stays until the broker acknowledged the goodbye.
     assert.equal(rg.r.state(), "Active");
-    assert.deepEqual(rg.leaves, [false]);
+    assert.deepEqual(rg.leaves, [config(broker.port)]);
     await rg.until("Offline");
     assert.equal(rg.wifi.station, "off");
     await new Promise((r) => setTimeout(r, 200));
@@ -259,22 +262,29 @@ describe("conn/runner", function () {
     await rg.until("Active");
     rg.r.setConfig(undefined);
     await rg.until("Offline");
-    assert.deepEqual(rg.leaves, [false, true]);
+    assert.deepEqual(rg.leaves, [config(broker.port), undefined]);
     rg.r.connect();
     assert.equal(rg.lines[rg.lines.length - 1], "[net] no config: run setup()");
     rg.r.setConfig(config(broker.port));
     await rg.until("Active");
   });
 
-  it("reconnects with new broker settings while Active", async function () {
+  // Issue 20: a new broker left the node's retained "online" on the old one for good.
+  it("reconnects with new broker settings while Active, once it said goodbye on the old broker", async function () {
     const a = await startAedes();
     const b = await startAedes();
     brokers.push(a, b);
+    const statuses: string[] = [];
+    a.aedes.on("publish", (p: any) => p.topic.endsWith("/status") && statuses.push(String(p.payload)));
     rg = rig();
     rg.r.start(config(a.port));
     await rg.until("Active");
     rg.r.setConfig(config(b.port));
-    assert.equal(rg.r.state(), "LookingForBroker");
+    // The goodbye goes first, under the old settings; the new ones wait for the broker's PUBACK.
+    assert.equal(rg.r.state(), "Active");
+    assert.deepEqual(rg.leaves, [config(b.port)]);
+    await rg.until("LookingForBroker");
+    assert.deepEqual(statuses, ["online", "offline"]);
     await rg.until("Active");
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(Object.keys(a.aedes.clients), []);
@@ -283,7 +293,8 @@ describe("conn/runner", function () {
     const joins = rg.wifi.calls.filter((c) => c.startsWith("connect")).length;
     rg.wifi.configure({ ssid: "other" });
     rg.r.setConfig(config(b.port, { ssid: "other" }));
-    assert.equal(rg.r.state(), "Disconnected");
+    assert.equal(rg.leaves.length, 2);
+    await rg.until("Disconnected");
     await rg.until("Active");
     assert.equal(rg.wifi.calls.filter((c) => c == "connect other").length, 1);
     assert.equal(rg.wifi.calls.filter((c) => c.startsWith("connect")).length, joins + 1);

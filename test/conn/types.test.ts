@@ -9,5 +9,6 @@ describe("conn/types", function () {
     assert.equal(MqttEvent.CONNECTED as number, In.MQTT_UP as number);
     assert.equal(MqttEvent.DRAINED as number, In.LEFT as number);
     assert.equal(MqttEvent.CLOSED as number, In.MQTT_CLOSE as number);
+    assert.equal(MqttEvent.DROPPED as number, In.DROPPED as number);
   });
 });

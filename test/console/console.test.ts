@@ -68,7 +68,7 @@ describe("console/wizard: line input", function () {
   });
   it("refuses a very long line whole and recovers", function () {
     const r = typeInto("x".repeat(5000) + "\rok\r");
-    assert.match(r.out, /ssid: x+\r\nerror: line too long\r\nssid: ok\r\n/);
+    assert.match(r.out, /ssid \[home\]: x+\r\nerror: line too long\r\nssid \[home\]: ok\r\n/);
     assert.equal(r.answers.ssid, "ok");
     assert.equal((r.out.match(/x/g) || []).length, MAX_LINE);
   });
@@ -78,8 +78,8 @@ describe("console/wizard: line input", function () {
     assert.equal(r.answers.ssid, "ok");
     assert.ok(!/[\t\x1b]/.test(r.out));
   });
-  it("abandons on Ctrl-C and on the espruino CLI's DLE prefix", function () {
-    for (const chunk of ["abc\x03", "\x10reset()\n"]) {
+  it("abandons on Ctrl-C, on Esc pressed alone, and on the espruino CLI's DLE prefix", function () {
+    for (const chunk of ["abc\x03", "abc\x1b", "\x10reset()\n"]) {
       const r = typeInto(chunk);
       assert.equal(r.answers, undefined);
       assert.ok(!r.held);
@@ -124,7 +124,10 @@ function rig() {
   const devices = { serial, telnet: (on: boolean) => void telnet.push(on) };
   // Each command by name, as the console's file runs it.
   const cmds: any = {};
-  for (const name of ["config", "setup", "chars", "status", "offline", "connect", "forget", "help"]) cmds[name] = (arg?: any) => deps.command(name, arg);
+  for (const name of ["config", "setup", "chars", "status", "forget", "help"]) cmds[name] = (arg?: any) => deps.command(name, arg);
+  // offline() and connect() go to the connection as they are (src/main.ts).
+  cmds.offline = () => r.input(In.OFFLINE);
+  cmds.connect = () => r.input(In.CONNECT);
   // The console applies a saved configuration from a timer (after the command returned): reading
   // the calls first lets those timers run.
   return {
@@ -168,7 +171,7 @@ describe("console/commands", function () {
     t.cmds.config({ password: "short" + PW.slice(0, 0) + "\n" });
     assert.match(t.lines[3], /^error: password: /);
     t.cmds.config("ssid=x" as any);
-    assert.equal(t.lines[4], "error: use config({key: value, ...}) (nothing saved)");
+    assert.equal(t.lines[4], "error: use config({...}) (nothing saved)");
     assert.equal(t.flash.writes, writes);
     assert.equal(t.store.load()!.ssid, "home");
     assert.deepEqual(t.calls, ["set home 10.0.0.2"]);
@@ -185,7 +188,7 @@ describe("console/commands", function () {
   it("refuses an array as the configuration", function () {
     const t = rig();
     t.cmds.config([] as any);
-    assert.equal(t.lines[0], "error: use config({key: value, ...}) (nothing saved)");
+    assert.equal(t.lines[0], "error: use config({...}) (nothing saved)");
     assert.deepEqual(t.calls, []);
   });
 
@@ -216,7 +219,27 @@ describe("console/commands", function () {
     assert.equal(t.store.load(), undefined);
     assert.deepEqual(t.storage.list(), []);
     t.cmds.help();
-    assert.match(t.lines[t.lines.length - 1], /setup\(\).*config\(/);
+    // Issue 20: help() listed names only. A line per command, and the fields.
+    const help = t.lines[t.lines.length - 1].split("\n");
+    for (const c of ["setup()", "config({", "config()", "status()", "offline()", "connect()", "forget()"])
+      assert.ok(help.some((l) => l.startsWith(c) && /: \w/.test(l)), c + " in " + help.join(" | "));
+    assert.match(help.join("\n"), /ssid,password,broker,port,id,user,pass,topic,keepalive,telnet,mode,power,retained,discovery/);
+  });
+
+  // Issue 20: config({}) said "saved", and wrote flash.
+  it("config() with nothing new says so and writes nothing", function () {
+    const t = rig();
+    t.cmds.config({ ssid: "home", password: PW, broker: "b" });
+    const writes = t.flash.writes;
+    t.cmds.config({});
+    t.cmds.config({ ssid: "home", port: 1883 });
+    assert.deepEqual(t.lines, ["saved", "unchanged", "unchanged"]);
+    assert.equal(t.flash.writes, writes);
+    assert.deepEqual(t.calls, ["set home b"]);
+    // A fresh board has nothing to keep: its defaults are not a configuration.
+    const fresh = rig();
+    fresh.cmds.config({});
+    assert.equal(fresh.lines[0], "error: ssid: missing (nothing saved)");
   });
 });
 
@@ -238,7 +261,7 @@ describe("console/wizard (setup)", function () {
     assert.ok(!t.serial.held);
     assert.match(t.serial.out, /error: broker: host name or IPv4\r\n/);
     assert.match(t.serial.out, /error: port: integer 1-65535/);
-    assert.match(t.serial.out, /\nid: \r\nuser: /);
+    assert.match(t.serial.out, /\nid \[lightnode-ddeeff\]: \r\nuser \[\]: /);
     noSecret(t.serial.out + t.lines.join("\n"));
     const c = t.store.load()!;
     assert.deepEqual([c.ssid, c.password, c.broker, c.port, c.id, c.user, c.pass], ["home", PW, "mqtt.local", 1884, "lightnode-ddeeff", "bob", MPW]);
@@ -246,12 +269,29 @@ describe("console/wizard (setup)", function () {
     assert.deepEqual(t.calls, ["set home mqtt.local", "connect"]);
   });
 
-  it("keeps current values on empty answers (after the first), never showing the password", function () {
+  // Issue 20: "Enter: keep", but Enter at ssid abandoned, and no question showed the current value.
+  it("shows each current value (a password as *** when set) and keeps it on an empty answer", function () {
+    const t = rig();
+    t.cmds.config({ ssid: "home", password: PW, broker: "b", user: "bob", pass: MPW });
+    t.cmds.setup();
+    t.serial.type("\r\r\r\r\r\r\r");
+    assert.equal(t.serial.out, "setup (Enter: keep, Esc: quit)\r\nssid [home]: \r\npassword [***]: \r\nbroker [b]: \r\nport [1883]: \r\n" +
+      "id [lightnode-ddeeff]: \r\nuser [bob]: \r\npass [***]: \r\n");
+    assert.deepEqual(t.lines, ["saved", "unchanged"]);
+    const open = rig();
+    open.cmds.setup();
+    assert.match(open.serial.out, /ssid \[\]: $/);
+    open.serial.type("home\r");
+    assert.match(open.serial.out, /password \[\]: $/);
+    open.serial.type("\x03");
+  });
+
+  it("keeps current values on empty answers, never showing the password", function () {
     const t = rig();
     t.cmds.config({ ssid: "home", password: PW, broker: "b" });
     t.cmds.setup();
     t.serial.type("new\r\r\r\r\r\r\r");
-    assert.match(t.serial.out, /ssid: new\r\npassword: \r\nbroker: \r\n/);
+    assert.match(t.serial.out, /ssid \[home\]: new\r\npassword \[\*\*\*\]: \r\nbroker \[b\]: \r\n/);
     noSecret(t.serial.out);
     const c = t.store.load()!;
     assert.deepEqual([c.ssid, c.password, c.broker, c.port], ["new", PW, "b", 1883]);
@@ -262,13 +302,13 @@ describe("console/wizard (setup)", function () {
     const t = rig();
     t.cmds.setup();
     t.serial.type("home\r\r\r");
-    assert.match(t.serial.out, /broker: \r\nerror: broker: missing\r\nbroker: $/);
+    assert.match(t.serial.out, /broker \[\]: \r\nerror: broker: missing\r\nbroker \[\]: $/);
     assert.ok(t.serial.held);
     t.serial.type("\x03");
   });
 
-  it("is abandoned by Ctrl-C or by an empty first answer, even with a valid config; nothing saved", function () {
-    for (const [abandon, configured] of [["home\r\x03", false], ["\r", false], ["\r", true]] as [string, boolean][]) {
+  it("is abandoned by Ctrl-C or Esc at any question, with or without a config; nothing saved", function () {
+    for (const [abandon, configured] of [["home\r\x03", false], ["\x1b", false], ["\r\r\x1b", true], ["\x03", true]] as [string, boolean][]) {
       const t = rig();
       if (configured) t.cmds.config({ ssid: "home", password: PW, broker: "b" });
       const writes = t.flash.writes;
@@ -286,7 +326,7 @@ describe("console/wizard (setup)", function () {
     const t = rig();
     t.cmds.setup();
     t.serial.type("home\r" + PW + "\rmq\rabc\r");
-    assert.match(t.serial.out, /port: abc\r\nerror: port: integer 1-65535\r\nport: $/);
+    assert.match(t.serial.out, /port \[1883\]: abc\r\nerror: port: integer 1-65535\r\nport \[1883\]: $/);
     t.serial.type("\x03");
   });
 
@@ -300,7 +340,7 @@ describe("console/wizard (setup)", function () {
     assert.match(t.serial.out, /error: line too long/);
     assert.match(t.serial.out, /error: control chars/);
     assert.match(t.serial.out, /error: ssid: 1-32 bytes/);
-    assert.equal((t.serial.out.match(/\nssid: /g) || []).length, 4);
+    assert.equal((t.serial.out.match(/\nssid \[\]: /g) || []).length, 4);
     t.serial.type("\x03");
   });
 });

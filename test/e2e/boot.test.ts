@@ -19,8 +19,8 @@ describe("e2e: boot", () => {
 
   it("answers help() on the console", async () => {
     sim.type("help()");
-    const m = await sim.waitFor(/help[^\n]*\n/, 2000);
-    assert.match(m[0], /help/);
+    const m = await sim.waitFor(/setup\(\): [^]*forget\(\): [^\n]*\n/, 2000);
+    assert.match(m[0], /\nstatus\(\): /);
     assert.deepEqual(sim.errors, []);
   });
 

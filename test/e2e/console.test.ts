@@ -40,25 +40,35 @@ describe("e2e: console", function () {
     sim = await Simulator.start({ ap: AP });
     await sim.waitFor(/no config: run setup\(\)/);
     sim.type("setup()");
-    await sim.waitFor(/ssid: /);
+    await sim.waitFor(/ssid \[\]: /);
     sim.type(AP.ssid);
-    await sim.waitFor(/password: /);
+    await sim.waitFor(/password \[\]: /);
     sim.type("short");
     await sim.waitFor(/error: password: [^\n]*\n/);
-    await sim.waitFor(/password: /);
+    await sim.waitFor(/password \[\]: /);
     sim.type(AP.password);
-    await sim.waitFor(/broker: /);
+    await sim.waitFor(/broker \[\]: /);
     sim.type("127.0.0.1");
-    await sim.waitFor(/port: /);
+    await sim.waitFor(/port \[1883\]: /);
     sim.type(String(broker.port));
-    await sim.waitFor(/id: /);
+    await sim.waitFor(/id \[lightnode-\w+\]: /);
     sim.type("");
-    await sim.waitFor(/user: /);
+    await sim.waitFor(/user \[\]: /);
     sim.type("");
-    await sim.waitFor(/pass: /);
+    await sim.waitFor(/pass \[\]: /);
     sim.type("");
     await sim.waitFor(/saved/);
     await sim.waitFor(/LookingForBroker -> Active/, 15000);
+    // Issue 20: Enter at the first question abandoned; now every question shows its value and
+    // Enter keeps it; Esc quits.
+    sim.type("setup()");
+    await sim.waitFor(new RegExp(`ssid \\[${AP.ssid}\\]: `));
+    sim.type("");
+    await sim.waitFor(/password \[\*\*\*\]: /);
+    sim.type("");
+    await sim.waitFor(new RegExp(`broker \\[127.0.0.1\\]: `));
+    sim.typeRaw("\x1b");
+    await sim.waitFor(/setup abandoned/);
     assert.ok(!sim.output.includes(AP.password), "the password was echoed");
     assert.ok(!sim.output.includes("short"), "the refused password was echoed");
     // The REPL is back on the serial line.
@@ -70,7 +80,7 @@ describe("e2e: console", function () {
   it("setup() can be abandoned with Ctrl-C, leaving nothing saved and the REPL usable", async function () {
     sim = await Simulator.start({ ap: AP });
     sim.type("setup()");
-    await sim.waitFor(/ssid: /);
+    await sim.waitFor(/ssid \[\]: /);
     sim.typeRaw("home\x03");
     await sim.waitFor(/setup abandoned/);
     sim.type("config()");
@@ -81,7 +91,7 @@ describe("e2e: console", function () {
   it("an upload by the espruino CLI while setup() runs reaches the REPL (Ctrl-C, pause, \\x10 lines)", async function () {
     sim = await Simulator.start({ ap: AP });
     sim.type("setup()");
-    await sim.waitFor(/ssid: /);
+    await sim.waitFor(/ssid \[\]: /);
     // What the CLI sends: Ctrl-C alone (it pauses 250 ms after one), then each line behind \x10.
     sim.typeRaw("\x03");
     await new Promise((r) => setTimeout(r, 250));
@@ -123,7 +133,7 @@ describe("e2e: console", function () {
     sim.type(`config({nonsense: 1})`);
     await sim.waitFor(/error: nonsense: unknown field \(nothing saved\)/);
     sim.type("help()");
-    await sim.waitFor(/setup\(\) config\(\)/);
+    await sim.waitFor(/setup\(\): /);
     sim.type("config()");
     await sim.waitFor(/"ssid":"lightnode-sim"/);
     assert.deepEqual(sim.errors, []);
@@ -142,6 +152,76 @@ describe("e2e: console", function () {
     sim.type("connect()");
     await sim.waitFor(/LookingForBroker -> Active/, 10000);
     assert.equal(await retained(broker, "living_room_lights/status"), "online");
+  });
+
+  // Issue 20: a change of broker while Active reconnected without a goodbye, leaving a retained
+  // "online" on the old broker for good.
+  it("a new broker while Active: the old one is told \"offline\" first, the new one says \"online\"", async function () {
+    broker = await startAedes();
+    const other = await startAedes();
+    try {
+      sim = await Simulator.start({ ap: AP });
+      await bringUp(sim, broker);
+      assert.equal(await retained(broker, "living_room_lights/status"), "online");
+      sim.type(`config({port: ${other.port}})`);
+      await sim.waitFor(/Active -> LookingForBroker/, 5000);
+      await sim.waitFor(/LookingForBroker -> Active/, 10000);
+      assert.equal(await retained(broker, "living_room_lights/status"), "offline");
+      assert.equal(await retained(other, "living_room_lights/status"), "online");
+      assert.deepEqual(sim.errors, []);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("a new base topic while Active: the old one keeps \"offline\" and no light state or diagnostics", async function () {
+    broker = await startAedes();
+    sim = await Simulator.start({ ap: AP });
+    await bringUp(sim, broker);
+    assert.equal(await retained(broker, "living_room_lights/state"), "off");
+    assert.match((await retained(broker, "living_room_lights/info")) || "", /"version"/);
+    sim.type(`config({topic: "kitchen_lights"})`);
+    await sim.waitFor(/LookingForBroker -> Active/, 10000);
+    assert.equal(await retained(broker, "living_room_lights/status"), "offline");
+    assert.equal(await retained(broker, "living_room_lights/state"), undefined);
+    assert.equal(await retained(broker, "living_room_lights/info"), undefined);
+    assert.equal(await retained(broker, "kitchen_lights/status"), "online");
+    assert.equal(await retained(broker, "kitchen_lights/state"), "off");
+    const discovery = JSON.parse((await retained(broker, "homeassistant/light/+/config")) || "{}");
+    assert.equal(discovery.cmd_t, "kitchen_lights");
+  });
+
+  // Issue 20: status() kept "wifi: no_ap_found" while Active.
+  it("status() shows no old error once the node is Active again", async function () {
+    broker = await startAedes();
+    sim = await Simulator.start({ ap: AP });
+    sim.type(`config({ssid:"elsewhere",password:"${AP.password}",broker:"127.0.0.1",port:${broker.port}})`);
+    await sim.waitFor(/wifi: no_ap_found/, 10000);
+    sim.type("status()");
+    assert.equal(JSON.parse((await sim.waitFor(/\{"state"[^\n]*\}/))[0]).error, "wifi: no_ap_found");
+    sim.type(`config({ssid:"${AP.ssid}"})`);
+    await sim.waitFor(/LookingForBroker -> Active/, 15000);
+    sim.type("status()");
+    const status = JSON.parse((await sim.waitFor(/\{"state"[^\n]*\}/))[0]);
+    assert.equal(status.state, "Active");
+    assert.equal(status.error, "");
+  });
+
+  it("help() says what each command does; config() says when nothing changed", async function () {
+    broker = await startAedes();
+    sim = await Simulator.start({ ap: AP });
+    await bringUp(sim, broker);
+    sim.type("help()");
+    await sim.waitFor(/forget\(\): [^\n]+\n/);
+    for (const c of ["setup()", "config({", "config()", "status()", "offline()", "connect()"]) assert.ok(sim.output.includes("\n" + c), c);
+    const writes = sim.storage.writes;
+    sim.type("config({})");
+    await sim.waitFor(/\nunchanged\n/);
+    sim.type(`config({ssid: "${AP.ssid}"})`);
+    await sim.waitFor(/\nunchanged\n/);
+    assert.equal(sim.storage.writes, writes);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!/Active -> /.test(sim.output), "nothing changed, no reconnect");
   });
 
   it("forget() says \"offline\" and removes the Home Assistant entity before it forgets the broker", async function () {

@@ -67,6 +67,27 @@ for (const kind of ["aedes", "mosquitto"] as const) {
     // A wall-switch flip with contact bounce (the switch is a latching one: level changes).
     const flip = () => (sim.pins.level("D0") ? sim.pins.press("D0") : sim.pins.release("D0"));
 
+    // Issue 20: one large retained message on the command topic knocked the node off the broker
+    // at every connect, forever ("packet too large").
+    it("a 2,000-byte retained message on the command topic is dropped once; the node stays on the broker", async function () {
+      await phone.c.publishAsync(BASE, "x".repeat(2000), { qos: 1, retain: true });
+      try {
+        await sim.waitFor(/\[net\] mqtt: dropped \d+ bytes on living_room_lights: too large\n/, 5000);
+        // Reconnecting delivers it again as retained: dropped again, and the link stays.
+        sim.net.dropAll();
+        await sim.waitFor(/LookingForBroker -> Active/, 15000);
+        await sim.waitFor(/\[net\] mqtt: dropped \d+ bytes on living_room_lights: too large\n/, 5000);
+        await sleep(1500);
+        assert.ok(!sim.output.includes("packet too large"), sim.output.slice(-400));
+        assert.equal((sim.output.match(/Active -> /g) || []).length, 1, "one reconnect: the one the test made");
+        await phone.c.publishAsync(BASE, "on", { qos: 1 });
+        await until("relay on", () => sim.pins.level("D12"));
+        assert.deepEqual(sim.errors, []);
+      } finally {
+        await phone.c.publishAsync(BASE, "", { qos: 1, retain: true });
+      }
+    });
+
     it("a command switches the relay", async function () {
       await phone.c.publishAsync(BASE, "on", { qos: 1 });
       await until("relay on", () => sim.pins.level("D12"));

@@ -37,6 +37,40 @@ describe("light/app MQTT contract", function () {
   });
   afterEach(() => clock.restore());
 
+  // Leaving on purpose (the will is not sent after DISCONNECT): what stays retained on the broker.
+  describe("light/app goodbye (LEAVE)", function () {
+    const HA_CONFIG = "homeassistant/light/node1/config";
+    it("offline(): says offline under the base topic, keeps the rest", function () {
+      const { app, c } = active();
+      app.onLeave(config());
+      assert.deepEqual(c.take(), [BASE + "/status offline q1 r"]);
+    });
+    it("forget(): says offline and removes the Home Assistant entity", function () {
+      const { app, c } = active();
+      app.onLeave(undefined);
+      assert.deepEqual(c.take(), [BASE + "/status offline q1 r", HA_CONFIG + " {...} q1 r"]);
+      assert.equal(c.last[HA_CONFIG], "");
+    });
+    it("another broker or credentials: says offline there, keeps the rest", function () {
+      const { app, c } = active();
+      app.onLeave(config({ broker: "10.0.0.9", user: "u", pass: "p" }));
+      assert.deepEqual(c.take(), [BASE + "/status offline q1 r"]);
+    });
+    // Issue 20: after a topic change the old topic kept the node's retained messages for good.
+    it("another base topic: clears the light state and diagnostics under the old one", function () {
+      const { app, c } = active();
+      app.onLeave(config({ topic: "kitchen" }));
+      assert.deepEqual(c.take(), [BASE + "/status offline q1 r", BASE + "/state  q1 r", BASE + "/info {...} q1 r"]);
+      assert.equal(c.last[BASE + "/info"], "");
+    });
+    it("another client id: removes the Home Assistant entity of the old one", function () {
+      const { app, c } = active();
+      app.onLeave(config({ id: "node2" }));
+      assert.deepEqual(c.take(), [BASE + "/status offline q1 r", HA_CONFIG + " {...} q1 r"]);
+      assert.equal(c.last[HA_CONFIG], "");
+    });
+  });
+
   describe("light/app commands", function () {
     // 1 on, 0 off, 2 toggle, -1 not a command.
     const cases: [string, number][] = [

@@ -74,7 +74,7 @@ export function byName(app: AppHooks) {
     onState: (state: NodeState) => app.event(AppEvent.STATE, state),
     will: (c: Config) => app.event(AppEvent.WILL, c) as Will,
     onActive: (client: MqttClient) => app.event(AppEvent.ACTIVE, client),
-    onLeave: (forget: boolean) => app.event(AppEvent.LEAVE, forget),
+    onLeave: (next: Config | undefined) => app.event(AppEvent.LEAVE, next),
     onConfig: (c: Config) => app.event(AppEvent.CONFIG, c),
     onMessage: app.onMessage
   };

@@ -39,6 +39,8 @@ interface Rig {
   messages: MqttMessage[];
   subacks: Array<[string, number]>;
   connects: boolean[];
+  // DROPPED events: topic and size of each message over maxPacket.
+  drops: Array<[string, number]>;
   // Between CONNECTED and CLOSED: the client is connected.
   up: boolean;
   // The event handlers (a test may replace one).
@@ -49,7 +51,7 @@ interface Rig {
 function rig(opts: Partial<MqttOptions> = {}): Rig {
   const net = scriptedNet();
   const client = createClient(net, { ...OPTS, ...opts });
-  const r: Rig = { net, client, closes: [], messages: [], subacks: [], connects: [], up: false, on: {}, clock: undefined as any };
+  const r: Rig = { net, client, closes: [], messages: [], subacks: [], connects: [], drops: [], up: false, on: {}, clock: undefined as any };
   r.on = onEvents(client, {
     closed: (reason) => {
       r.up = false;
@@ -58,7 +60,8 @@ function rig(opts: Partial<MqttOptions> = {}): Rig {
     connected: (session) => {
       r.up = true;
       r.connects.push(session);
-    }
+    },
+    dropped: (topic, size) => r.drops.push([topic, size])
   });
   client.onMessage = (m) => r.messages.push(m);
   client.onSubscribed = (t, q) => r.subacks.push([t, q]);
@@ -519,10 +522,33 @@ describe("mqtt client session", function () {
       assert.deepEqual(sent(s).map((p) => p.cmd), ["connect", "subscribe", "puback", "puback"]);
     });
 
-    it("a packet over maxPacket is refused from its header, before the body arrives; the client stays usable", function () {
+    // Issue 20: one large retained message knocked the node off the broker at every connect.
+    it("a PUBLISH over maxPacket is dropped as it streams by: acknowledged (QoS 1), reported once, the link kept", function () {
+      const big = pub("home/big", "x".repeat(2000), 1, 9, { retain: true });
+      const after = pub("home/light/set", "ON", 0);
+      const all = big + after;
+      const reads: string[][] = [[all], [big, after]];
+      for (let i = 1; i < 30; i++) reads.push([all.slice(0, i), all.slice(i)]);
+      const in536: string[] = [];
+      for (let i = 0; i < all.length; i += 536) in536.push(all.slice(i, i + 536));
+      reads.push(in536, all.split(""));
+      for (const chunks of reads) {
+        const r = rig({ maxPacket: 1024 });
+        const s = up(r);
+        s.writes.length = 0;
+        for (const c of chunks) s.feed(c);
+        assert.deepEqual(r.drops, [["home/big", big.length]], chunks.map((c) => c.length).join(","));
+        assert.deepEqual(sent(s).map((p) => [p.cmd, p.messageId]), [["puback", 9]]);
+        assert.deepEqual(r.messages.map((m) => [m.topic, m.payload]), [["home/light/set", "ON"]]);
+        assert.deepEqual(r.closes, []);
+        assert.equal(r.up, true);
+      }
+    });
+
+    it("any other packet over maxPacket is refused from its header, before the body arrives; the client stays usable", function () {
       const r = rig({ maxPacket: 1024 });
       const s = up(r);
-      const big = pub("t", "x".repeat(1100), 0);
+      const big = bytes(0x90, 0x81, 0x08, 0, 1, 1);
       s.feed(big.slice(0, 5)); // fixed header and a little more
       assert.deepEqual(r.closes, ["packet too large"]);
       assert.equal(s.listenerCount(), 0);
@@ -545,7 +571,8 @@ describe("mqtt client session", function () {
       ["an ill-formed UTF-8 topic", bytes(0x30, 4, 0, 2, 0xed, 0xa0), "malformed: topic"],
       ["a SUBACK return code 5", bytes(0x90, 3, 0, 1, 5), "malformed: suback"],
       ["a second CONNACK", CONNACK, "malformed: sequence"],
-      ["a packet over maxPacket", bytes(0x30, 0x81, 0x08), "packet too large"]
+      ["a packet other than PUBLISH over maxPacket", bytes(0x90, 0x81, 0x08), "packet too large"],
+      ["a PUBLISH whose topic alone is over maxPacket", bytes(0x30, 0x81, 0x08, 0x04, 0x10), "packet too large"]
     ];
     for (const [name, data, reason] of CASES) {
       it(`${name}: "${reason}", no timer or listener left, nothing thrown`, function () {

@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import mqttPacket from "mqtt-packet";
 import { decode, encodeConnect, encodeUnsubscribe, remLength, PINGREQ, DISCONNECT, ConnectFields, Packet } from "../../src/mqtt/codec";
-import { createFramer } from "../../src/mqtt/framer";
+import { createFramer, frame } from "../../src/mqtt/framer";
 import { createClient } from "../../src/mqtt/client";
 import { MqttClient } from "../../src/mqtt/api";
 import { bytes, scriptedNet, hex } from "../support/scripted-net";
@@ -290,15 +290,72 @@ describe("mqtt codec", function () {
           const ref = refGenerate({ cmd: "publish", topic: "t", payload: Buffer.alloc(n - 3), qos: 0, retain: false, dup: false });
           assert.equal(hex(ref.substr(1, enc.length)), hex(remLength(n)));
         }
-        // The framer announces exactly 1 + enc.length + n bytes: one byte over the limit is refused.
-        const header = String.fromCharCode(0x30, ...enc);
+        // The framer announces exactly 1 + enc.length + n bytes: one byte over the limit is refused
+        // (a SUBACK's header here: a PUBLISH over it is dropped instead, below).
+        const header = String.fromCharCode(0x90, ...enc);
         assert.throws(() => createFramer(header.length + n - 1, () => undefined)(header), (e) => e === "packet too large");
         assert.doesNotThrow(() => createFramer(header.length + n, () => undefined)(header));
       });
     }
+    it("a PUBLISH over the limit is dropped from its header, whatever its length's size; a SUBACK is refused", function () {
+      for (const [n, enc] of BOUNDARIES.filter(([n]) => n >= 16)) {
+        const got: any[] = [];
+        const head = String.fromCharCode(0x32, ...enc) + bytes(0, 1, "t", 0, 9);
+        const rest = frame("", head, 16, (h, b, big) => got.push([h, hex(b), big]));
+        assert.deepEqual(got, [[0x32, hex(bytes(0, 1, "t", 0, 9)), 1 + enc.length + n]]);
+        assert.equal(rest, n - 5);
+        assert.throws(() => frame("", String.fromCharCode(0x90, ...enc), 16, () => undefined), (e) => e === "packet too large");
+      }
+    });
     it("a fifth length byte is malformed, before it even arrives", function () {
       const feed = createFramer(1 << 30, () => undefined);
       assert.throws(() => feed(bytes(0x30, 0xff, 0xff, 0xff, 0xff)), (e) => e === "malformed: remaining length");
+    });
+  });
+
+  // A message over the limit streams by without being held: its head (topic and packet id) goes
+  // to the client once, with its size, whatever the TCP reads; the packets around it are whole.
+  describe("framer: a PUBLISH over the limit", function () {
+    const MAX = 1024;
+    const pub = (topic: string, n: number, qos: 0 | 1, id?: number) =>
+      refGenerate({ cmd: "publish", topic, payload: Buffer.alloc(n, 0x41), qos, messageId: id, retain: true, dup: false });
+    const big = pub("living_room_lights", 2000, 1, 7);
+    const STREAM = [pub("a", 3, 0), big, pub("b", 1000, 1, 8), bytes(0xd0, 0), pub("huge", 70000, 0)];
+    const EXPECTED = [
+      [0x31, hex(bytes(0, 1, "a", "AAA")), false],
+      [0x33, hex(bytes(0, 18, "living_room_lights", 0, 7)), big.length],
+      [0x33, hex(bytes(0, 1, "b", 0, 8, "A".repeat(1000))), false],
+      [0xd0, "", false],
+      [0x31, hex(bytes(0, 4, "huge")), 70000 + 6 + 4]
+    ];
+    // Feeds the chunks; checks that what is held between them is at most one packet's head.
+    function run(chunks: string[]) {
+      const got: any[] = [];
+      let rest: string | number = "";
+      for (const c of chunks) {
+        rest = frame(rest, c, MAX, (h, b, big) => got.push([h, hex(b), big]));
+        assert.ok(typeof rest == "number" || rest.length <= MAX, "held " + (rest as string).length);
+      }
+      assert.ok(rest === "" || rest === 0, "left " + rest);
+      return got;
+    }
+    it("in one read, merged with the packets around it", function () {
+      assert.deepEqual(run([STREAM.join("")]), EXPECTED);
+    });
+    it("split at every offset of its head, and in 536-byte reads", function () {
+      const all = STREAM.join("");
+      const at = STREAM[0].length;
+      for (let i = at; i <= at + 30; i++) assert.deepEqual(run([all.slice(0, i), all.slice(i, i + 1), all.slice(i + 1)]), EXPECTED, "split at " + i);
+      const reads: string[] = [];
+      for (let i = 0; i < all.length; i += 536) reads.push(all.slice(i, i + 536));
+      assert.deepEqual(run(reads), EXPECTED);
+    });
+    it("one byte at a time", function () {
+      assert.deepEqual(run(STREAM.slice(0, 4).join("").split("")), EXPECTED.slice(0, 4));
+    });
+    it("refuses one whose topic and packet id alone are over the limit, and any other packet over it", function () {
+      assert.throws(() => frame("", pub("t".repeat(1100), 2000, 1, 1), MAX, () => undefined), (e) => e === "packet too large");
+      assert.throws(() => frame("", bytes(0x90, 0x81, 0x08), MAX, () => undefined), (e) => e === "packet too large");
     });
   });
 

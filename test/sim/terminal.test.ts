@@ -79,12 +79,12 @@ describe("sim: the console in a real terminal (npm start under a pty)", function
   it("setup(): the password is not shown, answers appear once, and Ctrl-C abandons the wizard, not the simulator", async () => {
     const t = await boot();
     t.keys("setup()\r");
-    const asked = await t.waitFor(/ssid: $/);
+    const asked = await t.waitFor(/ssid \[[^\]]*\]: $/);
     t.keys("testnet\r");
-    await t.waitFor(/password: $/, 5000, asked);
+    await t.waitFor(/password \[[^\]]*\]: $/, 5000, asked);
     const pw = t.screen().length;
     t.keys(WIFI_PASSWORD + "\r");
-    const broke = await t.waitFor(/broker: $/, 5000, pw);
+    const broke = await t.waitFor(/broker \[[^\]]*\]: $/, 5000, pw);
     assert.equal(count(t.screen().slice(pw), WIFI_PASSWORD), 0, "the Wi-Fi password is shown as typed");
     assert.equal(count(t.screen().slice(asked, pw), "testnet"), 1, "the ssid answer is not shown exactly once");
     t.keys("\x03");
