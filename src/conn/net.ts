@@ -26,7 +26,14 @@ function input(i: In, a?: any, b?: any) {
   try {
     run(x, i, a, b);
   } finally {
-    x.run = 0;
+    x.run = run = 0;
+  }
+  // The app subscribes and announces itself (status, info, Home Assistant's discovery: a few hundred
+  // bytes of JSON and packets) once the runner's code is dropped: both at once were the firmware's
+  // peak of RAM.
+  if (x.arrived) {
+    x.arrived = 0;
+    if (x.m == St.ACTIVE) x.hooks.event(AppEvent.ACTIVE, x.mqtt);
   }
 }
 

@@ -135,8 +135,9 @@ function dispatch(e: Ev) {
       if ((x.nodeState = stateName(s)) != was) {
         log(was + " -> " + x.nodeState);
         x.hooks.event(AppEvent.STATE, x.nodeState);
-        // Active: the last error is over (status() would show it as current).
-        if (s == St.ACTIVE) x.hooks.event(AppEvent.ACTIVE, x.mqtt), (x.error = "");
+        // Active: the last error is over (status() would show it as current). The app hears of it
+        // from the entry once this code is released (src/conn/net.ts).
+        if (s == St.ACTIVE) x.arrived = 1, (x.error = "");
       }
     }
   } finally {

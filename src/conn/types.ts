@@ -75,4 +75,7 @@ export interface NetState {
   gen: number;
   upGen?: number;
   joinT?: any;
+  // 1 when the runner reached Active: the entry tells the app (AppEvent.ACTIVE) once the runner's
+  // code is released.
+  arrived?: 0 | 1;
 }
