@@ -14,7 +14,7 @@ export const INTERNAL_PROPERTIES = [
   "up", "down", "load",
   "type", "code", "print", "close", "save", "wizard", "command", "hide", "buf", "bad", "cur",
   "input", "run", "nodeState", "cfg", "mq", "tries", "retryT", "dogT", "queue", "leaving", "leaveT",
-  "gen", "upGen", "joinT", "arrived", "net", "onEvent", "event"
+  "gen", "upGen", "joinT", "arrived", "lastError", "net", "onEvent", "event"
 ];
 
 export const MINIFY_OPTIONS = {

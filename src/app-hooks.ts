@@ -12,7 +12,8 @@ export type NodeState = "Offline" | "Disconnected" | "LookingForBroker" | "Activ
 //   WILL (Config): returns the Will (src/mqtt/api.ts) to register in CONNECT for this
 //     configuration (e.g. "<topic>/status" = "offline");
 //   ACTIVE (MqttClient): CONNACK accepted: subscribe and announce, with the configuration CONFIG
-//     last gave; the client stays valid until STATE leaves Active;
+//     last gave; told after STATE "Active", once the runner's code has finished with the input
+//     that got there; the client stays valid until STATE leaves Active;
 //   LEAVE (Config | undefined): the node is about to leave the broker on purpose (offline(),
 //     forget(), new settings of the links) and go on with this configuration (undefined:
 //     forgotten; CONFIG follows a new one): say so while the link is up, and clear what it leaves

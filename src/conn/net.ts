@@ -48,7 +48,7 @@ function onWifiGone(details: { reason: string }) {
 // already has the others: a field added on the first reconnect would read as growth.
 export function createNet(d: NetDeps, loader: (file: string) => Step | undefined): NetState {
   load = loader;
-  x = Object.assign(d, { input: input, m: St.OFFLINE, nodeState: "Offline", tries: 0, retryT: 0, drops: 0, error: "", gen: 0 }) as NetState;
+  x = Object.assign(d, { input: input, m: St.OFFLINE, nodeState: "Offline", tries: 0, retryT: 0, drops: 0, lastError: "", gen: 0 }) as NetState;
   // Each MqttEvent is the In of the same number (see In).
   d.mqtt.onEvent = input as unknown as MqttClient["onEvent"];
   d.mqtt.onMessage = d.hooks.onMessage;

@@ -75,7 +75,7 @@ function stop() {
 // A lost link, or else a failed attempt: wrong credentials (a Wi-Fi password, or MQTT's "bad
 // user name or password" / "not authorized") will not fix themselves, so they retry slowly.
 function fail(why: string, lost?: Ev) {
-  x.error = why;
+  x.lastError = why;
   dispatch(lost || (/pass|auth/.test(why) ? Ev.SLOW : Ev.FAIL));
 }
 
@@ -110,7 +110,7 @@ function perform(e: string) {
   else if (e == "h") log("no config: run setup()");
   else {
     ms = backoff(e == "s" ? -1 : x.tries++, Math.random);
-    log(x.error + ", retry in about " + ((ms / 1000 + 0.5) | 0) + "s");
+    log(x.lastError + ", retry in about " + ((ms / 1000 + 0.5) | 0) + "s");
     x.retryT = later(x.input, ms, In.TIMER);
   }
 }
@@ -137,7 +137,7 @@ function dispatch(e: Ev) {
         x.hooks.event(AppEvent.STATE, x.nodeState);
         // Active: the last error is over (status() would show it as current). The app hears of it
         // from the entry once this code is released (src/conn/net.ts).
-        if (s == St.ACTIVE) x.arrived = 1, (x.error = "");
+        if (s == St.ACTIVE) x.arrived = 1, (x.lastError = "");
       }
     }
   } finally {
@@ -215,7 +215,7 @@ export function step(state: NetState, input: In, a?: any, b?: any) {
     if (input == In.TIMER) x.retryT = 0;
     if (input == In.WATCHDOG) {
       x.dogT = 0;
-      log((x.error = "watchdog"));
+      log((x.lastError = "watchdog"));
     }
     if (input != In.MQTT_UP || x.mq) dispatch(input as number);
   }

@@ -69,7 +69,7 @@ export interface NetState {
   // Links dropped since boot, and the last failure since the node was last Active, as text (never
   // holds a password).
   drops: number;
-  error: string;
+  lastError: string;
   // The Wi-Fi link: every stop starts a new generation (callbacks of older attempts are ignored),
   // the link counts as up only while `upGen` is the current one; the join timeout's id.
   gen: number;

@@ -211,7 +211,7 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: Con
     if (wiz && !wiz.k) d.wizard = undefined;
   } else if (name == "status") {
     c = now || {};
-    p(json(assign({ state: net.nodeState, ssid: c.ssid, broker: c.broker, port: c.port, error: net.error }, d.info())));
+    p(json(assign({ state: net.nodeState, ssid: c.ssid, broker: c.broker, port: c.port, error: net.lastError }, d.info())));
   } else if (name == "forget") {
     store.erase();
     net.input(In.CONFIG, (d.config = undefined));

@@ -51,7 +51,7 @@ function calls(x: NetState): Runner {
       return x.drops;
     },
     get error() {
-      return x.error;
+      return x.lastError;
     }
   };
 }

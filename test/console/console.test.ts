@@ -94,7 +94,7 @@ function fakeNet() {
   const calls: string[] = [];
   const r = {
     drops: 2,
-    error: "wifi: no_ap_found",
+    lastError: "wifi: no_ap_found",
     nodeState: "Disconnected",
     input: (i: In, c?: Config) => {
       if (i == In.CONFIG) calls.push(c ? "set " + c.ssid + " " + c.broker : "set none");
