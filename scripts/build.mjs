@@ -3,6 +3,7 @@
 // minify with terser at ecma 5. Fails when the Storage files together are over the size budget.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
+import { crc32 } from "node:zlib";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -34,13 +35,13 @@ function bakeConstants(board, version) {
   };
 }
 
-// The Storage files, each built from its entry module: the boot code, the console's code and the
-// connection's (each one expression, the function src/console/entry.ts or src/conn/entry.ts
-// exports, evaluated when used).
+// The Storage files, each built from its entry module: the console's code and the connection's
+// (each one expression, the function src/console/entry.ts or src/conn/entry.ts exports, evaluated
+// when used), then the boot code, which checks them by their CRC (`crc`: its placeholder there).
 export const FILES = [
-  { storage: ".bootcde", entry: "main.js", name: "firmware" },
-  { storage: "lightnode.con", entry: "console/entry.js", name: "console", expression: true },
-  { storage: "lightnode.net", entry: "conn/entry.js", name: "net", expression: true }
+  { storage: "lightnode.con", entry: "console/entry.js", name: "console", expression: true, crc: "__CRC_CON__" },
+  { storage: "lightnode.net", entry: "conn/entry.js", name: "net", expression: true, crc: "__CRC_NET__" },
+  { storage: ".bootcde", entry: "main.js", name: "firmware" }
 ];
 
 // One name cache for every file: the minifier shortens internal property names (minify-options.mjs),
@@ -79,14 +80,26 @@ async function build() {
   let total = 0;
   let violations = 0;
   const nameCache = {};
+  // Each CRC placeholder becomes the CRC of the file beside which each form of the boot code runs:
+  // build/firmware.js beside build/console.js (in the simulator), firmware.min.js beside
+  // console.min.js, .bootcde beside the stored lightnode.con.
+  const crcs = { code: [], min: [], stored: [] };
+  const bake = (text, form) => crcs[form].reduce((t, [name, value]) => t.split(name).join(String(value)), text);
   for (const file of FILES) {
-    const { code, min } = await bundle(file, config.pins, version, nameCache);
+    const built = await bundle(file, config.pins, version, nameCache);
+    const code = bake(built.code, "code");
+    const min = bake(built.min, "min");
     writeFileSync(path.join(out, file.name + ".js"), code);
     writeFileSync(path.join(out, file.name + ".min.js"), min);
     // build/storage/ holds exactly what `npm run flash` writes, each named as its Storage file:
     // the minified file pretokenised as the espruino CLI does (the simulator runs the .min.js,
     // which tokeniseLines proved to hold the same tokens).
-    const stored = tokeniseLines(min);
+    const stored = tokeniseLines(bake(built.min, "stored"));
+    if (file.crc) {
+      crcs.code.push([file.crc, crc32(Buffer.from(code, "latin1"))]);
+      crcs.min.push([file.crc, crc32(Buffer.from(min, "latin1"))]);
+      crcs.stored.push([file.crc, crc32(Buffer.from(stored, "latin1"))]);
+    }
     writeFileSync(path.join(out, "storage", file.storage), stored, "latin1");
     total += stored.length;
     console.log(`build/storage/${file.storage}`.padEnd(28) + `${String(stored.length).padStart(6)} bytes  (build/${file.name}.min.js ${Buffer.byteLength(min)}, unminified ${Buffer.byteLength(code)})`);

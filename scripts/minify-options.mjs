@@ -23,12 +23,13 @@ export const MINIFY_OPTIONS = {
   // booleans: false keeps `true` and `false`: pretokenised, each is one byte, where `!0` and `!1` are two.
   compress: { passes: 3, ecma: 5, keep_fargs: false, unsafe: true, booleans: false },
   // builtins: terser would otherwise skip names that DOM objects also have (storage, start...).
-  // The short names must not be keywords (`x.in`): valid ES5, but not worth a parser risk.
+  // The short names must not be keywords (`x.in`): valid ES5, but not worth a parser risk; nor a
+  // method Espruino lacks (`x.at`): the compatibility gate would rightly refuse it.
   mangle: {
     properties: {
       builtins: true,
       regex: new RegExp("^(" + INTERNAL_PROPERTIES.join("|") + ")$"),
-      reserved: ["in", "do", "if", "for", "new", "try", "var", "let", "int", "case", "else", "enum", "null", "this", "true", "void", "with"]
+      reserved: ["in", "do", "if", "for", "new", "try", "var", "let", "int", "case", "else", "enum", "null", "this", "true", "void", "with", "at"]
     }
   },
   // Short lines: Espruino reports an error's position by padding a line out to its column, and at boot

@@ -29,14 +29,15 @@ var t0: number;
 
 // The console's and the runner's code run from Storage files of their own, evaluated when used;
 // nothing of them stays. Indirect eval: each file is one function expression and needs no local
-// scope. Without a file (only .bootcde flashed, or it was erased), or with one cut short (power
-// lost while flashing: the rest reads as erased flash), the switch still works, the node stays in
-// its state, and each use says what is wrong. Evaluating a file only makes its function, so an
-// exception here is a damaged file, never its code failing.
+// scope. A file is run only when its CRC is the one the build wrote: without the file (only
+// .bootcde flashed, or it was erased), with one cut short (power lost while flashing: the rest
+// reads as erased flash) or otherwise damaged, the switch still works, the node stays in its state,
+// and each use says what is wrong. Evaluating a file only makes its function, so an exception here
+// is a damaged file, never its code failing.
 function file(name: string) {
   var code = storage.read(name);
   try {
-    if (code) return (0, eval)(code);
+    if (E.CRC32(code as string) == (name == CONSOLE_FILE ? __CRC_CON__ : __CRC_NET__)) return (0, eval)(code);
   } catch (e) {}
   print(name + " missing or damaged: run npm run flash");
 }

@@ -9,6 +9,10 @@ declare var process: { memory(): { free: number; usage: number; total: number };
 // Replaced at build time by scripts/build.mjs.
 declare const __BOARD__: import("../ports").BoardProfile;
 declare const __VERSION__: string;
+// The CRC-32 (E.CRC32) of the console's and the connection's Storage files as this build wrote
+// them, put in by scripts/build.mjs after minifying.
+declare const __CRC_CON__: number;
+declare const __CRC_NET__: number;
 // Timers (missing from @types/espruino); Espruino returns numbers.
 // Espruino passes any further arguments to the callback, as Node does.
 declare function setTimeout(callback: (...args: any[]) => void, ms: number, ...args: any[]): number;

@@ -280,4 +280,13 @@ describe("e2e: console", function () {
     // Flash not yet written reads as 0xff.
     await configWithBrokenRunner((whole) => whole.slice(0, whole.length >> 1) + "\xff".repeat(whole.length - (whole.length >> 1)));
   });
+
+  it("with one character of the runner's file changed (it still parses), says so and never runs it", async function () {
+    // A letter inside the file's last string literal: the code would still evaluate; its CRC no
+    // longer matches the one the build wrote into the boot code.
+    await configWithBrokenRunner((whole) => {
+      const at = whole.lastIndexOf('"') - 1;
+      return whole.slice(0, at) + String.fromCharCode(whole.charCodeAt(at) ^ 1) + whole.slice(at + 1);
+    });
+  });
 });
