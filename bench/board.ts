@@ -278,7 +278,7 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
     await scenario("peak during config({...}) until Active", false, async () => {
       await startPeak();
       i.skip();
-      i.type(`config({ssid:"bench",password:"benchpass1",broker:"127.0.0.1",port:${net.port}})`);
+      i.line(`config({ssid:"bench",password:"benchpass1",broker:"127.0.0.1",port:${net.port}})`);
       await i.waitFor(/-> Active/, 20000);
       await sleep(300);
       mem("peak during config({...}) until Active", await stopPeak());
@@ -305,7 +305,7 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
     await scenario("peak during setup() (answers typed char by char)", true, async () => {
       await startPeak();
       i.skip();
-      i.type("setup()");
+      i.line("setup()");
       const answers: [string, string][] = [
         ["ssid", "bench"], ["password", "benchpass1"], ["broker", "127.0.0.1"], ["port", String(net.port)],
         ["id", ""], ["user", ""], ["pass", ""]
@@ -313,10 +313,10 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
       for (const [field, value] of answers) {
         await i.waitFor(new RegExp("(^|\\n)" + field + ": "), 5000);
         for (const ch of value) {
-          i.typeRaw(ch);
+          i.type(ch);
           await sleep(10);
         }
-        i.typeRaw("\r");
+        i.type("\r");
       }
       await i.waitFor(/saved/, 10000);
       await sleep(500);
