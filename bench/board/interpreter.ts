@@ -11,7 +11,7 @@
 //
 //   const i = new Interpreter(bin)          // or new Interpreter(bin, {dir}) to boot an existing flash
 //   await i.boot()                          // power on: a new process over the same espruino.flash
-//   await i.flash()                         // stores build/storage/* and the fake board as .boot0
+//   await i.flash()                         // stores build/storage/* and the fake board (minified) as .boot0
 //   await i.eval("1+1")                     // an expression's value (as JSON) at the console, no echo
 //   i.type("setup()\r")                     // raw characters on the console, as typed
 //   await i.waitFor(/-> Active/)            // output after the cursor; moves the cursor past it
@@ -29,9 +29,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { minify } from "terser";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
-export const FAKE_BOARD = readFileSync(path.join(root, "bench", "board", "fake-board.js"), "latin1");
+const FAKE_SOURCE = readFileSync(path.join(root, "bench", "board", "fake-board.js"), "latin1");
 export const TELNET_PORT = 2323;
 
 // Espruino's "no echo" mark: a line starting with it is run without being echoed, as the espruino
@@ -61,6 +62,26 @@ export function firmwareFiles(): { name: string; data: string }[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// The fake board as stored: without its comments and with short local names, since on the 1 MB
+// shape its bytes come out of the 4 KB that the firmware leaves of Storage for its records (a real
+// board has no such file). Its global names (BENCH, digitalWrite...) are kept.
+let fake: Promise<string> | null = null;
+export function fakeBoard(): Promise<string> {
+  if (!fake) fake = minify(FAKE_SOURCE, { ecma: 5, compress: false, mangle: true, format: { comments: false } }).then((r) => r.code!);
+  return fake;
+}
+
+// Whether anything accepts connections on the telnet port already.
+function portTaken(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: "127.0.0.1", port: TELNET_PORT }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+}
+
 export class Interpreter {
   output = "";
   // Every line reporting an Espruino memory error, across boots.
@@ -84,6 +105,10 @@ export class Interpreter {
   // Power on: a new process over the same Storage, its console on telnet once it answers.
   async boot(): Promise<void> {
     await this.kill();
+    if (await portTaken()) {
+      throw new Error(`board: something already listens on 127.0.0.1:${TELNET_PORT} (another interpreter?): ` +
+        "run this in a network namespace of its own (bench/board/own-network.sh COMMAND)");
+    }
     this.output = "";
     this.cursor = 0;
     this.scanned = 0;
@@ -248,8 +273,8 @@ export class Interpreter {
 
   // Stores what `npm run flash` writes (build/storage/*) and the fake board as .boot0; they run
   // from the next boot().
-  async flash(fake = FAKE_BOARD): Promise<void> {
-    await this.writeFile(".boot0", fake);
+  async flash(): Promise<void> {
+    await this.writeFile(".boot0", await fakeBoard());
     for (const f of firmwareFiles()) await this.writeFile(f.name, f.data);
   }
 

@@ -3,7 +3,7 @@
 // exactly build/storage/ and the fake board as .boot0, its console driven over telnet
 // (bench/board/interpreter.ts), against the embedded broker (sim/broker.ts) and a phone client.
 //
-//   const b = await Board.start({fill: 900})   // broker, phone, interpreter flashed and booted
+//   const b = await Board.start()              // broker, phone, interpreter flashed and booted
 //   await b.configure()                         // config({...}) -> Active
 //   await b.command("on")                       // the phone publishes, the relay follows
 //   b.i                                         // the Interpreter: eval, type, waitFor, usage, kill...
@@ -11,11 +11,12 @@
 //   b.firmwareUsage()                           // the firmware's variables (over interpreter + fake + filler)
 //   await b.stop()
 //
-// With `fill`, a filler (.boot1, run before the firmware's .bootcde) leaves exactly that many
-// variables free for the firmware: any peak above it prints OUT OF MEMORY, which fails the test.
+// Board.start({fill: 900}) also calibrates a filler (.boot1, run before the firmware's .bootcde)
+// that leaves exactly that many variables free for the firmware; b.fill(true) stores it for the
+// next boot: any peak above it then prints OUT OF MEMORY, which fails the test.
 import { strict as assert } from "node:assert";
 import mqtt from "mqtt";
-import { FAKE_BOARD, Interpreter, firmwareFiles } from "../../bench/board/interpreter";
+import { fakeBoard, Interpreter, firmwareFiles } from "../../bench/board/interpreter";
 import { startBroker, EmbeddedBroker } from "../../sim/broker";
 
 export const SHAPE = process.env.BOARD_SHAPE || "";
@@ -25,7 +26,28 @@ export const HA_STATUS = "homeassistant/status";
 const PHONE_ID = "board-phone";
 export const WIFI = { ssid: "board", password: "boardpass1" };
 
+// The console's answer to a save: the line "saved" alone ("nothing saved" ends an error).
+export const SAVED = /(^|\n|>)saved\r?\n/;
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The largest message the node accepts: packets over 1,024 bytes are refused (QoS 0: 3-byte fixed
+// header, 2-byte topic length, the topic).
+export const BIG_PAYLOAD = 1024 - 3 - 2 - HA_STATUS.length;
+
+// Types each answer of setup() one key at a time, as a person would.
+export async function typeSetup(b: Board, answers: [string, string][]): Promise<void> {
+  b.i.skip();
+  b.i.line("setup()");
+  for (const [field, value] of answers) {
+    await b.i.waitFor(new RegExp("(^|\\n)" + field + ": "), 5000);
+    for (const ch of value + "\r") {
+      b.i.type(ch);
+      await sleep(5);
+    }
+  }
+  await b.i.waitFor(SAVED);
+}
+
 
 // Mocha's describe for a shape: the suite runs once per interpreter, under test/board/run.mjs.
 export function forShapes(shapes: string[], title: string, fn: (this: Mocha.Suite) => void): void {
@@ -33,11 +55,28 @@ export function forShapes(shapes: string[], title: string, fn: (this: Mocha.Suit
   else if (shapes.indexOf(SHAPE) >= 0) describe(`${title} (espruino-esp8266-${SHAPE})`, fn);
 }
 
+// A test that also fails on any OUT OF MEMORY the console printed while it ran (not an afterEach:
+// a failing hook ends the whole suite). With `recover`, a node left dead or disconnected by the
+// step before is powered on again first.
+export function step(board: () => Board, title: string, fn: (this: Mocha.Context) => Promise<void>, recover = false): void {
+  it(title, async function () {
+    const b = board();
+    const errors = b.i.memoryErrors.length;
+    try {
+      if (recover && (!b.i.alive() || !b.node)) {
+        await b.powerCut();
+        await b.active();
+      }
+      await fn.call(this);
+    } finally {
+      assert.deepEqual(b.i.memoryErrors.slice(errors), [], "no OUT OF MEMORY on the console");
+    }
+  });
+}
+
 export interface BoardOptions {
   // Variables left free for the firmware by a filler (none: all of them).
   fill?: number;
-  // Appended to the fake board (.boot0).
-  fakeExtra?: string;
   // Extra environment for the interpreter (e.g. LD_PRELOAD).
   env?: NodeJS.ProcessEnv;
 }
@@ -48,8 +87,10 @@ export class Board {
   phone!: mqtt.MqttClient;
   // Every message the phone received: [topic, payload, retained].
   heard: [string, string, boolean][] = [];
-  // The node's own connection on the broker (null while it has none).
+  // The node's own connection on the broker (null while it has none), and the connection that
+  // last subscribed to the command topic.
   node: any = null;
+  private subscribed: any = null;
   // Variables used by the interpreter, the fake and the filler, before the firmware.
   base = 0;
   total = 0;
@@ -61,43 +102,63 @@ export class Board {
     b.phone = mqtt.connect(b.broker.url, { clientId: PHONE_ID, reconnectPeriod: 100 });
     b.phone.on("error", () => {});
     b.phone.on("message", (topic, payload, packet) => b.heard.push([topic, payload.toString("latin1"), !!packet.retain]));
-    b.phone.subscribe(TOPIC + "/#");
-    b.phone.subscribe(TOPIC);
-    b.phone.subscribe("homeassistant/#");
+    b.phone.subscribe([TOPIC, TOPIC + "/#", "homeassistant/#"]);
     b.i = new Interpreter(BIN, { env: options.env });
     await b.i.boot();
     b.total = await b.i.eval("process.memory().total");
-    await b.i.writeFile(".boot0", FAKE_BOARD + (options.fakeExtra || ""));
-    if (options.fill !== undefined) await b.fill(options.fill);
+    await b.i.writeFile(".boot0", await fakeBoard());
     await b.i.boot();
     b.base = await b.i.usage();
-    if (options.fill !== undefined) assert.equal(b.total - b.base, options.fill, "the filler leaves exactly the variables asked for");
+    if (options.fill !== undefined) await b.calibrate(options.fill);
     for (const f of firmwareFiles()) await b.i.writeFile(f.name, f.data);
     await b.i.boot();
     await b.phoneReady();
     return b;
   }
 
-  // Writes .boot1 so that, at the prompt with only the fake before it, `free` variables are left.
-  private async fill(free: number): Promise<void> {
-    await this.i.boot();
-    const base = await this.i.usage();
-    let n = this.total - base - free;
+  // The filler's source: .boot1 (run after the fake, before the firmware's .bootcde) leaving
+  // exactly `free` variables at the prompt, found by trying it before the firmware is stored.
+  private filler = "";
+  private async calibrate(free: number): Promise<void> {
+    let n = this.total - this.base - free;
     for (let tries = 0; tries < 4; tries++) {
-      await this.i.writeFile(".boot1", `var FILL=[];while(FILL.length<${n})FILL.push(0);`);
+      this.filler = `var FILL=[];while(FILL.length<${n})FILL.push(0);`;
+      await this.i.writeFile(".boot1", this.filler);
       await this.i.boot();
       const left = this.total - (await this.i.usage());
-      if (left === free) return;
+      if (left === free) {
+        this.fillerVars = this.total - free - this.base;
+        await this.fill(false);
+        return;
+      }
       n += left - free;
     }
     throw new Error(`board: could not leave exactly ${free} variables free`);
   }
+
+  // Stores (or erases) the filler calibrated by start({fill}); it takes effect at the next boot,
+  // and the firmware's figures stay over the interpreter and the fake alone.
+  async fill(on: boolean): Promise<void> {
+    if (!this.filler) throw new Error("board: start({fill}) calibrates the filler");
+    if (on) await this.i.writeFile(".boot1", this.filler);
+    else await this.i.eval(`require("Storage").erase(".boot1")`);
+    this.filling = on;
+  }
+
+  // The variables the filler holds, and whether it is stored.
+  private fillerVars = 0;
+  private filling = false;
 
   private async startBroker(port: number): Promise<void> {
     this.broker = await startBroker("127.0.0.1", port);
     this.port = this.broker.port;
     this.broker.aedes.on("client", (client: any) => {
       if (client.id !== PHONE_ID) this.node = client;
+    });
+    // The node takes commands once subscribed: "-> Active" alone may come before the broker
+    // has its SUBSCRIBE.
+    this.broker.aedes.on("subscribe", (subs: any[], client: any) => {
+      if (client && client.id !== PHONE_ID && subs.some((s) => s.topic === TOPIC)) this.subscribed = client;
     });
     this.broker.aedes.on("clientDisconnect", (client: any) => {
       if (client === this.node) this.node = null;
@@ -114,14 +175,14 @@ export class Board {
 
   // The firmware's own variables now (after a garbage collection).
   async firmwareUsage(): Promise<number> {
-    return (await this.i.usage()) - this.base;
+    return (await this.i.usage()) - this.base - (this.filling ? this.fillerVars : 0);
   }
 
   // Types config({...}) for the board's Wi-Fi and this broker; resolves once Active.
   async configure(extra = ""): Promise<void> {
     this.i.skip();
     this.i.line(`config({ssid:"${WIFI.ssid}",password:"${WIFI.password}",broker:"127.0.0.1",port:${this.port}${extra}})`);
-    await this.i.waitFor(/saved/);
+    await this.i.waitFor(SAVED);
     await this.active();
   }
 
@@ -129,15 +190,15 @@ export class Board {
   async active(ms = 20000): Promise<void> {
     await this.i.waitFor(/-> Active/, ms);
     const end = Date.now() + ms;
-    while (!this.node) {
-      if (Date.now() > end) throw new Error("the node is Active but the broker has no connection from it");
+    while (!this.node || this.subscribed !== this.node) {
+      if (Date.now() > end) throw new Error("the node is Active but the broker has no subscription from it");
       await sleep(5);
     }
   }
 
-  publish(topic: string, payload: string, retain = false): Promise<void> {
+  publish(topic: string, payload: string, qos: 0 | 1 = 1): Promise<void> {
     return new Promise((resolve, reject) =>
-      this.phone.publish(topic, payload, { qos: 1, retain }, (e) => (e ? reject(e) : resolve()))
+      this.phone.publish(topic, payload, { qos }, (e) => (e ? reject(e) : resolve()))
     );
   }
 
@@ -147,6 +208,19 @@ export class Board {
     await this.publish(TOPIC, payload);
     const m = await this.i.waitFor(/#R([01])/);
     return +m[1];
+  }
+
+  // The relay's level as the fake board last printed it (#R0 / #R1).
+  relay(): number {
+    const at = this.i.output.lastIndexOf("#R");
+    return at < 0 ? 0 : +this.i.output[at + 2];
+  }
+
+  // The phone switches the light to the other state (on/off, never toggle); asserts the relay
+  // followed.
+  async flipByCommand(): Promise<void> {
+    const want = 1 - this.relay();
+    assert.equal(await this.command(want ? "on" : "off"), want);
   }
 
   // Resolves with the first message heard on `topic` from now on.
@@ -169,7 +243,7 @@ export class Board {
     node.conn.destroy();
     await this.i.waitFor(/-> Active/, 20000);
     const end = Date.now() + 20000;
-    while (!this.node || this.node === node) {
+    while (!this.node || this.node === node || this.subscribed !== this.node) {
       if (Date.now() > end) throw new Error("the broker has no new connection from the node");
       await sleep(5);
     }
