@@ -11,9 +11,10 @@
 //   b.firmwareUsage()                           // the firmware's variables (over interpreter + fake + filler)
 //   await b.stop()
 //
-// Board.start({fill: 900}) also calibrates a filler (.boot1, run before the firmware's .bootcde)
-// that leaves exactly that many variables free for the firmware; b.fill(true) stores it for the
-// next boot: any peak above it then prints OUT OF MEMORY, which fails the test.
+// Board.start({fill: 900}) also calibrates a filler that leaves exactly that many variables free
+// for the firmware: b.fill(true) stores it as .boot1 (run before the firmware's .bootcde) for the
+// next boots, b.fillNow() allocates it at the console of a running node (until the next boot).
+// Any peak above it prints OUT OF MEMORY, which fails the test.
 import { strict as assert } from "node:assert";
 import mqtt from "mqtt";
 import { fakeBoard, Interpreter, firmwareFiles } from "../../bench/board/interpreter";
@@ -142,12 +143,25 @@ export class Board {
     if (!this.filler) throw new Error("board: start({fill}) calibrates the filler");
     if (on) await this.i.writeFile(".boot1", this.filler);
     else await this.i.eval(`require("Storage").erase(".boot1")`);
-    this.filling = on;
+    this.stored = on;
   }
 
-  // The variables the filler holds, and whether it is stored.
+  // The same filler, made now (typed: the loop's code is dropped once it ran).
+  async fillNow(): Promise<void> {
+    if (!this.filler) throw new Error("board: start({fill}) calibrates the filler");
+    if (this.filling) return;
+    this.i.type("\x10" + this.filler + "\r");
+    await this.i.eval("FILL.length");
+    this.live = true;
+  }
+
+  // The variables the filler holds; whether it is stored as .boot1, or made since the last boot.
   private fillerVars = 0;
-  private filling = false;
+  private stored = false;
+  private live = false;
+  get filling(): boolean {
+    return this.stored || this.live;
+  }
 
   private async startBroker(port: number): Promise<void> {
     this.broker = await startBroker("127.0.0.1", port);
@@ -259,6 +273,7 @@ export class Board {
 
   // A power cut: the process killed, then a boot on the same espruino.flash.
   async powerCut(): Promise<void> {
+    this.live = false;
     await this.i.kill();
     this.node = null;
     await this.i.boot();

@@ -2,7 +2,8 @@
 // namespace of its own (bench/board/own-network.sh: the interpreter's telnet console is on the
 // fixed port 2323), the shapes side by side. ESPRUINO_BIN_4MB / ESPRUINO_BIN_1MB are the
 // interpreters (README: building them); a shape without one is skipped with the reason, except
-// under CI=true, where that is an error. Extra arguments go to mocha (e.g. a file, --grep).
+// under CI=true, where that is an error. Extra arguments go to mocha: files instead of all of
+// test/board/*.board.ts, or options such as --grep.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -20,14 +21,16 @@ for (const [shape, variable] of SHAPES) {
     missing++;
     const why = bin ? `${variable}=${bin} does not exist` : `${variable} is not set`;
     console.log(`board suite (espruino-esp8266-${shape}): ${ci ? "ERROR" : "skipped"}: ${why}; ` +
-      "build the interpreters with ../shared/espruino/build.sh DIR, or as the README's \"The interpreter for the tests\" says");
+      "build the interpreters with ../shared/espruino/build.sh DIR, or as the README's \"Building the interpreters\" says");
   }
 }
 
 function run({ shape, bin }, live) {
   const started = Date.now();
   const mocha = path.join(root, "node_modules", "mocha", "bin", "mocha.js");
-  const args = [process.execPath, mocha, "--config", "test/board/mocharc.json", ...process.argv.slice(2)];
+  const extra = process.argv.slice(2);
+  const files = extra.some((a) => /\.board\.ts$/.test(a)) ? [] : ["test/board/**/*.board.ts"];
+  const args = [process.execPath, mocha, "--config", "test/board/mocharc.json", ...files, ...extra];
   const child = spawn(path.join(root, "bench", "board", "own-network.sh"), args, {
     cwd: root,
     env: { ...process.env, BOARD_SHAPE: shape, BOARD_BIN: bin },
