@@ -1,25 +1,25 @@
-// `npm run bench:board`: RAM and speed of the flashed firmware on the real Espruino interpreter
-// (built for Linux; a board file of 1,600 fixed variables models a 4 MB ESP8266). Given its path in
-// ESPRUINO_BIN, it stores every file `npm run flash` writes (build/storage/*, else
-// build/firmware.min.js as .bootcde) and the fake ESP8266 (bench/board/fake-board.js as .boot0),
-// powers the interpreter on, drives the node over its console against the embedded broker and a
-// phone client, and prints the variables the firmware alone uses (the interpreter's and the fake's
-// own are measured first and subtracted), then its inbound message rate and command -> relay
-// latency, beside Espruino's own MQTT module run the same way (ESPRUINO_MQTT_MODULE: path of
-// modules/MQTT.js from EspruinoDocs, read at run time, never kept in this repository).
-// ESPRUINO_BIN_BIG (optional): a build with resizable variables, run the same way after it.
-// Figures only: nothing here asserts a timing. Exit code 1 if the interpreter ever reports
-// OUT OF MEMORY, or if a scenario could not be completed.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+// `npm run bench:board`: RAM and speed of the flashed firmware on the real Espruino interpreter,
+// built for Linux in the shape of an ESP8266 (32-bit variables as on the board): ESPRUINO_BIN_4MB
+// (1,600 variables, 192 KB Storage) and ESPRUINO_BIN_1MB (1,700 variables, 16 KB Storage), each
+// run in turn; ESPRUINO_BIN (any other build) too if set. It stores every file `npm run flash`
+// writes (build/storage/*) and the fake ESP8266 (bench/board/fake-board.js as .boot0), powers the
+// interpreter on, drives the node over its telnet console (bench/board/interpreter.ts; the script
+// runs in a network namespace of its own, bench/board/own-network.sh) against the embedded broker
+// and a phone client, and prints the variables the firmware alone uses (the interpreter's and the
+// fake's own are measured first and subtracted), then its inbound message rate and command ->
+// relay latency, beside Espruino's own MQTT module run the same way (ESPRUINO_MQTT_MODULE: path
+// of modules/MQTT.js from EspruinoDocs, read at run time, never kept in this repository).
+// ESPRUINO_BIN_BIG (optional): a build with resizable variables, run the same way after them.
+// Figures only: nothing here asserts a timing (test/board/ asserts the RAM ceilings). Exit code 1
+// if the interpreter ever reports OUT OF MEMORY, or if a scenario could not be completed.
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import mqtt from "mqtt";
 import { minify } from "terser";
-import { Interpreter } from "./board/interpreter";
+import { fakeBoard, firmwareFiles, Interpreter } from "./board/interpreter";
 import { startBroker, EmbeddedBroker } from "../sim/broker";
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const FAKE = readFileSync(path.join(root, "bench", "board", "fake-board.js"), "latin1");
 const TOPIC = "living_room_lights";
 const HA_STATUS = "homeassistant/status";
 const PHONE_ID = "bench-phone";
@@ -42,16 +42,6 @@ const t00 = Date.now();
 const progress = (s: string) => process.stderr.write(`  [${((Date.now() - t00) / 1000).toFixed(0)}s] ${s}\n`);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// The Storage files `npm run flash` writes, each named as its Storage file.
-function firmwareFiles(): { name: string; data: string }[] {
-  const dir = path.join(root, "build", "storage");
-  if (existsSync(dir) && statSync(dir).isDirectory()) {
-    const names = readdirSync(dir).filter((n) => statSync(path.join(dir, n)).isFile()).sort();
-    if (names.length) return names.map((name) => ({ name, data: readFileSync(path.join(dir, name), "latin1") }));
-  }
-  return [{ name: ".bootcde", data: readFileSync(path.join(root, "build", "firmware.min.js"), "latin1") }];
-}
 
 function short(e: any): string {
   return String((e && e.message) || e).split("\n")[0].replace(/; recent output:$/, "");
@@ -159,7 +149,7 @@ async function baseline(i: Interpreter, run: Run): Promise<number> {
   run.version = await i.eval("process.env.VERSION");
   run.total = await i.eval("process.memory().total");
   run.empty = await i.usage();
-  await i.writeFile(".boot0", FAKE);
+  await i.writeFile(".boot0", await fakeBoard());
   await i.boot();
   const withFake = await i.usage();
   run.fake = withFake - run.empty;
@@ -278,7 +268,7 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
     await scenario("peak during config({...}) until Active", false, async () => {
       await startPeak();
       i.skip();
-      i.type(`config({ssid:"bench",password:"benchpass1",broker:"127.0.0.1",port:${net.port}})`);
+      i.line(`config({ssid:"bench",password:"benchpass1",broker:"127.0.0.1",port:${net.port}})`);
       await i.waitFor(/-> Active/, 20000);
       await sleep(300);
       mem("peak during config({...}) until Active", await stopPeak());
@@ -305,7 +295,7 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
     await scenario("peak during setup() (answers typed char by char)", true, async () => {
       await startPeak();
       i.skip();
-      i.type("setup()");
+      i.line("setup()");
       const answers: [string, string][] = [
         ["ssid", "bench"], ["password", "benchpass1"], ["broker", "127.0.0.1"], ["port", String(net.port)],
         ["id", ""], ["user", ""], ["pass", ""]
@@ -313,10 +303,10 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
       for (const [field, value] of answers) {
         await i.waitFor(new RegExp("(^|\\n)" + field + " \\[[^\\]]*\\]: "), 5000);
         for (const ch of value) {
-          i.typeRaw(ch);
+          i.type(ch);
           await sleep(10);
         }
-        i.typeRaw("\r");
+        i.type("\r");
       }
       // The answers may equal the configuration in use: setup() then says "unchanged".
       await i.waitFor(/saved|unchanged/, 10000);
@@ -439,23 +429,26 @@ function report(run: Run): void {
 }
 
 async function main(): Promise<number> {
-  const bin = process.env.ESPRUINO_BIN;
-  if (!bin || !existsSync(bin)) {
-    console.log("bench:board: skipped, needs ESPRUINO_BIN=<path of Espruino built for Linux with 1,600 fixed variables> " +
-      "(optional: ESPRUINO_BIN_BIG, ESPRUINO_MQTT_MODULE=<EspruinoDocs modules/MQTT.js>)");
+  const bins: [string, string][] = [];
+  for (const v of ["ESPRUINO_BIN_4MB", "ESPRUINO_BIN_1MB", "ESPRUINO_BIN", "ESPRUINO_BIN_BIG"]) {
+    const bin = process.env[v];
+    if (bin && existsSync(bin)) bins.push([v, bin]);
+    else if (bin) console.log(`bench:board: ${v}=${bin} does not exist: skipped`);
+  }
+  if (!bins.length) {
+    console.log("bench:board: skipped, needs ESPRUINO_BIN_4MB and/or ESPRUINO_BIN_1MB=<Espruino built for Linux in the " +
+      "ESP8266's shape> (README: building the interpreters; optional: ESPRUINO_BIN, ESPRUINO_BIN_BIG, " +
+      "ESPRUINO_MQTT_MODULE=<EspruinoDocs modules/MQTT.js>)");
     return 0;
   }
   const modulePath = process.env.ESPRUINO_MQTT_MODULE;
   const moduleSource = modulePath && existsSync(modulePath) ? readFileSync(modulePath, "latin1") : null;
   if (!moduleSource) console.log("bench:board: ESPRUINO_MQTT_MODULE not set (or missing): the MQTT module comparison is skipped");
-  const bins: [string, string][] = [["ESPRUINO_BIN", bin]];
-  const big = process.env.ESPRUINO_BIN_BIG;
-  if (big && existsSync(big)) bins.push(["ESPRUINO_BIN_BIG", big]);
   console.log(`bench:board: storing ${firmwareFiles().map((f) => f.name).join(", ")} and the fake .boot0`);
   let bad = false;
   for (const [label, path_] of bins) {
     const run: Run = {
-      label: `${label} (${path.basename(path_)})`, version: "?", total: 0, empty: 0, fake: 0, sampler: 0,
+      label: `${path.basename(path_)} (${label})`, version: "?", total: 0, empty: 0, fake: 0, sampler: 0,
       memory: [], ours: { variables: "-", rate: "-", median: "-", p99: "-" }, module: null, errors: [], memoryErrors: []
     };
     try {

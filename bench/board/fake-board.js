@@ -1,10 +1,13 @@
 // The bench's stand-in for the ESP8266 around the firmware, run on Espruino built for Linux as the
 // Storage file .boot0 (so before .bootcde, as on the board): the Wifi and ESP8266 modules, which
 // the Linux build lacks; the pins, whose Linux versions drive /sys/class/gpio; and Serial1 as the
-// console device (USB on Linux). Its own variables are measured apart from the firmware's.
-// Hooks for the bench: BENCH.flip(level) moves the wall switch, relay writes print "#R<level>",
-// BENCH.peak holds the highest usage seen by a 5 ms sampler (BENCH.sample(false) stops it).
-var BENCH = { peak: 0, level: 1, watch: 0, timer: 0 };
+// console device: the telnet console the bench and the tests drive (bench/board/interpreter.ts),
+// with TelnetServer kept on whatever the firmware asks (its "off" would close that console). Its
+// own variables are measured apart from the firmware's.
+// Hooks: BENCH.flip(level) moves the wall switch; relay writes print "#R<level>" and set
+// BENCH.relay; BENCH.telnet is the last mode the firmware set; BENCH.peak holds the highest usage
+// seen by a 5 ms sampler (BENCH.sample(false) stops it).
+var BENCH = { peak: 0, level: 1, watch: 0, timer: 0, relay: 0, telnet: "" };
 BENCH.sample = function (on) {
   if (BENCH.timer) clearInterval(BENCH.timer);
   BENCH.timer = on && setInterval(function () {
@@ -55,10 +58,16 @@ Modules.addCached("ESP8266", function () {
 });
 // Root-level names shadow the built-in functions of the same name for all code run after this.
 var digitalWrite = function (pin, value) {
-  if (String(pin) == "D12") print("#R" + (value ? 1 : 0));
+  if (String(pin) == "D12") {
+    BENCH.relay = value ? 1 : 0;
+    print("#R" + BENCH.relay);
+  }
 };
 var digitalRead = function () { return BENCH.level; };
 var pinMode = function () {};
 var setWatch = function (fn) { BENCH.watch = fn; return 1; };
 var clearWatch = function () { BENCH.watch = 0; };
-var Serial1 = USB;
+var Serial1 = Telnet;
+Modules.addCached("TelnetServer", function () {
+  exports.setOptions = function (options) { BENCH.telnet = options.mode; };
+});

@@ -1,0 +1,11 @@
+// The firmware's RAM ceilings on the board's count (espruino-esp8266-4mb: 32-bit, 1,600
+// variables), in variables over what the interpreter and the fake board use. Asserted by
+// test/board/node.board.ts; variable counts are deterministic, so these are exact limits.
+export const CEILINGS = {
+  // Once Active (connected, subscribed, idle).
+  active: 650,
+  // The filler leaves exactly this many free: any higher peak prints OUT OF MEMORY.
+  peak: 900,
+  // After 1,000 commands, or 200 reconnects, over the figure before them.
+  growth: 0
+};

@@ -1,0 +1,92 @@
+// Every peak of the firmware within CEILINGS.peak variables, on espruino-esp8266-4mb: a filler
+// leaves exactly that many free, so a peak above it, however short, prints OUT OF MEMORY (a
+// sampler between events would miss it). The node is configured first without the filler (from a
+// new board; that step is the last one here); the boot runs with the filler stored as .boot1, every
+// other step on a node booted without it and then filled, so that each step says for itself
+// whether it fits.
+import { strict as assert } from "node:assert";
+import { BIG_PAYLOAD, Board, forShapes, HA_STATUS, sleep, step, typeSetup } from "./harness";
+import { CEILINGS } from "./ceilings";
+
+forShapes(["4mb"], `board: every peak within ${CEILINGS.peak} variables (a filler leaves exactly that many free)`, function () {
+  this.timeout(120000);
+  let b: Board;
+
+  before(async () => {
+    b = await Board.start({ fill: CEILINGS.peak });
+    await b.configure();
+  });
+  after(async () => {
+    if (b) await b.stop();
+  });
+
+  // Each step on its own: one that runs out of memory leaves the next to power the node on again.
+  const peak = (title: string, fn: () => Promise<void>) =>
+    step(() => b, title, async () => {
+      await b.fillNow();
+      await fn();
+    }, true);
+
+  peak("100 commands and 100 wall switch flips", async () => {
+    for (let n = 0; n < 100; n++) await b.flipByCommand();
+    b.i.skip();
+    await b.i.eval("BENCH.flips(100,20),1");
+    await b.i.waitFor(/#F/, 30000);
+    await b.flipByCommand();
+  });
+
+  peak(`a ${BIG_PAYLOAD}-byte message (1 KB packet)`, async () => {
+    await b.publish(HA_STATUS, "x".repeat(BIG_PAYLOAD), 0);
+    await b.flipByCommand();
+  });
+
+  peak("a broker restart until Active", async () => {
+    await b.restartBroker();
+    await b.active(30000);
+    await b.flipByCommand();
+  });
+
+  peak("20 reconnects", async () => {
+    for (let n = 0; n < 20; n++) await b.reconnect();
+    await b.flipByCommand();
+  });
+
+  peak("setup() typed key by key, until Active", async () => {
+    await typeSetup(b, [["ssid", ""], ["password", ""], ["broker", ""], ["port", ""], ["id", ""], ["user", ""], ["pass", ""]]);
+    await b.flipByCommand();
+  });
+
+  peak("status(), config(), help()", async () => {
+    for (const c of ["status()", "config()", "help()"]) {
+      b.i.skip();
+      b.i.line(c);
+      await b.i.waitFor(/\n>/);
+    }
+  });
+
+  peak("offline(), connect()", async () => {
+    b.i.skip();
+    b.i.line("offline()");
+    await b.i.waitFor(/-> Offline/);
+    b.i.line("connect()");
+    await b.active();
+  });
+
+  peak("forget(), then config({...}) from a new board until Active", async () => {
+    b.i.skip();
+    b.i.line("forget()");
+    await b.i.waitFor(/-> Offline/);
+    await sleep(200);
+    await b.configure();
+    await b.flipByCommand();
+  });
+
+  // Last: with the filler stored, every later boot would start short of memory.
+  step(() => b, "boot with a configuration until Active", async () => {
+    await b.powerCut();
+    if (/no config/.test(b.i.output)) await b.configure();
+    await b.fill(true);
+    await b.powerCut();
+    await b.active();
+  });
+});
