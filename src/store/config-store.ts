@@ -41,7 +41,7 @@ export function checkField(field: string, v: any): string | undefined {
   }
   // The rule of each kind (in the order of "sphdtib|") in words; # stands for the bounds (or the
   // listed values).
-  return field + ": " + "# bytes;# ASCII chars or empty;host name or IPv4;# of 0-9A-Za-z_-;# bytes, no + or #;integer #;true or false;#"
+  return field + ": " + "text of # bytes;# ASCII chars or empty;host name or IPv4;# of 0-9A-Za-z_-;text of # bytes, no + or #;integer #;true or false;#"
     .split(";")["sphdtib|".indexOf(k)].replace("#", range);
 }
 

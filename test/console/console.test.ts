@@ -339,7 +339,7 @@ describe("console/wizard (setup)", function () {
     assert.ok(t.serial.held);
     assert.match(t.serial.out, /error: line too long/);
     assert.match(t.serial.out, /error: control chars/);
-    assert.match(t.serial.out, /error: ssid: 1-32 bytes/);
+    assert.match(t.serial.out, /error: ssid: text of 1-32 bytes/);
     assert.equal((t.serial.out.match(/\nssid \[\]: /g) || []).length, 4);
     t.serial.type("\x03");
   });

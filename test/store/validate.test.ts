@@ -100,14 +100,21 @@ describe("store/validate", function () {
     const c = s.defaults();
     assert.equal(c.id, "lightnode-ddeeff");
     assert.equal(check(c), "ssid: missing");
-    assert.equal(check(Object.assign({}, c, { ssid: "x".repeat(33) })), "ssid: 1-32 bytes");
+    assert.equal(check(Object.assign({}, c, { ssid: "x".repeat(33) })), "ssid: text of 1-32 bytes");
     Object.assign(c, { ssid: "home", password: SECRET, broker: "10.0.0.2" });
     assert.equal(check(c), undefined);
     // A missing field and an unknown one are both refused.
     const partial: any = Object.assign({}, c);
     delete partial.topic;
-    assert.equal(check(partial), "topic: 1-64 bytes, no + or #");
+    assert.equal(check(partial), "topic: text of 1-64 bytes, no + or #");
     assert.equal(check(Object.assign({}, c, { colour: "red" }) as any), "colour: unknown field");
+  });
+
+  it("says what type a field takes when given another (issue 20: config({ssid: 123}))", function () {
+    assert.equal(checkField("ssid", 123), "ssid: text of 1-32 bytes");
+    assert.equal(checkField("topic", ["a"]), "topic: text of 1-64 bytes, no + or #");
+    assert.equal(checkField("port", "1883"), "port: integer 1-65535");
+    assert.equal(checkField("retained", "yes"), "retained: true or false");
   });
 });
 
