@@ -40,13 +40,14 @@ export async function typeSetup(b: Board, answers: [string, string][]): Promise<
   b.i.skip();
   b.i.line("setup()");
   for (const [field, value] of answers) {
-    await b.i.waitFor(new RegExp("(^|\\n)" + field + ": "), 5000);
+    await b.i.waitFor(new RegExp("(^|\\n)" + field + " \\[[^\\n]*\\]: "), 5000);
     for (const ch of value + "\r") {
       b.i.type(ch);
       await sleep(5);
     }
   }
-  await b.i.waitFor(SAVED);
+  // All answers kept (Enter at every question): nothing to save.
+  await b.i.waitFor(answers.some((a) => a[1]) ? SAVED : /(^|\n|>)unchanged\r?\n/);
 }
 
 
