@@ -6,8 +6,8 @@ export const CEILINGS = {
   active: 650,
   // The filler leaves exactly this many free: any higher peak prints OUT OF MEMORY. Issue 17's
   // target is 900, not met yet: with 1,200 free a 1 KB incoming message ran out (its bytes are
-  // copied several times between the socket and the app), and at 1,000 so did setup(), a broker
-  // restart, offline()/connect() and config() on a new board. This holds today's figure against
+  // copied several times between the socket and the app), and at 1,000 so did setup(),
+  // offline()/connect() and config() on a new board. This holds today's figure against
   // regressions until those are cut.
   peak: 1250,
   // After 1,000 commands, or 200 reconnects, over the figure before them.
