@@ -64,7 +64,9 @@ export class TerminalInput {
         continue;
       }
       board += key;
-      if (key === "\r" || key === "\x03") this.typed = 0;
+      // Esc alone quits setup(), which leaves the REPL on a new line (in an arrow key's sequence
+      // the keys after it count again).
+      if (key === "\r" || key === "\x03" || key === "\x1b") this.typed = 0;
       else if (key === "\x7f" || key === "\b") this.typed = Math.max(0, this.typed - 1);
       else if (key !== "\x10") this.typed++;
     }

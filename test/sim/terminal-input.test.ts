@@ -21,6 +21,7 @@ const CASES: Case[] = [
   { name: "a dot inside a line is the board's", chunks: ["1", ".", "5\r"], board: "1.5\r" },
   { name: "after Enter a dot starts a command again", chunks: ["x\r.switch\r"], board: "x\r", commands: ["switch"], shown: ".switch\r\n>" },
   { name: "after Ctrl-C too", chunks: ["x\x03.ap down\r"], board: "x\x03", commands: ["ap down"], shown: ".ap down\r\n>" },
+  { name: "after Esc too (it quits setup(), leaving a new line)", chunks: ["\x1b", ".relay\r"], board: "\x1b", commands: ["relay"], shown: ".relay\r\n>" },
   { name: "rubbing the line out to its start makes a dot a command", chunks: ["x\x7f.press\r"], board: "x\x7f", commands: ["press"], shown: ".press\r\n>" },
   { name: "while a program holds Serial1, a dot is the board's (a password may start with one)", chunks: [".secret\r"], repl: false, board: ".secret\r", shown: "" },
   { name: "Ctrl-C drops a command being typed", chunks: [".rel\x03"], board: "", shown: ".rel\r\x1b[J>" },
