@@ -5,6 +5,7 @@
 import { createClient } from "./mqtt/client";
 import { createLightApp, LightDeps } from "./light/app";
 import { In, NetState } from "./conn/types";
+import { AppEvent } from "./app-hooks";
 import { createNet } from "./conn/net";
 import { ConsoleContext } from "./console/entry";
 import { CONSOLE_FILE } from "./config";
@@ -77,7 +78,9 @@ Object.assign(global, {
 // Diagnostics for status() and <topic>/info (the firmware's version among them: the light's Home
 // Assistant discovery takes it from here).
 function info() {
-  var Wifi = require("Wifi");
+  // The runner's Wifi, not require("Wifi") again (12 bytes of flash); a command or ACTIVE runs
+  // this, never before start() made the runner.
+  var Wifi = net!.wifi;
   return {
     version: __VERSION__, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
     uptime: Math.round((Date.now() - t0) / 1000), reconnects: net!.drops
@@ -112,11 +115,11 @@ E.on("init", start);
 // save() runs 'kill', stores the RAM image with its timers and watches, then runs 'init': stop the
 // links and drop every timer, watch and Wi-Fi listener, so that the image starts afresh, once.
 E.on("kill", function () {
-  if (net) net.input(In.OFFLINE);
+  // Without a runner, no Wifi listener was added either.
+  if (net) net.input(In.OFFLINE), net.hooks.event(AppEvent.STOP), net.wifi.removeAllListeners("disconnected");
   // With no argument: Espruino throws on clearWatch(undefined) and clearTimeout(undefined).
   clearWatch();
   clearTimeout();
-  require("Wifi").removeAllListeners("disconnected");
   started = false;
 });
 start();

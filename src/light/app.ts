@@ -202,6 +202,9 @@ function event(e: AppEvent, a?: any): any {
     send(t + "/status", "offline", 1, true);
     if (a && a.topic != t) send(t + "/state", "", 1, true), send(t + "/info", "", 1, true);
     if (!(a && a.id == cfg.id)) announce(1);
+  } else if (e == AppEvent.STOP) {
+    // A light changed less than SAVE_MS ago is saved now: after load() it must come back as it was.
+    if (saving) onSave();
   } else {
     cfg = a as Config;
     drive();
