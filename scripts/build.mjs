@@ -7,6 +7,7 @@ import { crc32 } from "node:zlib";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import vm from "node:vm";
 import { rollup } from "rollup";
 import { minify } from "terser";
 import { checkSource, formatViolations } from "./espruino-gate.mjs";
@@ -35,6 +36,32 @@ function bakeConstants(board, version) {
   };
 }
 
+// Tables written as data (src/**/*.table.ts): the build runs each such module on Node and puts
+// only the values it exports in its place, as literals, so its rows, names and packing code cost
+// the board nothing (as the Moddable SDK's preload freezes objects into flash). Such a module may
+// import others (it is bundled on its own first) but must not touch Espruino's globals.
+function bakeTables() {
+  return {
+    name: "bake-tables",
+    async transform(code, id) {
+      if (!id.endsWith(".table.js")) return null;
+      const table = await rollup({ input: id, onwarn(warning) {
+        throw new Error("rollup (" + id + "): " + warning.message);
+      } });
+      const { output } = await table.generate({ format: "cjs", exports: "named" });
+      await table.close();
+      const module = { exports: {} };
+      vm.runInNewContext(output[0].code, { module, exports: module.exports });
+      // Functions (the packing code) are for the tests: they do not reach the board.
+      const values = Object.keys(module.exports).filter((name) => typeof module.exports[name] != "function");
+      return {
+        code: values.map((name) => `export var ${name} = ${JSON.stringify(module.exports[name])};`).join("\n"),
+        map: null
+      };
+    }
+  };
+}
+
 // The Storage files, each built from its entry module: the console's code and the connection's
 // (each one expression, the function src/console/entry.ts or src/conn/entry.ts exports, evaluated
 // when used), then the boot code, which checks them by their CRC (`crc`: its placeholder there).
@@ -50,7 +77,7 @@ async function bundle(file, board, version, nameCache) {
   const bundle = await rollup({
     input: path.join(out, "tsc", file.entry),
     external: BUILTIN_MODULES,
-    plugins: [bakeConstants(board, version)],
+    plugins: [bakeTables(), bakeConstants(board, version)],
     onwarn(warning) {
       throw new Error("rollup: " + warning.message);
     }

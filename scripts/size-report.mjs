@@ -24,7 +24,8 @@ function walk(dir) {
 
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.json"), "--outDir", out], { stdio: "inherit" });
 const parts = {};
-for (const file of walk(out)) {
+// A *.table.js module ships only as the values it exports (the build bakes them: build.mjs).
+for (const file of walk(out).filter((f) => !f.endsWith(".table.js"))) {
   const code = readFileSync(file, "utf8");
   // Each file is an ES module here; otherwise minified exactly as the build does.
   const min = await minify(code, { ...MINIFY_OPTIONS, module: true });

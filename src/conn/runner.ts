@@ -14,24 +14,21 @@
 // bytes of wrappers.
 import { AppEvent, NodeState } from "../app-hooks";
 import { Config } from "../config";
+import { Fx, TRANSITIONS } from "./machine.table";
 import { Ev, In, NetState, St } from "./types";
 
-// Constant tables live inside the functions that read them: a function's code stays in flash, while
-// a table at module level would keep its strings in RAM (about 2 variables each). The held states
-// (HELD_EMPTY, HELD) are Offline.
+// The held states (HELD_EMPTY, HELD) are Offline. The names are one string written in the code:
+// a function's code stays in flash, while a table at module level would keep its strings in RAM
+// (about 2 variables each).
 export function stateName(s: St): NodeState {
   return "Offline Disconnected LookingForBroker Active".split(" ")[s > St.ACTIVE ? St.OFFLINE : s] as NodeState;
 }
 
-// One row per Ev (separated by |), one column per St (by commas): the next state's number followed by the effects, one
-// character each, run in order: w / W start / stop Wi-Fi, m / M start / stop MQTT, r / s arm the
-// retry timer with the next backoff delay / the slow delay, 0 reset the backoff, h tell the user a
-// configuration is needed. Empty: nothing happens.
-// The step as one string: the next state's digit, then the effects. Rows are in Ev order:
-//   CFG, WIFI_CFG, MQTT_CFG, FORGET, OFFLINE, CONNECT, WATCHDOG, TIMER, WIFI_UP, MQTT_UP, FAIL,
-//   SLOW, WIFI_LOST, MQTT_LOST.
+// The step from state s on event e: the next state's digit, then the effects (Fx), one character
+// each. The rows are in machine.table.ts; the build packs them into TRANSITIONS (a string literal
+// the minifier inlines here). An empty cell: nothing happens.
 export function transition(s: St, e: Ev): string {
-  return "10w,,,,5|,1MW0w,1MW0w,1MW0w|,,2M0m,2M0m|0MWh,0MWh,0MWh,0MWh,0MWh,0MWh|4MW,5MW,5MW,5MW,4MW,5MW|0h,,,,0h,10w|,1MW0w,1MW0w|,1w,2m|,20m|,,30|,1r,2r|,1s,2s|,,1Mr,1Mr|,,,2r".split("|")[e].split(",")[s] || "" + s;
+  return TRANSITIONS.split("|")[e].split(",")[s] || "" + s;
 }
 
 // Retry delays that never storm: 1 s doubling to 60 s, each +-20% at random (`random` is
@@ -82,41 +79,42 @@ function fail(why: string, lost?: Ev) {
 // One effect of a step (the links' effects only run in states that have a configuration). The
 // client's CONNACK timeout also covers a TCP connect that never completes. Timers come back as
 // inputs: the retry as TIMER.
-function perform(e: string) {
+function perform(e: Fx) {
   var c = x.cfg as Config;
   var ms;
-  if (e == "w") {
+  if (e == Fx.WIFI_ON) {
     // Joins c.ssid as host c.id: the attempt ends as JOINED with its generation and null once
     // there is an IP, else "bad_password", "no_ap_found", "connect_failed" or "timeout".
     stop();
     x.joinT = later(x.input, JOIN_TIMEOUT, In.JOINED, x.gen, "timeout");
     x.wifi.setHostname(c.id);
     x.wifi.connect(c.ssid, { password: c.password }, x.input.bind(null, In.JOINED, x.gen));
-  } else if (e == "W") {
+  } else if (e == Fx.WIFI_OFF) {
     stop();
     x.wifi.disconnect();
-  } else if (e == "m") {
+  } else if (e == Fx.MQTT_ON) {
     x.mq = 1;
     // A clean session: the client subscribes again itself after each CONNACK.
     x.mqtt.connect({
       host: c.broker, port: c.port, clientId: c.id, username: c.user, password: c.pass,
       keepalive: c.keepalive, clean: true, will: x.hooks.event(AppEvent.WILL, c)
     });
-  } else if (e == "M") {
+  } else if (e == Fx.MQTT_OFF) {
     // Also before CONNACK: once CONNECT went out, DISCONNECT makes the broker drop the will.
     x.mq = 0;
     x.mqtt.disconnect();
-  } else if (e == "0") x.tries = 0;
-  else if (e == "h") log("no config: run setup()");
+  } else if (e == Fx.RESET_BACKOFF) x.tries = 0;
+  else if (e == Fx.HINT) log("no config: run setup()");
   else {
-    ms = backoff(e == "s" ? -1 : x.tries++, Math.random);
+    // RETRY or RETRY_SLOW.
+    ms = backoff(e == Fx.RETRY_SLOW ? -1 : x.tries++, Math.random);
     log(x.lastError + ", retry in about " + ((ms / 1000 + 0.5) | 0) + "s");
     x.retryT = later(x.input, ms, In.TIMER);
   }
 }
 
-// Handles the queue's events in turn, each to the end before the next. The watchdog runs while
-// the node is neither Active nor Offline.
+// Handles the queue's events in turn, each to the end before the next: the table's step, and
+// around it the rules machine.table.ts lists (drops counted, the retry cancelled, the watchdog).
 function dispatch(e: Ev) {
   var was: NodeState, step: string, s: St;
   if (queue.push(e) > 1) return;
@@ -126,12 +124,15 @@ function dispatch(e: Ev) {
       was = x.nodeState;
       step = transition(x.m, e);
       s = x.m = +step[0];
+      // WIFI_LOST or MQTT_LOST, Ev's last two (types.ts): one comparison, 5 bytes fewer than two.
       if (e >= Ev.WIFI_LOST) x.drops++;
+      // Any effect starts something new: the retry pending for the old attempt is void.
       if (step[1] && x.retryT) x.retryT = cancel(x.retryT);
+      // The watchdog runs only while the node is trying (neither Active nor Offline).
       if (s != St.DISCONNECTED && s != St.LOOKING) {
         if (x.dogT) x.dogT = cancel(x.dogT);
       } else if (!x.dogT) x.dogT = later(x.input, WATCHDOG, In.WATCHDOG);
-      step.slice(1).split("").forEach(perform);
+      (step.slice(1).split("") as Fx[]).forEach(perform);
       if ((x.nodeState = stateName(s)) != was) {
         log(was + " -> " + x.nodeState);
         x.hooks.event(AppEvent.STATE, x.nodeState);
