@@ -37,9 +37,13 @@ function bakeConstants(board, version) {
 }
 
 // Tables written as data (src/**/*.table.ts): the build runs each such module on Node and puts
-// only the values it exports in its place, as literals, so its rows, names and packing code cost
-// the board nothing (as the Moddable SDK's preload freezes objects into flash). Such a module may
-// import others (it is bundled on its own first) but must not touch Espruino's globals.
+// only what it exports in its place, as literals, so its rows, names and packing code cost the
+// board nothing (as the Moddable SDK's preload freezes objects into flash). An exported value
+// becomes `var NAME = <literal>` (the minifier inlines a string or a number where it is used); an
+// exported function without parameters is called here and becomes a function returning its result
+// as a literal (an array or object: built where it is used, once per call, as a literal written
+// in the code would be). Any other export fails the build. Such a module may import others (it is
+// bundled on its own first) but must not touch Espruino's globals.
 function bakeTables() {
   return {
     name: "bake-tables",
@@ -52,12 +56,12 @@ function bakeTables() {
       await table.close();
       const module = { exports: {} };
       vm.runInNewContext(output[0].code, { module, exports: module.exports });
-      // Functions (the packing code) are for the tests: they do not reach the board.
-      const values = Object.keys(module.exports).filter((name) => typeof module.exports[name] != "function");
-      return {
-        code: values.map((name) => `export var ${name} = ${JSON.stringify(module.exports[name])};`).join("\n"),
-        map: null
-      };
+      const baked = Object.entries(module.exports).map(([name, value]) => {
+        if (typeof value != "function") return `export var ${name} = ${JSON.stringify(value)};`;
+        if (value.length) throw new Error(`${id}: ${name} takes parameters: a table exports values and functions without parameters`);
+        return `export function ${name}() { return ${JSON.stringify(value())}; }`;
+      });
+      return { code: baked.join("\n"), map: null };
     }
   };
 }

@@ -1,7 +1,8 @@
 // The contract between the connectivity layer (src/conn/: state machine, Wi-Fi, MQTT session
 // lifecycle) and the application riding on it (src/light/). The runner calls these; the app never
 // drives connectivity itself.
-import { MqttMessage } from "./mqtt/api";
+import { Config } from "./config";
+import { MqttClient, MqttMessage, Will } from "./mqtt/api";
 
 // Offline: being configured. Disconnected: joining Wi-Fi. LookingForBroker: on Wi-Fi, connecting
 // to the broker. Active: CONNACK accepted, exchanging messages.
@@ -24,8 +25,14 @@ export type NodeState = "Offline" | "Disconnected" | "LookingForBroker" | "Activ
 export const enum AppEvent { STATE, WILL, ACTIVE, LEAVE, CONFIG, STOP }
 
 // The events come through one function, messages through another (the client calls it directly):
-// on Espruino each function costs about 6 variables, and these events come a few times a day.
+// on Espruino each function costs about 6 variables, and these events come a few times a day. One
+// signature per event, so that each call is checked against the argument its event takes.
 export interface AppHooks {
-  event(e: AppEvent, arg?: any): any;
+  event(e: AppEvent.STATE, state: NodeState): void;
+  event(e: AppEvent.WILL, config: Config): Will;
+  event(e: AppEvent.ACTIVE, client: MqttClient): void;
+  event(e: AppEvent.LEAVE, next: Config | undefined): void;
+  event(e: AppEvent.CONFIG, config: Config): void;
+  event(e: AppEvent.STOP): void;
   onMessage(message: MqttMessage): void;
 }

@@ -105,7 +105,7 @@ export const ROWS: Row[] = [
 // order, by ","), the next state's digit then the effects' characters; a pair not listed is
 // empty (holes in the array join as ""), and empty cells at a row's end are left out. A string in the code stays in flash, where
 // a table of arrays would be built in RAM at each run of the runner.
-export function pack(rows: Row[]): string {
+function pack(rows: Row[]): string {
   var cells: string[][] = [];
   var e: number;
   for (e = 0; e <= Ev.MQTT_LOST; e++) cells.push([]);

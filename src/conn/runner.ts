@@ -14,8 +14,9 @@
 // bytes of wrappers.
 import { AppEvent, NodeState } from "../app-hooks";
 import { Config } from "../config";
+import { LINK_FIELDS, WIFI_FIELDS } from "../config.table";
 import { Fx, TRANSITIONS } from "./machine.table";
-import { Ev, In, NetState, St } from "./types";
+import { Ev, In, Leaving, LeavingEvent, LostEvent, NetState, St } from "./types";
 
 // The held states (HELD_EMPTY, HELD) are Offline. The names are one string written in the code:
 // a function's code stays in flash, while a table at module level would keep its strings in RAM
@@ -71,7 +72,7 @@ function stop() {
 
 // A lost link, or else a failed attempt: wrong credentials (a Wi-Fi password, or MQTT's "bad
 // user name or password" / "not authorized") will not fix themselves, so they retry slowly.
-function fail(why: string, lost?: Ev) {
+function fail(why: string, lost?: LostEvent | false) {
   x.lastError = why;
   dispatch(lost || (/pass|auth/.test(why) ? Ev.SLOW : Ev.FAIL));
 }
@@ -149,7 +150,7 @@ function dispatch(e: Ev) {
 // offline(), forget() and new settings of the links while Active: the app publishes "offline" (and
 // clears what it leaves behind) first, because DISCONNECT makes the broker drop the will; the link
 // goes once the broker acknowledged, or after LEAVE_MS, or when it drops by itself.
-function leave(e: Ev) {
+function leave(e: LeavingEvent) {
   if (x.m != St.ACTIVE || x.leaving) return dispatch(e);
   x.leaving = e;
   x.leaveT = later(x.input, LEAVE_MS, In.LEFT);
@@ -159,7 +160,7 @@ function leave(e: Ev) {
 function left() {
   var e = x.leaving;
   if (!e) return;
-  x.leaving = 0;
+  x.leaving = Leaving.NONE;
   if (x.leaveT) x.leaveT = cancel(x.leaveT);
   dispatch(e);
 }
@@ -172,13 +173,14 @@ function setConfig(c: Config | undefined) {
   var fields: string[];
   x.cfg = c;
   if (!c) return leave(Ev.FORGET);
-  // The first nine fields (FIELDS_OF_LINKS) are what the links depend on: a change in the first
-  // two rejoins Wi-Fi, in the others reconnects MQTT. Every configuration holds its fields in the
-  // order of fields() (the store builds it from its defaults, the console copies it), and objects
-  // keep the order of their names (not numbers) on Espruino as in JS: its keys are that list.
+  // The first LINK_FIELDS fields are what the links depend on: a change in the first WIFI_FIELDS
+  // rejoins Wi-Fi, in the others reconnects MQTT (config.table.ts). Every configuration holds its
+  // fields in the declared order (the store builds it from its defaults, the console copies it),
+  // and objects keep the order of their names (not numbers) on Espruino as in JS: its keys are
+  // that list.
   fields = Object.keys(c);
-  while (old && i < 9 && (old as any)[fields[i]] === (c as any)[fields[i]]) i++;
-  if (old && i < 9) leave(i < 2 ? Ev.WIFI_CFG : Ev.MQTT_CFG);
+  while (old && i < LINK_FIELDS && (old as any)[fields[i]] === (c as any)[fields[i]]) i++;
+  if (old && i < LINK_FIELDS) leave(i < WIFI_FIELDS ? Ev.WIFI_CFG : Ev.MQTT_CFG);
   x.hooks.event(AppEvent.CONFIG, c);
   if (!old) dispatch(Ev.CFG);
 }
@@ -198,7 +200,7 @@ export function step(state: NetState, input: In, a?: any, b?: any) {
     // During a goodbye the close ends it: what follows is the leaving event's.
     if (x.leaving || !x.mq) return left();
     x.mq = 0;
-    fail("mqtt: " + a, x.m == St.ACTIVE ? Ev.MQTT_LOST : undefined);
+    fail("mqtt: " + a, x.m == St.ACTIVE && Ev.MQTT_LOST);
   } else if (input == In.JOINED) {
     // Exactly one per join, none after a stop.
     if (a == x.gen) {

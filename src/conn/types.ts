@@ -5,7 +5,7 @@
 // functions cost no RAM between state changes.
 import { AppHooks, NodeState } from "../app-hooks";
 import { Config } from "../config";
-import { MqttClient } from "../mqtt/api";
+import { MqttClient, MqttEvent } from "../mqtt/api";
 import { Print, WifiModule } from "../ports";
 
 // The machine's states. Offline comes in three: OFFLINE (no valid configuration yet: one leaves it),
@@ -22,18 +22,29 @@ export const enum St { OFFLINE, DISCONNECTED, LOOKING, ACTIVE, HELD_EMPTY, HELD 
 // the runner counts events from WIFI_LOST on as drops).
 export const enum Ev { CFG, WIFI_CFG, MQTT_CFG, FORGET, OFFLINE, CONNECT, WATCHDOG, TIMER, WIFI_UP, MQTT_UP, FAIL, SLOW, WIFI_LOST, MQTT_LOST }
 
+// The events that wait while the node says goodbye to the broker (runner.ts, leave()).
+export type LeavingEvent = Ev.OFFLINE | Ev.FORGET | Ev.WIFI_CFG | Ev.MQTT_CFG;
+// What NetState.leaving holds when no goodbye is under way: a type of its own, so that no event
+// (CFG is 0 too) can be taken for it. 0 reads as false, and no LeavingEvent is 0.
+export const enum Leaving { NONE = 0 }
+// The events of an established link dropping (runner.ts, fail()); neither is 0.
+export type LostEvent = Ev.WIFI_LOST | Ev.MQTT_LOST;
+
 // START (a): boot with the stored configuration a, if any; CONFIG (a): the stored configuration
 // changed (undefined: forgotten); OFFLINE / CONNECT: the console commands; TIMER / WATCHDOG /
 // LEFT: the retry delay, the watchdog, the goodbye's bound ran out (LEFT also: the broker
 // acknowledged everything); MQTT_UP (a: session present) / MQTT_CLOSE (a: reason): the client's
 // events; JOINED (a: generation, b: error or null): a join attempt ended; WIFI_GONE (a: reason):
 // the Wifi module said "disconnected"; DROPPED (a: topic, b: size): the client dropped a message
-// over its limit. The inputs that are machine events carry the event's number.
-// MQTT_UP, LEFT, MQTT_CLOSE and DROPPED are the MQTT client's events by number (MqttEvent: the
-// client calls `input` itself); test/conn/types.test.ts holds them equal.
+// over its limit. The inputs that are machine events carry the event's number; the MQTT client's
+// events are inputs by their own number (MqttEvent: net.ts hands the client `input` as its
+// callback), so MqttEvent.CONNECTED is the machine's MQTT_UP; the rest are numbered past Ev.
+// test/conn/types.test.ts holds them equal and every input distinct.
 export const enum In {
-  OFFLINE = Ev.OFFLINE, CONNECT = Ev.CONNECT, WATCHDOG = Ev.WATCHDOG, TIMER = Ev.TIMER, MQTT_UP = Ev.MQTT_UP,
-  START = Ev.MQTT_LOST + 1, CONFIG, LEFT, MQTT_CLOSE, JOINED, WIFI_GONE, DROPPED
+  OFFLINE = Ev.OFFLINE, CONNECT = Ev.CONNECT, WATCHDOG = Ev.WATCHDOG, TIMER = Ev.TIMER, MQTT_UP = MqttEvent.CONNECTED,
+  START = Ev.MQTT_LOST + 1, CONFIG, LEFT = MqttEvent.DRAINED, MQTT_CLOSE = MqttEvent.CLOSED,
+  // Numbered in full: the tests' compiler (esbuild) cannot count on from another file's constant.
+  JOINED = MqttEvent.CLOSED + 1, WIFI_GONE = MqttEvent.CLOSED + 2, DROPPED = MqttEvent.DROPPED
 }
 
 // The runner's code: handles one input (timers and callbacks call `input`, which loads it).
@@ -63,8 +74,8 @@ export interface NetState {
   retryT?: any;
   dogT?: any;
   // The event (OFFLINE, FORGET, or WIFI_CFG / MQTT_CFG for new settings of the links) waiting while
-  // the node says goodbye to the broker, and its bound.
-  leaving?: Ev | 0;
+  // the node says goodbye to the broker (unset or NONE: no goodbye under way), and its bound.
+  leaving?: LeavingEvent | Leaving.NONE;
   leaveT?: any;
   // Links dropped since boot, and the last failure since the node was last Active, as text (never
   // holds a password).

@@ -6,6 +6,7 @@
 // against the store's rules and asks again on a bad one. An empty answer keeps the current value;
 // Esc or Ctrl-C abandons, so the REPL (and code upload) always comes back.
 import { Config, fields } from "../config";
+import { ASKED_FIELDS } from "../config.table";
 import { In, NetState } from "../conn/types";
 import { Print } from "../ports";
 import { checkField, ConfigStore } from "../store/config-store";
@@ -89,10 +90,10 @@ function end(done?: boolean) {
   if (done) apply(w.cur);
 }
 
-// The wizard asks for the first seven fields: Wi-Fi, broker, client id and MQTT credentials.
+// The wizard asks for the first ASKED_FIELDS: Wi-Fi, broker, client id and MQTT credentials.
 function ask() {
   var v;
-  if (w.i > 6) return end(true);
+  if (w.i >= ASKED_FIELDS) return end(true);
   v = (w.cur as any)[(w.k = fields()[w.i])];
   w.hide = /^pass/.test(w.k);
   ser.write(w.k + " [" + (w.hide && v ? "***" : v) + "]: ");

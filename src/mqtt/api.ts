@@ -37,25 +37,44 @@ export interface MqttMessage {
   dup: boolean;
 }
 
-// Why a connection attempt or connection ended (the closed set; src/mqtt/client.ts says when each
-// happens). CONNACK return codes past 5 are reserved and come as "refused: N".
+// Why a connection attempt or connection ended (the closed set, described only here):
+//   "refused: ..."     CONNACK return codes 1-5 (the spec's names shortened), or "refused: N" for a
+//                      reserved return code N
+//   "connect failed"   the TCP connection never opened (or net.connect threw)
+//   "connack timeout"  no CONNACK within connackTimeout of the TCP connection opening
+//   "ping timeout"     no PINGRESP within keepalive/2 of a PINGREQ
+//   "packet too large" an incoming fixed header announced more than maxPacket bytes (checked from
+//                      its first length byte on, so before the body is buffered), for any packet
+//                      but a PUBLISH (which is dropped: DROPPED), or a PUBLISH whose topic and
+//                      packet id alone are over it
+//   "malformed: X"     the broker broke the protocol (Malformed says what X is)
+//   "connection lost"  the socket closed or failed after opening
+//   "disconnected"     disconnect() was called
+//   "closed"           connect() was called while a connection was up
+//   "error"            an unexpected exception inside the client (a bug)
 export type CloseReason =
   | "refused: protocol version" | "refused: client id" | "refused: unavailable"
   | "refused: bad user name or password" | "refused: not authorized" | `refused: ${number}`
   | "connect failed" | "connack timeout" | "ping timeout" | "packet too large"
-  | `malformed: ${"remaining length" | "type" | "flags" | "length" | "qos" | "topic length" | "topic" | "packet id" | "connack" | "suback" | "sequence"}`
+  | `malformed: ${Malformed}`
   | "connection lost" | "disconnected" | "closed" | "error";
 
+// What a broker's packet broke: remaining length (5th byte), type (not broker-to-client, or QoS 2
+// flow), flags, length (fields do not fit the remaining length), qos, topic length (past the packet
+// end), topic (empty, wildcard or ill-formed UTF-8), packet id (zero), connack (reserved bits,
+// session with a refusal), suback (bad return code), sequence (CONNACK not first, or twice).
+export type Malformed =
+  | "remaining length" | "type" | "flags" | "length" | "qos" | "topic length" | "topic" | "packet id"
+  | "connack" | "suback" | "sequence";
+
 // The connection's events, each with its argument: CONNECTED (sessionPresent) when the CONNACK
-// accepted the connection; CLOSED (reason) when the connection attempt or the established
-// connection ended, once per connect(), `reason` being one of the short codes documented in
-// src/mqtt/client.ts (e.g. "refused: bad user name or password", "connack timeout", "ping
-// timeout", "packet too large", "malformed: flags", "connection lost", "connect failed",
-// "disconnected", "closed"); DRAINED when a PUBACK emptied the outbox (every QoS 1 message sent so
-// far is acknowledged); DROPPED (topic, size in bytes) when a PUBLISH over maxPacket was dropped.
-// Their numbers are the connection runner's inputs of the same meaning (In, src/conn/types.ts), so
-// that its entry function is the callback itself: one function, where a callback per event cost
-// about 5 variables each on the board.
+// accepted the connection; CLOSED (a CloseReason) when the connection attempt or the established
+// connection ended, once per connect(); DRAINED when a PUBACK emptied the outbox (every QoS 1
+// message sent so far is acknowledged); DROPPED (topic, size in bytes) when a PUBLISH over
+// maxPacket was dropped. Their numbers are the connection runner's inputs of the same meaning (In,
+// src/conn/types.ts: CONNECTED is also its machine event MQTT_UP), so that its entry function is
+// the callback itself: one function, where a callback per event cost about 5 variables each on the
+// board. test/conn/types.test.ts holds them equal.
 export const enum MqttEvent { CONNECTED = 9, DRAINED = 16, CLOSED = 17, DROPPED = 20 }
 
 export interface MqttClient {

@@ -4,29 +4,9 @@
 // Time is counted in ticks of one 500 ms interval per connection, not a timer per event: deadlines
 // and the keepalive are that precise.
 //
-// The reasons of MqttEvent.CLOSED (the closed set):
-//   "refused: protocol version" | "refused: client id" | "refused: unavailable" |
-//   "refused: bad user name or password" | "refused: not authorized" (CONNACK return codes 1-5,
-//   the spec's names shortened) | "refused: N" (reserved CONNACK return code N)
-//   "connect failed"   the TCP connection never opened (or net.connect threw)
-//   "connack timeout"  no CONNACK within connackTimeout of the TCP connection opening
-//   "ping timeout"     no PINGRESP within keepalive/2 of a PINGREQ
-//   "packet too large" an incoming fixed header announced more than maxPacket bytes (checked from
-//                      its first length byte on, so before the body is buffered), for any packet
-//                      but a PUBLISH (which is dropped: DROPPED), or a PUBLISH whose topic and
-//                      packet id alone are over it
-//   "malformed: X"     the broker broke the protocol, X being: remaining length (5th byte), type
-//                      (not broker-to-client, or QoS 2 flow), flags, length (fields do not fit the
-//                      remaining length), qos, topic length (past the packet end), topic (empty,
-//                      wildcard or ill-formed UTF-8), packet id (zero), connack (reserved bits,
-//                      session with a refusal), suback (bad return code), sequence (CONNACK not
-//                      first, or twice)
-//   "connection lost"  the socket closed or failed after opening
-//   "disconnected"     disconnect() was called
-//   "closed"           connect() was called while a connection was up
-//   "error"            an unexpected exception inside the client (a bug)
+// The reasons it closes with are CloseReason's (src/mqtt/api.ts says when each happens).
 import { Net, Socket } from "../ports";
-import { MqttClient, MqttEvent, MqttOptions } from "./api";
+import { CloseReason, MqttClient, MqttEvent, MqttOptions } from "./api";
 import { frame } from "./framer";
 import { at, chr, text, u16 } from "./utf8";
 import { bad, badTopic, decode, encodeConnect, packet, Packet, PINGREQ, DISCONNECT, PUBACK, PUBLISH, SUBSCRIBE } from "./codec";
@@ -65,7 +45,7 @@ function call(fn: any, a?: any, b?: any) {
   } catch (e) {}
 }
 
-function fail(reason: string) {
+function fail(reason: CloseReason) {
   if (!st) return;
   var s = sock;
   st = Phase.IDLE;
@@ -88,7 +68,8 @@ function send(p: string) {
 // time counting from the CONNECT as the broker's does; the link is dead when its PINGRESP is
 // not back within keepalive/2 seconds, which at 2 ticks a second is `keepalive` ticks.
 function check() {
-  if (dead && --dead < 1) fail((st < Phase.CONNECTED ? "connack" : "ping") + " timeout");
+  // "connack timeout" or "ping timeout", written once: 6 bytes fewer than both.
+  if (dead && --dead < 1) fail(((st < Phase.CONNECTED ? "connack" : "ping") + " timeout") as CloseReason);
   else if (ka && ++idle >= 2 * ka && st == Phase.CONNECTED) {
     send(PINGREQ);
     dead = ka;
@@ -191,7 +172,7 @@ function onData(d: string) {
     if (s == sock) rest = left;
   } catch (e) {
     // Reasons are thrown as strings; anything else is a bug.
-    if (s == sock) fail((e as any).charAt ? (e as any) : "error");
+    if (s == sock) fail((e as any).charAt ? (e as CloseReason) : "error");
   }
 }
 

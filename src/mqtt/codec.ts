@@ -4,6 +4,7 @@
 // strings. The client writes PUBLISH, PUBACK and SUBSCRIBE inline from these pieces (one line
 // each): once minified that is far smaller than a call into an encoder per packet type.
 import { at, chr, field, text, u16, utf8Decode } from "./utf8";
+import { Malformed } from "./api";
 
 // Fixed headers of the packets the client sends, with the flags [MQTT-2.2.2-1] requires.
 export var CONNECT = 0x10;
@@ -82,7 +83,7 @@ export function badTopic(topic: string | null): boolean {
 }
 
 // Every protocol violation ends here, as the client's reason string.
-export function bad(what: string): never {
+export function bad(what: Malformed): never {
   throw "malformed: " + what;
 }
 

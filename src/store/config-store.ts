@@ -2,6 +2,7 @@
 // write and every read. An invalid record is reported and treated as absent, never overwritten by
 // a read. Error messages name the field and the rule, never the value (it may be a password).
 import { Config, fields } from "../config";
+import { FIELD_RULES, fieldDefaults } from "../config.table";
 import { Print } from "../ports";
 import { Record } from "./record";
 
@@ -19,14 +20,11 @@ function host(v: string) {
 // value of an integer, the length of a text (n != n: NaN). Text is 8-bit (one char per byte on
 // Espruino) without control chars; a passphrase printable ASCII.
 export function checkField(field: string, v: any): string | undefined {
-  // Strings in the code rather than tables: the code stays in flash, a table would be built in RAM.
-  // Per field of fields(), in its order: the kind, then the bounds (of the length, or of the value for
-  // i) as "lo-hi". Kinds: s text (8-bit: on Espruino one char is one byte; no control chars), p WPA
-  // passphrase (printable ASCII, or empty for an open network), h host name or IPv4, d client id,
-  // t topic, i integer, b boolean, | one of the listed values.
-  // Each array lives only while it is indexed: a configuration is checked field by field inside the
+  // The field's rule (config.table.ts says what its kinds and bounds mean), from the rules packed
+  // as one string: a string stays in flash with the code, a table would be built in RAM. Each
+  // array lives only while it is indexed: a configuration is checked field by field inside the
   // console's run, where the firmware's RAM peaks, and 14 names held cost about 30 variables.
-  var rule = "s1-32 p8-63 h1-253 i1-65535 d1-23 s0-64 s0-64 t1-64 i0-65535 b |toggle|button|detached |last|on|off b b".split(" ")[fields().indexOf(field)];
+  var rule = FIELD_RULES.split(" ")[fields().indexOf(field)];
   if (!rule) return field + ": unknown field";
   var k = rule[0];
   var range = rule.slice(1);
@@ -68,12 +66,12 @@ export interface ConfigStore {
 // firmware's own openRecord rather than a second copy of it. `serial` is getSerial(),
 // "aabbccdd-eeff": the default client id ends with the MAC's last 3 bytes.
 export function configStore(rec: Record, serial: string, log: Print): ConfigStore {
-  // The values in the order of fields(): ssid, password, broker, port, id, user, pass, topic, keepalive,
-  // telnet, mode, power, retained, discovery.
+  // The declared defaults (config.table.ts), the client id's ending with the chip's MAC.
   function defaults(): Config {
     var c: any = {};
-    var v = ["", "", "", 1883, "lightnode-" + serial.replace("-", "").slice(-6), "", "", "living_room_lights", 30, false, "toggle", "last", false, true];
+    var v = fieldDefaults();
     for (var i = 0, k; (k = fields()[i]); i++) c[k] = v[i];
+    c.id += serial.replace("-", "").slice(-6);
     return c;
   }
   return {
