@@ -40,7 +40,7 @@ function file(name: string) {
   try {
     if (E.CRC32(code as string) == (name == CONSOLE_FILE ? __CRC_CON__ : __CRC_NET__)) return (0, eval)(code);
   } catch (e) {}
-  print(name + " missing or damaged: run npm run flash");
+  say(name + " missing or damaged: run npm run flash");
 }
 
 function con(name: string, arg?: any) {
