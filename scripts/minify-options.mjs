@@ -12,9 +12,9 @@ export const INTERNAL_PROPERTIES = [
   "setConfig", "storage", "store", "watch", "wifi", "connected", "publish", "subscribe",
   "payload", "retain", "dup", "onLost", "onMessage", "onSubscribed", "session", "start", "drops",
   "up", "down", "load",
-  "type", "code", "print", "close", "save", "wizard", "command", "hide", "buf", "bad", "cur",
-  "input", "run", "nodeState", "cfg", "mq", "tries", "retryT", "dogT", "queue", "leaving", "leaveT",
-  "gen", "upGen", "joinT", "arrived", "lastError", "net", "onEvent", "event"
+  "type", "code", "print", "close", "save", "wizard", "command", "secret", "typed", "refusal", "editing",
+  "input", "run", "nodeState", "cfg", "machine", "mqttOn", "tries", "retryTimer", "watchdogTimer", "queue", "leaving", "leaveTimer",
+  "generation", "upGeneration", "joinTimer", "arrived", "lastError", "net", "onEvent", "event"
 ];
 
 export const MINIFY_OPTIONS = {

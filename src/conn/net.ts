@@ -14,26 +14,26 @@ export type NetDeps = Pick<NetState, "wifi" | "mqtt" | "hooks" | "print">;
 
 // One connection per firmware: its state lives at module level (on Espruino a nested function
 // costs about 3 variables more than one at module level).
-var x: NetState;
+var conn: NetState;
 // Evaluates a Storage file of code (the firmware's, which says when it is missing).
 var load: (file: string) => Step | undefined;
 
 function input(i: In, a?: any, b?: any) {
-  var run: Step | 0 | undefined = x.run;
-  if (run) return run(x, i, a, b);
+  var run: Step | 0 | undefined = conn.run;
+  if (run) return run(conn, i, a, b);
   if (!(run = load(NET_FILE))) return;
-  x.run = run;
+  conn.run = run;
   try {
-    run(x, i, a, b);
+    run(conn, i, a, b);
   } finally {
-    x.run = run = 0;
+    conn.run = run = 0;
   }
   // The app subscribes and announces itself (status, info, Home Assistant's discovery: a few hundred
   // bytes of JSON and packets) once the runner's code is dropped: both at once were the firmware's
   // peak of RAM.
-  if (x.arrived) {
-    x.arrived = 0;
-    if (x.m == St.ACTIVE) x.hooks.event(AppEvent.ACTIVE, x.mqtt);
+  if (conn.arrived) {
+    conn.arrived = 0;
+    if (conn.machine == St.ACTIVE) conn.hooks.event(AppEvent.ACTIVE, conn.mqtt);
   }
 }
 
@@ -43,16 +43,16 @@ function onWifiGone(details: { reason: string }) {
 }
 
 // Starts the connection afresh, Offline, in the deps object itself (it becomes the state);
-// `x.input(In.START, config)` boots it. What is missing is unset: no timer pending, no goodbye
+// `conn.input(In.START, config)` boots it. What is missing is unset: no timer pending, no goodbye
 // under way, no link up. The retry timer's field is there from the start, as the first Active
 // already has the others: a field added on the first reconnect would read as growth.
 export function createNet(d: NetDeps, loader: (file: string) => Step | undefined): NetState {
   load = loader;
-  x = Object.assign(d, { input: input, m: St.OFFLINE, nodeState: "Offline", tries: 0, retryT: 0, drops: 0, lastError: "", gen: 0 }) as NetState;
+  conn = Object.assign(d, { input: input, machine: St.OFFLINE, nodeState: "Offline", tries: 0, retryTimer: 0, drops: 0, lastError: "", generation: 0 }) as NetState;
   // Each MqttEvent is the In of the same number (see In).
   d.mqtt.onEvent = input as unknown as MqttClient["onEvent"];
   d.mqtt.onMessage = d.hooks.onMessage;
   d.wifi.on("disconnected", onWifiGone);
-  d.hooks.event(AppEvent.STATE, x.nodeState);
-  return x;
+  d.hooks.event(AppEvent.STATE, conn.nodeState);
+  return conn;
 }

@@ -1,17 +1,24 @@
-// The connection state machine: a pure transition (state, event) -> next state and effects, and
-// the runner that performs the effects through the Wi-Fi link and the MQTT client, owns every
-// timer (retry, watchdog), prints each transition in one line and tells the application through
-// its hooks. The runner is code of the Storage file NET_FILE (src/conn/entry.ts): run for one input
-// at a time (step), over the NetState the firmware keeps (src/conn/types.ts, src/conn/net.ts).
+// The connection's code, run for one input at a time (step) over the NetState the firmware keeps
+// (types.ts, net.ts): it lives in the Storage file NET_FILE (entry.ts), loaded per input and
+// dropped after, so none of it costs RAM between state changes. Top to bottom:
+//   - the state machine: transition(), the step from a state on an event, read from the rows of
+//     machine.table.ts, and stateName();
+//   - the retry delays (backoff) and the other times;
+//   - the effects (perform): the Wi-Fi link and the MQTT client, the retry timer;
+//   - dispatch(): each event's step, with the rules outside the table (machine.table.ts lists them);
+//   - the goodbye (leave, left) and new configurations (setConfig);
+//   - step(): the inputs (In) turned into events.
+// Every timer is the runner's (retry, watchdog, join timeout, goodbye), and comes back as an input.
+// Each state change is printed in one line and told to the application through its hooks.
 //
 // The Wi-Fi link, over Espruino's ESP8266 Wifi module, adds what the module lacks: a timeout on
 // join (some failures retry silently forever) and a single "lost" report for a link that was up.
 // It never calls Wifi.save(): the password lives only in our own store. The module's callbacks
 // come back as inputs (JOINED, WIFI_GONE), through the firmware's entry, since this code is not
 // kept between them. Every stop starts a new generation (callbacks of older attempts are
-// ignored); the link counts as up only while `upGen` is the current one. Its steps are written
-// where they are used, on the run's state `x`: passed as an argument they cost the file about 60
-// bytes of wrappers.
+// ignored); the link counts as up only while `upGeneration` is the current one. Its steps are
+// written where they are used, on the run's state `conn`: passed as an argument they cost the file
+// about 60 bytes of wrappers.
 import { AppEvent, NodeState } from "../app-hooks";
 import { Config } from "../config";
 import { LINK_FIELDS, WIFI_FIELDS } from "../config.table";
@@ -51,7 +58,7 @@ var LEAVE_MS = 2000;
 var JOIN_TIMEOUT = 30000;
 
 // The state of the run under way (the code is loaded per input, the state stays in the firmware).
-var x: NetState;
+var conn: NetState;
 // Events raised while an event is being handled (callbacks may fire synchronously) wait here; the
 // head is the event being handled. It is empty between inputs, so it goes with the code.
 var queue: Ev[] = [];
@@ -61,19 +68,20 @@ var later: typeof setTimeout;
 var cancel: typeof clearTimeout;
 
 function log(s: string) {
-  x.print("[net] " + s);
+  conn.print("[net] " + s);
 }
 
 // Ends the Wi-Fi attempt under way, if any: its callbacks are ignored from now on.
 function stop() {
-  x.gen++;
-  if (x.joinT) x.joinT = cancel(x.joinT);
+  conn.generation++;
+  if (conn.joinTimer) conn.joinTimer = cancel(conn.joinTimer);
 }
 
-// A lost link, or else a failed attempt: wrong credentials (a Wi-Fi password, or MQTT's "bad
-// user name or password" / "not authorized") will not fix themselves, so they retry slowly.
+// A lost link (`lost`: neither of its events is 0, so `||` reads no event as none), or else a
+// failed attempt: wrong credentials (a Wi-Fi password, or MQTT's "bad user name or password" /
+// "not authorized") will not fix themselves, so they retry slowly.
 function fail(why: string, lost?: LostEvent | false) {
-  x.lastError = why;
+  conn.lastError = why;
   dispatch(lost || (/pass|auth/.test(why) ? Ev.SLOW : Ev.FAIL));
 }
 
@@ -81,65 +89,66 @@ function fail(why: string, lost?: LostEvent | false) {
 // client's CONNACK timeout also covers a TCP connect that never completes. Timers come back as
 // inputs: the retry as TIMER.
 function perform(e: Fx) {
-  var c = x.cfg as Config;
+  var c = conn.cfg as Config;
   var ms;
   if (e == Fx.WIFI_ON) {
     // Joins c.ssid as host c.id: the attempt ends as JOINED with its generation and null once
     // there is an IP, else "bad_password", "no_ap_found", "connect_failed" or "timeout".
     stop();
-    x.joinT = later(x.input, JOIN_TIMEOUT, In.JOINED, x.gen, "timeout");
-    x.wifi.setHostname(c.id);
-    x.wifi.connect(c.ssid, { password: c.password }, x.input.bind(null, In.JOINED, x.gen));
+    conn.joinTimer = later(conn.input, JOIN_TIMEOUT, In.JOINED, conn.generation, "timeout");
+    conn.wifi.setHostname(c.id);
+    conn.wifi.connect(c.ssid, { password: c.password }, conn.input.bind(null, In.JOINED, conn.generation));
   } else if (e == Fx.WIFI_OFF) {
     stop();
-    x.wifi.disconnect();
+    conn.wifi.disconnect();
   } else if (e == Fx.MQTT_ON) {
-    x.mq = 1;
+    conn.mqttOn = 1;
     // A clean session: the client subscribes again itself after each CONNACK.
-    x.mqtt.connect({
+    conn.mqtt.connect({
       host: c.broker, port: c.port, clientId: c.id, username: c.user, password: c.pass,
-      keepalive: c.keepalive, clean: true, will: x.hooks.event(AppEvent.WILL, c)
+      keepalive: c.keepalive, clean: true, will: conn.hooks.event(AppEvent.WILL, c)
     });
   } else if (e == Fx.MQTT_OFF) {
     // Also before CONNACK: once CONNECT went out, DISCONNECT makes the broker drop the will.
-    x.mq = 0;
-    x.mqtt.disconnect();
-  } else if (e == Fx.RESET_BACKOFF) x.tries = 0;
+    conn.mqttOn = 0;
+    conn.mqtt.disconnect();
+  } else if (e == Fx.RESET_BACKOFF) conn.tries = 0;
   else if (e == Fx.HINT) log("no config: run setup()");
   else {
     // RETRY or RETRY_SLOW.
-    ms = backoff(e == Fx.RETRY_SLOW ? -1 : x.tries++, Math.random);
-    log(x.lastError + ", retry in about " + ((ms / 1000 + 0.5) | 0) + "s");
-    x.retryT = later(x.input, ms, In.TIMER);
+    ms = backoff(e == Fx.RETRY_SLOW ? -1 : conn.tries++, Math.random);
+    log(conn.lastError + ", retry in about " + ((ms / 1000 + 0.5) | 0) + "s");
+    conn.retryTimer = later(conn.input, ms, In.TIMER);
   }
 }
 
 // Handles the queue's events in turn, each to the end before the next: the table's step, and
 // around it the rules machine.table.ts lists (drops counted, the retry cancelled, the watchdog).
 function dispatch(e: Ev) {
-  var was: NodeState, step: string, s: St;
+  var was: NodeState, step: string, s: St, i: number;
   if (queue.push(e) > 1) return;
   try {
     for (; queue.length; queue.shift()) {
       e = queue[0];
-      was = x.nodeState;
-      step = transition(x.m, e);
-      s = x.m = +step[0];
+      was = conn.nodeState;
+      step = transition(conn.machine, e);
+      s = conn.machine = +step[0];
       // WIFI_LOST or MQTT_LOST, Ev's last two (types.ts): one comparison, 5 bytes fewer than two.
-      if (e >= Ev.WIFI_LOST) x.drops++;
+      if (e >= Ev.WIFI_LOST) conn.drops++;
       // Any effect starts something new: the retry pending for the old attempt is void.
-      if (step[1] && x.retryT) x.retryT = cancel(x.retryT);
+      if (step[1] && conn.retryTimer) conn.retryTimer = cancel(conn.retryTimer);
       // The watchdog runs only while the node is trying (neither Active nor Offline).
       if (s != St.DISCONNECTED && s != St.LOOKING) {
-        if (x.dogT) x.dogT = cancel(x.dogT);
-      } else if (!x.dogT) x.dogT = later(x.input, WATCHDOG, In.WATCHDOG);
-      (step.slice(1).split("") as Fx[]).forEach(perform);
-      if ((x.nodeState = stateName(s)) != was) {
-        log(was + " -> " + x.nodeState);
-        x.hooks.event(AppEvent.STATE, x.nodeState);
+        if (conn.watchdogTimer) conn.watchdogTimer = cancel(conn.watchdogTimer);
+      } else if (!conn.watchdogTimer) conn.watchdogTimer = later(conn.input, WATCHDOG, In.WATCHDOG);
+      // The effects, one character each after the state's digit (no array of them: 6 bytes fewer).
+      for (i = 1; i < step.length; ) perform(step[i++] as Fx);
+      if ((conn.nodeState = stateName(s)) != was) {
+        log(was + " -> " + conn.nodeState);
+        conn.hooks.event(AppEvent.STATE, conn.nodeState);
         // Active: the last error is over (status() would show it as current). The app hears of it
         // from the entry once this code is released (src/conn/net.ts).
-        if (s == St.ACTIVE) x.arrived = 1, (x.lastError = "");
+        if (s == St.ACTIVE) conn.arrived = 1, (conn.lastError = "");
       }
     }
   } finally {
@@ -151,27 +160,27 @@ function dispatch(e: Ev) {
 // clears what it leaves behind) first, because DISCONNECT makes the broker drop the will; the link
 // goes once the broker acknowledged, or after LEAVE_MS, or when it drops by itself.
 function leave(e: LeavingEvent) {
-  if (x.m != St.ACTIVE || x.leaving) return dispatch(e);
-  x.leaving = e;
-  x.leaveT = later(x.input, LEAVE_MS, In.LEFT);
-  x.hooks.event(AppEvent.LEAVE, x.cfg);
+  if (conn.machine != St.ACTIVE || conn.leaving) return dispatch(e);
+  conn.leaving = e;
+  conn.leaveTimer = later(conn.input, LEAVE_MS, In.LEFT);
+  conn.hooks.event(AppEvent.LEAVE, conn.cfg);
 }
 
 function left() {
-  var e = x.leaving;
+  var e = conn.leaving;
   if (!e) return;
-  x.leaving = Leaving.NONE;
-  if (x.leaveT) x.leaveT = cancel(x.leaveT);
+  conn.leaving = Leaving.NONE;
+  if (conn.leaveTimer) conn.leaveTimer = cancel(conn.leaveTimer);
   dispatch(e);
 }
 
 // Forgetting (also booting without a config) says a configuration is needed. The app hears of a
 // new configuration after the goodbye under the old one has gone out.
 function setConfig(c: Config | undefined) {
-  var old = x.cfg;
+  var old = conn.cfg;
   var i = 0;
   var fields: string[];
-  x.cfg = c;
+  conn.cfg = c;
   if (!c) return leave(Ev.FORGET);
   // The first LINK_FIELDS fields are what the links depend on: a change in the first WIFI_FIELDS
   // rejoins Wi-Fi, in the others reconnects MQTT (config.table.ts). Every configuration holds its
@@ -181,45 +190,46 @@ function setConfig(c: Config | undefined) {
   fields = Object.keys(c);
   while (old && i < LINK_FIELDS && (old as any)[fields[i]] === (c as any)[fields[i]]) i++;
   if (old && i < LINK_FIELDS) leave(i < WIFI_FIELDS ? Ev.WIFI_CFG : Ev.MQTT_CFG);
-  x.hooks.event(AppEvent.CONFIG, c);
+  conn.hooks.event(AppEvent.CONFIG, c);
   if (!old) dispatch(Ev.CFG);
 }
 
-// One input (In), with its arguments. Boot says the state once, in the same words as every later
-// change.
+// One input (In), with its arguments (types.ts says what `a` and `b` are for each). Boot says the
+// state once, in the same words as every later change.
 export function step(state: NetState, input: In, a?: any, b?: any) {
-  x = state;
+  conn = state;
   later = setTimeout;
   cancel = clearTimeout;
   if (input == In.START) {
-    log("boot -> " + x.nodeState);
+    log("boot -> " + conn.nodeState);
     setConfig(a);
   } else if (input == In.CONFIG) setConfig(a);
   else if (input == In.LEFT) left();
   else if (input == In.MQTT_CLOSE) {
     // During a goodbye the close ends it: what follows is the leaving event's.
-    if (x.leaving || !x.mq) return left();
-    x.mq = 0;
-    fail("mqtt: " + a, x.m == St.ACTIVE && Ev.MQTT_LOST);
+    if (conn.leaving || !conn.mqttOn) return left();
+    conn.mqttOn = 0;
+    fail("mqtt: " + a, conn.machine == St.ACTIVE && Ev.MQTT_LOST);
   } else if (input == In.JOINED) {
     // Exactly one per join, none after a stop.
-    if (a == x.gen) {
+    if (a == conn.generation) {
       stop();
-      if (b) x.wifi.disconnect(), fail("wifi: " + (b == "bad_password" ? "wrong password" : b));
-      else x.upGen = x.gen, dispatch(Ev.WIFI_UP);
+      if (b) conn.wifi.disconnect(), fail("wifi: " + (b == "bad_password" ? "wrong password" : b));
+      else conn.upGeneration = conn.generation, dispatch(Ev.WIFI_UP);
     }
   } else if (input == In.WIFI_GONE) {
     // Only a link that was up is lost.
-    if (x.upGen == x.gen) stop(), fail("wifi: lost (" + a + ")", Ev.WIFI_LOST);
+    if (conn.upGeneration == conn.generation) stop(), fail("wifi: lost (" + a + ")", Ev.WIFI_LOST);
   } else if (input == In.OFFLINE) leave(Ev.OFFLINE);
   else if (input == In.DROPPED) log("mqtt: dropped " + b + " bytes on " + a + ": too large");
   else {
     // A machine event as it is: CONNECT, TIMER, WATCHDOG, MQTT_UP.
-    if (input == In.TIMER) x.retryT = 0;
+    if (input == In.TIMER) conn.retryTimer = 0;
     if (input == In.WATCHDOG) {
-      x.dogT = 0;
-      log((x.lastError = "watchdog"));
+      conn.watchdogTimer = 0;
+      log((conn.lastError = "watchdog"));
     }
-    if (input != In.MQTT_UP || x.mq) dispatch(input as number);
+    // A CONNACK for a connection no longer ours is not heard.
+    if (input != In.MQTT_UP || conn.mqttOn) dispatch(input as number as Ev);
   }
 }

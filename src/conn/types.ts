@@ -48,7 +48,7 @@ export const enum In {
 }
 
 // The runner's code: handles one input (timers and callbacks call `input`, which loads it).
-export type Step = (x: NetState, input: In, a?: any, b?: any) => void;
+export type Step = (conn: NetState, input: In, a?: any, b?: any) => void;
 
 export interface NetState {
   // Lent by the firmware. The hooks are plain functions (no `this`).
@@ -61,31 +61,32 @@ export interface NetState {
   // The runner's code while it runs.
   run?: Step | 0;
   // The machine's state, and its name as last said.
-  m: St;
+  machine: St;
   nodeState: NodeState;
   cfg?: Config;
   // 1 while an MQTT connection of ours is under way or up (else closes are ours, ignored): the
-  // client reports CLOSED synchronously inside disconnect(), so mq is cleared before calling it.
+  // client reports CLOSED synchronously inside disconnect(), so mqttOn is cleared before calling it.
   // 1/0, not a boolean: on Espruino a property holding an integer is one variable, a boolean two.
-  mq?: 0 | 1;
+  mqttOn?: 0 | 1;
+  // Failed attempts since the last success: the next backoff delay's number.
   tries: number;
   // Timer ids, unset or cleared (undefined) when not pending: Espruino throws on
   // clearTimeout(undefined).
-  retryT?: any;
-  dogT?: any;
+  retryTimer?: any;
+  watchdogTimer?: any;
   // The event (OFFLINE, FORGET, or WIFI_CFG / MQTT_CFG for new settings of the links) waiting while
   // the node says goodbye to the broker (unset or NONE: no goodbye under way), and its bound.
   leaving?: LeavingEvent | Leaving.NONE;
-  leaveT?: any;
+  leaveTimer?: any;
   // Links dropped since boot, and the last failure since the node was last Active, as text (never
   // holds a password).
   drops: number;
   lastError: string;
   // The Wi-Fi link: every stop starts a new generation (callbacks of older attempts are ignored),
-  // the link counts as up only while `upGen` is the current one; the join timeout's id.
-  gen: number;
-  upGen?: number;
-  joinT?: any;
+  // the link counts as up only while `upGeneration` is the current one; the join timeout's id.
+  generation: number;
+  upGeneration?: number;
+  joinTimer?: any;
   // 1 when the runner reached Active: the entry tells the app (AppEvent.ACTIVE) once the runner's
   // code is released.
   arrived?: 0 | 1;

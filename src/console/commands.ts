@@ -1,4 +1,5 @@
-// The global console commands: setup(), config(), status(), offline(), connect(), forget(), help().
+// The console commands run from the console's file: setup(), config(), status(), forget(), help()
+// (offline() and connect() are the connection's inputs, given by the firmware itself: main.ts).
 // Each prints a clear result or error; no output ever holds a password.
 //
 // setup() is a wizard: it asks for the settings one by one on the serial line (taken over only
@@ -47,17 +48,23 @@ export interface Serial {
   release(): void;
 }
 
-// The wizard between two chunks of serial input: the field index, the field asked for (empty
-// once the wizard is over) and whether it is a password, the line typed so far and why it is bad,
-// whether the last char was CR, and the configuration being edited.
+// The wizard between two chunks of serial input (kept by the firmware). i, k and cr are names of
+// their own short enough for a variable each: listed for the minifier to shorten (minify-options.mjs)
+// they would push three other names from one letter to two (4 bytes more).
 export interface Wizard {
+  // The index of the field asked for (in the configuration's order), and its name: empty once
+  // the wizard is over.
   i: number;
   k: string;
-  hide?: boolean;
-  buf: string;
-  bad: string;
+  // Whether that field is a password (not echoed, its value shown as ***).
+  secret?: boolean;
+  // The line typed so far, and why it will be refused ("" while fine).
+  typed: string;
+  refusal: string;
+  // Whether the last char was CR (an LF after it ends no second line).
   cr?: boolean;
-  cur: Config;
+  // The configuration being edited.
+  editing: Config;
 }
 
 // setup()'s wizard keeps its state in a plain object rather than in closures: the firmware hands it
@@ -69,69 +76,69 @@ export interface Wizard {
 // espruino CLI uploads) abandons. Hostile lines are refused whole: too long, or holding control
 // characters. Password fields are not echoed.
 // Esc pressed alone abandons too (a key that sends a sequence, ESC [ A..., is control chars).
-export function wizardStart(serial: Serial, cur: Config): Wizard {
-  // hide and cr are set before they are read.
-  w = { i: 0, k: "", buf: "", bad: "", cur: cur };
-  ser = serial;
-  serial.write("setup (Enter: keep, Esc: quit)\r\n");
+export function wizardStart(line: Serial, cur: Config): Wizard {
+  // secret and cr are set before they are read.
+  wizard = { i: 0, k: "", typed: "", refusal: "", editing: cur };
+  serial = line;
+  line.write("setup (Enter: keep, Esc: quit)\r\n");
   ask();
-  return w;
+  return wizard;
 }
 
 // The wizard, serial line and `apply` of the chunk being handled (one run of the console's code).
-var w: Wizard;
-var ser: Serial;
+var wizard: Wizard;
+var serial: Serial;
 var apply: (c: Config) => void;
 
 function end(done?: boolean) {
-  w.k = "";
-  if (!done) ser.write("\r\nsetup abandoned\r\n");
-  ser.release();
-  if (done) apply(w.cur);
+  wizard.k = "";
+  if (!done) serial.write("\r\nsetup abandoned\r\n");
+  serial.release();
+  if (done) apply(wizard.editing);
 }
 
 // The wizard asks for the first ASKED_FIELDS: Wi-Fi, broker, client id and MQTT credentials.
 function ask() {
   var v;
-  if (w.i >= ASKED_FIELDS) return end(true);
-  v = (w.cur as any)[(w.k = fields()[w.i])];
-  w.hide = /^pass/.test(w.k);
-  ser.write(w.k + " [" + (w.hide && v ? "***" : v) + "]: ");
+  if (wizard.i >= ASKED_FIELDS) return end(true);
+  v = (wizard.editing as any)[(wizard.k = fields()[wizard.i])];
+  wizard.secret = /^pass/.test(wizard.k);
+  serial.write(wizard.k + " [" + (wizard.secret && v ? "***" : v) + "]: ");
 }
 
 function answer(v: any, err: string) {
-  var k = w.k;
-  if (!v && !err) v = (w.cur as any)[k];
+  var k = wizard.k;
+  if (!v && !err) v = (wizard.editing as any)[k];
   if (k == "port") v = +v;
-  if ((err = err || (checkField(k, v) as string))) ser.write("error: " + err + "\r\n");
-  else (w.cur as any)[k] = v, w.i++;
+  if ((err = err || (checkField(k, v) as string))) serial.write("error: " + err + "\r\n");
+  else (wizard.editing as any)[k] = v, wizard.i++;
   ask();
 }
 
-export function wizardInput(wizard: Wizard, serial: Serial, onDone: (c: Config) => void, chunk: string) {
-  var out = serial.write;
-  w = wizard;
-  ser = serial;
+export function wizardInput(state: Wizard, line: Serial, onDone: (c: Config) => void, chunk: string) {
+  var out = line.write;
+  wizard = state;
+  serial = line;
   apply = onDone;
-  for (var j = 0; j < chunk.length && w.k; j++) {
+  for (var j = 0; j < chunk.length && wizard.k; j++) {
     var ch = chunk[j];
     var c = ch.charCodeAt(0);
     if (c == 3 || c == 16 || (c == 27 && !chunk[j + 1])) end();
-    else if (c == 10 && w.cr) {
+    else if (c == 10 && wizard.cr) {
     } else if (c == 13 || c == 10) {
       out("\r\n");
-      answer(w.buf, w.bad);
-      w.buf = w.bad = "";
+      answer(wizard.typed, wizard.refusal);
+      wizard.typed = wizard.refusal = "";
     } else if (c == 8 || c == 127) {
-      if (w.buf && !w.hide) out("\b \b");
-      w.buf = w.buf.slice(0, -1);
-    } else if (w.buf.length >= MAX_LINE) w.bad = "line too long";
+      if (wizard.typed && !wizard.secret) out("\b \b");
+      wizard.typed = wizard.typed.slice(0, -1);
+    } else if (wizard.typed.length >= MAX_LINE) wizard.refusal = "line too long";
     else {
-      if (c < 32) w.bad = "control chars";
-      else if (!w.hide) out(ch);
-      w.buf += ch;
+      if (c < 32) wizard.refusal = "control chars";
+      else if (!wizard.secret) out(ch);
+      wizard.typed += ch;
     }
-    w.cr = c == 13;
+    wizard.cr = c == 13;
   }
 }
 
@@ -142,82 +149,84 @@ var assign = Object.assign;
 
 // The command being run: what the firmware lends the console, the store and the devices (set for
 // one run of the console's code by runCommand).
-var d: ConsoleDeps;
+var lent: ConsoleDeps;
 var store: ConfigStore;
-var dev: ConsoleDevices;
-// The configuration in use when the command began (d.config, read by a short name).
-var now: Config | undefined;
+var devices: ConsoleDevices;
+// The configuration in use when the command began (lent.config, read by a short name).
+var inUse: Config | undefined;
 
 // A copy of the current configuration (or of the defaults), to change before saving.
 function copy(): Config {
-  return assign({}, now || store.defaults());
+  return assign({}, inUse || store.defaults());
 }
 
 // Sets the given fields on a copy, saves it if the whole is valid and differs from the stored one,
 // and only then applies it; true once saved (or nothing changed). The store names the first
 // broken rule (also of an unknown field).
-function save(ch: any) {
-  var p = d.print;
-  var c = copy();
-  var e: string | undefined = "use " + SET;
-  if (ch && typeof ch == "object" && !Array.isArray(ch)) {
-    assign(c, ch);
+function save(changes: any) {
+  var say = lent.print;
+  var edited = copy();
+  var error: string | undefined = "use " + SET;
+  if (changes && typeof changes == "object" && !Array.isArray(changes)) {
+    assign(edited, changes);
     // A copy holds its fields in the configuration's order.
-    if (now && json(now) == json(c)) return p("unchanged"), true;
-    e = store.save(c);
+    if (inUse && json(inUse) == json(edited)) return say("unchanged"), true;
+    error = store.save(edited);
   }
-  if (e) {
-    p("error: " + e + " (nothing saved)");
+  if (error) {
+    say("error: " + error + " (nothing saved)");
     return false;
   }
-  p("saved");
-  if (c.telnet != copy().telnet) {
-    dev.telnet(c.telnet);
-    if (c.telnet) p("warning: telnet on: open to the LAN");
+  say("saved");
+  // copy() is the configuration still in use (or the defaults): telnet is switched on a change.
+  if (edited.telnet != copy().telnet) {
+    devices.telnet(edited.telnet);
+    if (edited.telnet) say("warning: telnet on: open to the LAN");
   }
   // Applied from a timer, after this command returns: by then nothing holds the console's code,
   // and reconnecting gets the RAM it would occupy.
-  setTimeout(d.net.input, 0, In.CONFIG, (d.config = c));
+  setTimeout(lent.net.input, 0, In.CONFIG, (lent.config = edited));
   return true;
 }
 
-function saveAndConnect(c: Config) {
-  if (save(c)) setTimeout(d.net.input, 0, In.CONNECT);
+// setup()'s end: the answers saved, the node connects (also when it was held by offline()).
+function saveAndConnect(answers: Config) {
+  if (save(answers)) setTimeout(lent.net.input, 0, In.CONNECT);
 }
 
 // Runs the console command `name` with its argument. One function with a branch per command
 // rather than an object of closures: a run of the console creates only what the command uses.
-export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: ConsoleDevices, name: string, arg?: any) {
-  var p = deps.print;
-  var net = deps.net;
-  var c: any;
-  var wiz = deps.wizard;
-  d = deps;
-  now = deps.config;
+export function runCommand(deps: ConsoleDeps, configs: ConfigStore, given: ConsoleDevices, name: string, arg?: any) {
+  var say = deps.print;
+  var conn = deps.net;
+  var shown: any;
+  var running = deps.wizard;
+  lent = deps;
+  inUse = deps.config;
   store = configs;
-  dev = devices;
+  devices = given;
   if (name == "config") {
     if (arg !== undefined) return void save(arg);
-    c = copy();
-    if (c.password) c.password = "***";
-    if (c.pass) c.pass = "***";
-    p(json(c) + (now ? "" : " (not saved)"));
+    shown = copy();
+    if (shown.password) shown.password = "***";
+    if (shown.pass) shown.pass = "***";
+    say(json(shown) + (inUse ? "" : " (not saved)"));
   } else if (name == "setup") {
     // The serial line's chunks come back as the "chars" command, each in a fresh run of the
     // console's code: the wizard lives for minutes, and only its state object stays meanwhile.
-    dev.serial!.grab(d.command.bind(null, "chars"));
-    d.wizard = wizardStart(dev.serial!, copy());
+    devices.serial!.grab(lent.command.bind(null, "chars"));
+    lent.wizard = wizardStart(devices.serial!, copy());
   } else if (name == "chars") {
-    if (wiz) wizardInput(wiz, dev.serial!, saveAndConnect, arg);
-    if (wiz && !wiz.k) d.wizard = undefined;
+    if (running) wizardInput(running, devices.serial!, saveAndConnect, arg);
+    if (running && !running.k) lent.wizard = undefined;
   } else if (name == "status") {
-    c = now || {};
-    p(json(assign({ state: net.nodeState, ssid: c.ssid, broker: c.broker, port: c.port, error: net.lastError }, d.info())));
+    shown = inUse || {};
+    say(json(assign({ state: conn.nodeState, ssid: shown.ssid, broker: shown.broker, port: shown.port, error: conn.lastError }, lent.info())));
   } else if (name == "forget") {
     store.erase();
-    net.input(In.CONFIG, (d.config = undefined));
-    p("forgotten");
+    conn.input(In.CONFIG, (lent.config = undefined));
+    say("forgotten");
   } else if (name == "help")
     // The fields as an array joined by commas (an array in a string is its items with commas).
-    p("setup(): wizard\n" + SET + ": save " + fields() + "\nconfig(): show\nstatus(): state, error, info\noffline(): leave until connect()\nconnect(): rejoin\nforget(): erase, go offline");
+    say("setup(): wizard\n" + SET + ": save " + fields() + "\nconfig(): show\nstatus(): state, error, info\noffline(): leave until connect()\nconnect(): rejoin\nforget(): erase, go offline");
 }

@@ -16,6 +16,9 @@ export var UNSUBSCRIBE = 0xa2;
 export var PINGREQ = "\xc0\x00";
 export var DISCONNECT = "\xe0\x00";
 
+// The types of packet a broker may send (a fixed header's high 4 bits) the client tells apart.
+export const enum Type { CONNACK = 2, PUBLISH = 3, PUBACK = 4, SUBACK = 9 }
+
 // Remaining length of each packet type a broker may send, indexed by type: CONNACK (2) flags and
 // return code, PUBACK (4) and UNSUBACK (11) a packet id, SUBACK (9) a packet id and one return code
 // (the client subscribes one filter at a time), PINGRESP (13) nothing; PUBLISH (3) has a digit only
@@ -98,10 +101,10 @@ export function decode(h: number, b: string): Packet {
   var t = h >> 4, f = h & 15, n = b.length, q = (f >> 1) & 3, i: number, id: number | undefined, topic: string | null;
   if (!(FIXED[t] >= 0)) bad("type");
   // Header flags are 0 [MQTT-2.2.2-1], except PUBLISH's, where DUP needs QoS 1 [MQTT-3.3.1-2].
-  if (t == 3 ? f > 7 && !q : f) bad("flags");
+  if (t == Type.PUBLISH ? f > 7 && !q : f) bad("flags");
   // The other packets in a function of their own: on Espruino a branch not taken is still read
   // through, once per PUBLISH.
-  if (t != 3) return /*@__NOINLINE__*/ decodeControl(t, b);
+  if (t != Type.PUBLISH) return /*@__NOINLINE__*/ decodeControl(t, b);
   // QoS 3 is malformed [MQTT-3.3.1-4], QoS 2 was never granted.
   if (q > 1) bad("qos");
   // No room for the topic length, or for the packet id after the topic. Read inline, not with
@@ -124,7 +127,7 @@ function decodeControl(t: number, b: string): Packet {
   var n = b.length, c: number, i: number;
   if (n != FIXED[t]) bad("length");
   // CONNACK: reserved bits are 0 [MQTT-3.2.2-1], no session with a refusal [MQTT-3.2.2-4].
-  if (t == 2) {
+  if (t == Type.CONNACK) {
     c = at(b, 0);
     i = at(b, 1);
     if (c > +!i) bad("connack");
@@ -132,6 +135,6 @@ function decodeControl(t: number, b: string): Packet {
   }
   i = at(b, 2);
   // SUBACK return codes: granted QoS 0-2 or 0x80 failure [MQTT-3.9.3-2].
-  if (t == 9 && i > 2 && i != 0x80) bad("suback");
+  if (t == Type.SUBACK && i > 2 && i != 0x80) bad("suback");
   return { type: t, id: n && u16at(b, 0, true), code: i };
 }
