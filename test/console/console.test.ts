@@ -98,7 +98,6 @@ function fakeNet() {
     nodeState: "Disconnected",
     input: (i: In, c?: Config) => {
       if (i == In.CONFIG) calls.push(c ? "set " + c.ssid + " " + c.broker : "set none");
-      else if (i == In.OFFLINE) calls.push("offline");
       else if (i == In.CONNECT) calls.push("connect");
       else calls.push("input " + i);
     }
@@ -125,9 +124,6 @@ function rig() {
   // Each command by name, as the console's file runs it.
   const cmds: any = {};
   for (const name of ["config", "setup", "chars", "status", "forget", "help"]) cmds[name] = (arg?: any) => deps.command(name, arg);
-  // offline() and connect() go to the connection as they are (src/main.ts).
-  cmds.offline = () => r.input(In.OFFLINE);
-  cmds.connect = () => r.input(In.CONNECT);
   // The console applies a saved configuration from a timer (after the command returned): reading
   // the calls first lets those timers run.
   return {
@@ -203,7 +199,9 @@ describe("console/commands", function () {
     assert.deepEqual(t.telnet, [true, false]);
   });
 
-  it("status(), offline(), connect(), forget(), help()", function () {
+  // offline() and connect() are not the console's: the firmware gives them to the connection
+  // (src/main.ts; test/e2e/console.test.ts runs them), and help() lists them.
+  it("status(), forget(), help()", function () {
     const t = rig();
     t.cmds.config({ ssid: "home", password: PW, broker: "b" });
     assert.deepEqual(t.calls, ["set home b"]);
@@ -212,10 +210,8 @@ describe("console/commands", function () {
       t.lines[1],
       '{"state":"Disconnected","ssid":"home","broker":"b","port":1883,"error":"wifi: no_ap_found","ip":"10.0.0.9","rssi":-55,"free":1234,"uptime":61,"reconnects":2}'
     );
-    t.cmds.offline();
-    t.cmds.connect();
     t.cmds.forget();
-    assert.deepEqual(t.calls, ["set home b", "offline", "connect", "set none"]);
+    assert.deepEqual(t.calls, ["set home b", "set none"]);
     assert.equal(t.store.load(), undefined);
     assert.deepEqual(t.storage.list(), []);
     t.cmds.help();

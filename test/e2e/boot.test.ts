@@ -17,10 +17,14 @@ describe("e2e: boot", () => {
     assert.deepEqual(sim.errors, []);
   });
 
+  // The console's file is found, checked and run: help() prints a line per command, each saying
+  // what it does.
   it("answers help() on the console", async () => {
     sim.type("help()");
     const m = await sim.waitFor(/setup\(\): [^]*forget\(\): [^\n]*\n/, 2000);
-    assert.match(m[0], /\nstatus\(\): /);
+    const lines = m[0].split("\n");
+    for (const c of ["setup()", "config({...})", "config()", "status()", "offline()", "connect()", "forget()"])
+      assert.ok(lines.some((l) => l.startsWith(c + ": ") && l.length > c.length + 3), c + " in " + lines.join(" | "));
     assert.deepEqual(sim.errors, []);
   });
 

@@ -24,6 +24,16 @@ describe("light/app", function () {
       info: () => ({ version: "0.1.0", ip: "10.0.0.2" }), config: config(), ...over
     }));
 
+  // An app Active on a recording client, under `over`'s configuration, its announcements taken.
+  const active = (over: Partial<LightDeps> = {}) => {
+    const app = make(over);
+    const c = new RecordingClient();
+    app.onConfig(over.config || config());
+    app.onActive(c as unknown as MqttClient);
+    c.take();
+    return { app, c };
+  };
+
   beforeEach(function () {
     clock = espruinoTimers(sinon);
     sw = wallSwitch(clock);
@@ -38,13 +48,13 @@ describe("light/app", function () {
   });
 
   it("restores the last state saved in flash", function () {
-    const app = make();
+    make();
     sw.flip();
     assert.equal(relayOn(sw), true);
     clock.tick(SAVE_DELAY_MS);
+    // Another boot on the same flash, with the switch where it was.
     sw = wallSwitch(clock);
-    const again = make();
-    again;
+    make();
     assert.equal(relayOn(sw), true);
     assert.deepEqual(sw.log.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
   });
@@ -79,22 +89,14 @@ describe("light/app", function () {
   });
 
   it("a flip while Active publishes the command and the retained state at QoS 1", function () {
-    const app = make();
-    const c = new RecordingClient();
-    app.onConfig(config());
-    app.onActive(c as unknown as MqttClient);
-    c.take();
+    const { c } = active();
     sw.flip();
     assert.deepEqual(c.take(), ["living_room_lights on q1", "living_room_lights/state on q1 r"]);
   });
 
   it("flips while offline are delivered after reconnect, once, latest only", function () {
-    const app = make();
-    const c = new RecordingClient();
-    app.onConfig(config());
-    app.onActive(c as unknown as MqttClient);
+    const { app, c } = active();
     app.onState("LookingForBroker");
-    c.take();
     sw.flip();
     sw.flip();
     sw.flip();
@@ -111,11 +113,7 @@ describe("light/app", function () {
   });
 
   it("a publish the client refuses (outbox full) is retried", function () {
-    const app = make();
-    const c = new RecordingClient();
-    app.onConfig(config());
-    app.onActive(c as unknown as MqttClient);
-    c.take();
+    const { c } = active();
     c.accept = false;
     sw.flip();
     c.accept = true;
@@ -124,11 +122,7 @@ describe("light/app", function () {
   });
 
   it("commands set the light; state is published retained; toggle toggles", function () {
-    const app = make();
-    const c = new RecordingClient();
-    app.onConfig(config());
-    app.onActive(c as unknown as MqttClient);
-    c.take();
+    const { app, c } = active();
     app.onMessage(msg("living_room_lights", "ON"));
     assert.equal(sw.wire.level("D12"), true);
     app.onMessage(msg("living_room_lights", "toggle"));
@@ -156,10 +150,7 @@ describe("light/app", function () {
   });
 
   it("drops the echo of its own flips: on-off-on ends on", function () {
-    const app = make();
-    const c = new RecordingClient();
-    app.onConfig(config());
-    app.onActive(c as unknown as MqttClient);
+    const { app } = active();
     sw.flip();
     sw.flip();
     sw.flip();
@@ -172,11 +163,7 @@ describe("light/app", function () {
   });
 
   it("re-publishes discovery when Home Assistant comes online, unless discovery is off", function () {
-    const app = make();
-    const c = new RecordingClient();
-    app.onConfig(config());
-    app.onActive(c as unknown as MqttClient);
-    c.take();
+    const { app, c } = active();
     app.onMessage(msg("homeassistant/status", "online"));
     app.onMessage(msg("homeassistant/status", "offline"));
     assert.deepEqual(c.take(), ["homeassistant/light/node1/config {...} q0 r"]);
@@ -189,11 +176,7 @@ describe("light/app", function () {
   });
 
   it("detached: the relay stays energised, the switch only changes and publishes the state", function () {
-    const app = make({ config: config({ mode: "detached" }) });
-    const c = new RecordingClient();
-    app.onConfig(config({ mode: "detached" }));
-    app.onActive(c as unknown as MqttClient);
-    c.take();
+    const { c } = active({ config: config({ mode: "detached" }) });
     assert.equal(sw.wire.level("D12"), true);
     sw.flip();
     assert.deepEqual(c.take(), ["living_room_lights on q1", "living_room_lights/state on q1 r"]);
@@ -220,7 +203,7 @@ describe("light/app", function () {
   for (const pressedLow of [true, false]) {
     it(`button: only the press edge flips (pressed = ${pressedLow ? "low" : "high"})`, function () {
       sw.wire.set("D0", pressedLow); // released
-      const app = make({ board: { ...BOARD, buttonPressedLow: pressedLow }, config: config({ mode: "button" }) });
+      make({ board: { ...BOARD, buttonPressedLow: pressedLow }, config: config({ mode: "button" }) });
       sw.set(!pressedLow); // press
       assert.equal(relayOn(sw), true);
       sw.set(pressedLow); // release
