@@ -4,7 +4,8 @@
 // Property names that only our own modules use between themselves (ports, hooks, deps objects,
 // the MQTT client's API): the minifier shortens them. Never list a name that Espruino's API, a JSON
 // payload, the stored record, a console command or a config field uses; the end-to-end tests run
-// on firmware.min.js to catch a slip.
+// on firmware.min.js to catch a slip. A name left out is caught by test/gate/properties.test.ts
+// (src/README.md).
 export const INTERNAL_PROPERTIES = [
   "board", "button", "buttonPressedLow", "relay", "relayActiveLow", "led", "ledActiveLow",
   "clean", "clientId", "connackTimeout", "maxPacket", "outboxSize", "username", "will",
