@@ -199,7 +199,7 @@ function saveAndConnect(answers: Config) {
 export function runCommand(deps: ConsoleDeps, configs: ConfigStore, given: ConsoleDevices, name: string, arg?: any) {
   var say = deps.print;
   var conn = deps.net;
-  var shown: any;
+  var shown: any, field: string;
   var running = deps.wizard;
   lent = deps;
   inUse = deps.config;
@@ -208,8 +208,9 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, given: Conso
   if (name == "config") {
     if (arg !== undefined) return void save(arg);
     shown = copy();
-    if (shown.password) shown.password = "***";
-    if (shown.pass) shown.pass = "***";
+    // The passwords (password, pass: the fields named pass..., as setup() hides them), when set.
+    // (The value first: a regex right after the loop's head is a SyntaxError on Espruino.)
+    for (field in shown) if (shown[field] && /^pass/.test(field)) shown[field] = "***";
     say(json(shown) + (inUse ? "" : " (not saved)"));
   } else if (name == "setup") {
     // The serial line's chunks come back as the "chars" command, each in a fresh run of the
