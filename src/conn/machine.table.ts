@@ -103,7 +103,8 @@ export const ROWS: Row[] = [
 
 // The rows as the runner reads them: per Ev (in Ev's order, separated by "|"), per St (in St's
 // order, by ","), the next state's digit then the effects' characters; a pair not listed is
-// empty (holes in the array join as ""), and empty cells at a row's end are left out. A string in the code stays in flash, where
+// empty (holes in the array join as ""), and empty cells at a row's end are left out. A row the
+// same in every state (forget()) is one cell, without a comma. A string in the code stays in flash, where
 // a table of arrays would be built in RAM at each run of the runner.
 function pack(rows: Row[]): string {
   var cells: string[][] = [];
@@ -116,7 +117,13 @@ function pack(rows: Row[]): string {
   });
   return cells
     .map(function (cell) {
-      return cell.join(",").replace(/,+$/, "");
+      // A row the same in every state is written once.
+      var same = cell.length == St.HELD + 1 && cell.every(function (c) {
+        return c == cell[0];
+      });
+      var packed = cell.join(",").replace(/,+$/, "");
+      // A row of Offline's cell alone keeps a comma, not to be read as the same in every state.
+      return same ? cell[0] : packed.indexOf(",") < 0 && packed ? packed + "," : packed;
     })
     .join("|");
 }

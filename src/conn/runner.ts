@@ -34,9 +34,11 @@ export function stateName(s: St): NodeState {
 
 // The step from state s on event e: the next state's digit, then the effects (Fx), one character
 // each. The rows are in machine.table.ts; the build packs them into TRANSITIONS (a string literal
-// the minifier inlines here). An empty cell: nothing happens.
+// the minifier inlines here). An empty cell: nothing happens. A row of one cell holds for every
+// state.
 export function transition(s: St, e: Ev): string {
-  return TRANSITIONS.split("|")[e].split(",")[s] || "" + s;
+  var cells = TRANSITIONS.split("|")[e].split(",");
+  return cells[cells.length > 1 ? s : 0] || "" + s;
 }
 
 // Retry delays that never storm: 1 s doubling to 60 s, each +-20% at random (`random` is
