@@ -22,6 +22,7 @@ export const RULES = {
   "ts-helper": "TypeScript helper in the output (forbidden: needs hoisting or absent built-ins)",
   "module-interop": "module-interop code in the output",
   regexp: "this RegExp feature is not supported by Espruino",
+  "regexp-after-paren": "Espruino's lexer reads a / right after ) as a division (jslex.c), so a regex literal there (`for (k in o) /re/.test(k)`) is a SyntaxError on the board",
   "length-assign": "assigning .length throws on Espruino arrays",
   "long-line": `lines must be at most ${512} characters: Espruino reports an error's position by padding its line out to the column, and at boot a long line ran the board out of memory doing so`
 };
@@ -192,8 +193,9 @@ export function checkSource(code) {
   });
   if (/[\x80-\xff]/.test(code)) code = untokenise(code);
   let ast;
+  const tokens = [];
   try {
-    ast = acorn.parse(code, { ecmaVersion: 5, locations: true, allowReturnOutsideFunction: false });
+    ast = acorn.parse(code, { ecmaVersion: 5, locations: true, allowReturnOutsideFunction: false, onToken: tokens });
   } catch (err) {
     const loc = err.loc || { line: 0, column: 0 };
     return [...violations, { rule: "es5-syntax", message: RULES["es5-syntax"] + ": " + err.message.replace(/ \(\d+:\d+\)$/, ""), line: loc.line, column: loc.column + 1 }];
@@ -257,6 +259,9 @@ export function checkSource(code) {
         report("module-interop", node, `${RULES["module-interop"]} ("__esModule")`);
       }
     }
+  });
+  tokens.forEach((t, i) => {
+    if (t.type.label === "regexp" && i && tokens[i - 1].type.label === ")") report("regexp-after-paren", { loc: t.loc }, `${RULES["regexp-after-paren"]}: /${t.value.pattern}/`);
   });
   violations.sort((a, b) => a.line - b.line || a.column - b.column);
   return violations;
