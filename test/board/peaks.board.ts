@@ -56,10 +56,13 @@ forShapes(["4mb"], `board: every peak within ${CEILINGS.peak} variables (a fille
     await b.flipByCommand();
   });
 
+  // Each waits for its own answer, not just the prompt: a command that fails (an exception, or
+  // its file refused by the interpreter's parser) also ends at a prompt.
   peak("status(), config(), help()", async () => {
-    for (const c of ["status()", "config()", "help()"]) {
+    for (const [c, answer] of [["status()", /\{"state":"Active"/], ["config()", /\{"ssid":/], ["help()", /setup\(\): /]] as const) {
       b.i.skip();
       b.i.line(c);
+      await b.i.waitFor(answer);
       await b.i.waitFor(/\n>/);
     }
   });
