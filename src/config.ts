@@ -30,6 +30,9 @@ export interface Config {
   retained: boolean;
   // Publish Home Assistant MQTT discovery.
   discovery: boolean;
+  // The update key (issue 18): 16-64 printable ASCII characters, the HMAC key of signed updates;
+  // "" (the default) refuses every update. Never printed, published or shown.
+  key: string;
 }
 
 // The first nine fields, what the links depend on (the runner compares them), as one string (a
@@ -40,7 +43,7 @@ export const FIELDS_OF_LINKS = "ssid password broker port id user pass topic kee
 // user's key would find. A function, not an array at module level: the console's code is evaluated
 // per command, and an array built at each evaluation would cost every command its 14 strings.
 export function fields(): string[] {
-  return (FIELDS_OF_LINKS + " telnet mode power retained discovery").split(" ");
+  return (FIELDS_OF_LINKS + " telnet mode power retained discovery key").split(" ");
 }
 
 // The Storage file holding the console's code (src/console/entry.ts): at most 28 characters, no
@@ -48,3 +51,10 @@ export function fields(): string[] {
 export var CONSOLE_FILE = "lightnode.con";
 // The Storage file holding the runner's code (src/conn/entry.ts), under the same rules.
 export var NET_FILE = "lightnode.net";
+// The Storage file holding the update receiver (issue 18): never present on a 1 MB board, which
+// has no room for a second set of files, so an update is refused there.
+export var OTA_FILE = "lightnode.ota";
+// The set of files this build is: "" on a 1 MB board (one set, the names above); on a 4 MB board
+// "a" or "b", and scripts/build.mjs bakes each set's own names ("ln.a.con"...) and letter into
+// this file (src/boot/ chooses the set at boot; an update writes the other one).
+export var SET_LETTER = "";

@@ -75,12 +75,13 @@ Object.assign(global, {
 });
 
 // Diagnostics for status() and <topic>/info (the firmware's version among them: the light's Home
-// Assistant discovery takes it from here).
+// Assistant discovery takes it from here). The uptime truncated by |0, not Math.round (10 bytes
+// fewer, paying for the update's hooks, issue 18).
 function info() {
   var Wifi = require("Wifi");
   return {
     version: __VERSION__, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
-    uptime: Math.round((Date.now() - t0) / 1000), reconnects: net!.drops
+    uptime: (Date.now() - t0) / 1000 | 0, reconnects: net!.drops
   };
 }
 

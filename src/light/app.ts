@@ -11,10 +11,10 @@
 // detached mode the relay stays energised (it feeds a smart bulb that listens on <base>) and the
 // light state is only published. The pins: the relay, the optional status LED, the wall switch.
 import { AppEvent, AppHooks } from "../app-hooks";
-import { Config } from "../config";
+import { Config, OTA_FILE } from "../config";
 import { MqttClient, MqttMessage, Will } from "../mqtt/api";
 import { BoardProfile, Pins, Print, StorageModule } from "../ports";
-import { openRecord, Record } from "../store/record";
+import { json, openRecord, Record } from "../store/record";
 
 // Command payloads, matched after trimming and lower-casing: an index's low bit is the light it
 // asks for (so /*@__NOINLINE__*/ cmds()[+light] is what the node publishes), 6 is toggle. An array, not an object: on
@@ -145,7 +145,7 @@ function announce(remove?: 0 | 1) {
   var t = cfg.topic;
   var id = cfg.id;
   if (cfg.discovery)
-    send(HA + "light/" + id + "/config", remove ? "" : JSON.stringify({
+    send(HA + "light/" + id + "/config", remove ? "" : json({
       name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + "/status",
       pl_on: "on", pl_off: "off", qos: 1,
       dev: { ids: [id], name: t, sw: deps.info().version }
@@ -191,9 +191,10 @@ function event(e: AppEvent, a?: any): any {
     mqtt.subscribe(t, 1);
     if (cfg.discovery) mqtt.subscribe(HA + "status", 1);
     send(t + "/status", "online", 1, true);
-    send(t + "/info", JSON.stringify(deps.info()), 0, true);
+    send(t + "/info", json(deps.info()), 0, true);
     announce();
     set(light);
+    ota();
   } else if (e == AppEvent.LEAVE) {
     // Leaving on purpose: the will is not sent after DISCONNECT, so "offline" is said here. Moving
     // to another base topic, the old one keeps no light state or diagnostics (an empty retained
@@ -220,9 +221,19 @@ function command(p: string) {
   if (echo[k]) echo[k]--;
   else {
     k = /*@__NOINLINE__*/ cmds().indexOf(p.trim().toLowerCase());
-    if (k < 0) deps.print("light: ignored " + JSON.stringify(p.slice(0, 20)));
+    if (k < 0) deps.print("light: ignored " + json(p.slice(0, 20)));
     else set(k > 5 ? !light : k % 2 > 0);
   }
+}
+
+// The update receiver (OTA_FILE, src/ota/: 4 MB boards only), evaluated when used like the
+// console's code: told of each ACTIVE (no argument; it subscribes to <base>/ota itself) and given
+// each message on a topic of its own. Where it does not exist (1 MB boards) each ACTIVE says why
+// on the update's state topic, retained, so the host tool refuses before sending anything.
+function ota(m?: MqttMessage) {
+  var code = deps.storage.read(OTA_FILE);
+  if (code) (0, eval)(code)(deps, m);
+  else send(cfg.topic + "/ota/state", "refused: 1 MB board", 0, true);
 }
 
 // Every message on a subscribed topic. The commands are handled in a function of their own (called,
@@ -232,7 +243,8 @@ function onMessage(m: MqttMessage) {
   var p = m.payload;
   if (m.topic == HA + "status") {
     if (p == "online") announce();
-  } else if (m.topic == cfg.topic && (cfg.retained || !m.retain)) /*@__NOINLINE__*/ command(p);
+  } else if (m.topic != cfg.topic) ota(m);
+  else if (cfg.retained || !m.retain) /*@__NOINLINE__*/ command(p);
 }
 
 export function createLightApp(d: LightDeps): LightApp {
@@ -248,7 +260,8 @@ export function createLightApp(d: LightDeps): LightApp {
   until = Date.now();
   flip = -1;
   stale = 0;
-  echo = [0, 0];
+  // echo is set at each ACTIVE, before any message can come (9 bytes fewer, paying for the
+  // update's hooks, issue 18).
   // Every level is written before its pin becomes an output, so the first level a pin ever drives
   // is the final one: the relay never blips at boot, whatever the power-on state.
   drive();
