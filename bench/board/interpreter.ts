@@ -52,10 +52,12 @@ export interface InterpreterOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-// The Storage files `npm run flash` writes, each named as its Storage file.
-export function firmwareFiles(): { name: string; data: string }[] {
-  const dir = path.join(root, "build", "storage");
-  if (!existsSync(dir)) throw new Error("board: no build/storage/: run npm run build first");
+// The Storage files `npm run flash` writes, each named as its Storage file: build/storage/ (a
+// 1 MB board's layout, what every test runs unless it asks) or build/storage-4mb/ (the loader
+// and set a).
+export function firmwareFiles(layout: "storage" | "storage-4mb" = "storage"): { name: string; data: string }[] {
+  const dir = path.join(root, "build", layout);
+  if (!existsSync(dir)) throw new Error(`board: no build/${layout}/: run npm run build first`);
   const names = readdirSync(dir).filter((n) => statSync(path.join(dir, n)).isFile()).sort();
   return names.map((name) => ({ name, data: readFileSync(path.join(dir, name), "latin1") }));
 }
