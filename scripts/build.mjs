@@ -70,7 +70,10 @@ function bakeSet(letter) {
 export const FILES = [
   { storage: "lightnode.con", entry: "console/entry.js", name: "console", expression: true, crc: "__CRC_CON__" },
   { storage: "lightnode.net", entry: "conn/entry.js", name: "net", expression: true, crc: "__CRC_NET__" },
-  { storage: ".bootcde", entry: "main.js", name: "firmware" }
+  { storage: ".bootcde", entry: "main.js", name: "firmware" },
+  // The update receiver (src/ota/): last, so that the files before it are minified alike in both
+  // layouts (one name cache per build).
+  { storage: "lightnode.ota", entry: "ota/entry.js", name: "ota", expression: true, setOnly: true }
 ];
 
 // The files of a 4 MB board outside the sets, written once by npm run flash and never updated
@@ -186,7 +189,9 @@ async function build() {
 
   delete require.cache[require.resolve(path.join(root, "espruino.config.js"))];
   const config = require(path.join(root, "espruino.config.js"));
-  const version = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version;
+  // LIGHTNODE_VERSION stands in for package.json's version (the update's board tests build a newer
+  // and an older set than the one flashed).
+  const version = process.env.LIGHTNODE_VERSION || JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version;
   const common = { config, version };
   if (opts.set) {
     rmSync(opts.out, { recursive: true, force: true });

@@ -7,9 +7,10 @@ import { createLightApp, LightDeps } from "./light/app";
 import { In, NetState } from "./conn/types";
 import { createNet } from "./conn/net";
 import { ConsoleContext } from "./console/entry";
-import { CONSOLE_FILE } from "./config";
+import { CONSOLE_FILE, SET_LETTER } from "./config";
 import { BoardProfile, Pins, Print, StorageModule } from "./ports";
 import { openRecord } from "./store/record";
+import { now } from "./short";
 
 var started = false;
 var board: BoardProfile = __BOARD__;
@@ -75,13 +76,14 @@ Object.assign(global, {
 });
 
 // Diagnostics for status() and <topic>/info (the firmware's version among them: the light's Home
-// Assistant discovery takes it from here). The uptime truncated by |0, not Math.round (10 bytes
+// Assistant discovery takes it from here), and the set of files running ("a" or "b" on a 4 MB
+// board, "" on a 1 MB one: the update's host tool reads both). The uptime truncated by |0, not Math.round (10 bytes
 // fewer, paying for the update's hooks, issue 18).
 function info() {
   var Wifi = require("Wifi");
   return {
-    version: __VERSION__, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
-    uptime: (Date.now() - t0) / 1000 | 0, reconnects: net!.drops
+    version: __VERSION__, set: SET_LETTER, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
+    uptime: (now() - t0) / 1000 | 0, reconnects: net!.drops
   };
 }
 
@@ -89,7 +91,7 @@ function start() {
   if (started) return;
   started = true;
   say("lightnode " + __VERSION__);
-  t0 = Date.now();
+  t0 = now();
   storage = require("Storage");
   ctx = {
     print: say, info: info, open: openRecord, command: con,

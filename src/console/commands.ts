@@ -199,7 +199,8 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: Con
     if (arg !== undefined) return void save(arg);
     c = copy();
     // The secrets (password, pass, key) as *** when set: one loop, not a line each (8 bytes fewer).
-    for (var k in c) if (/^pass|^key/.test(k) && c[k]) c[k] = "***";
+    // The value is tested first: a regex right after the loop's ")" reads as a division on Espruino.
+    for (var k in c) if (c[k] && /^pass|^key/.test(k)) c[k] = "***";
     p(json(c) + (now ? "" : " (not saved)"));
   } else if (name == "setup") {
     // The serial line's chunks come back as the "chars" command, each in a fresh run of the

@@ -14,7 +14,8 @@ import { AppEvent, AppHooks } from "../app-hooks";
 import { Config, OTA_FILE } from "../config";
 import { MqttClient, MqttMessage, Will } from "../mqtt/api";
 import { BoardProfile, Pins, Print, StorageModule } from "../ports";
-import { json, openRecord, Record } from "../store/record";
+import { openRecord, Record } from "../store/record";
+import { json, now } from "../short";
 
 // Command payloads, matched after trimming and lower-casing: an index's low bit is the light it
 // asks for (so /*@__NOINLINE__*/ cmds()[+light] is what the node publishes), 6 is toggle. An array, not an object: on
@@ -100,7 +101,7 @@ function flush(retried?: boolean) {
   if (retried) retry = 0;
   if (flip >= 0 && send(cfg.topic, /*@__NOINLINE__*/ cmds()[flip], 1, false)) {
     echo[flip]++;
-    until = Date.now() + ECHO_MS;
+    until = now() + ECHO_MS;
     flip = -1;
   }
   if (stale && send(cfg.topic + "/state", /*@__NOINLINE__*/ cmds()[light], 1, true)) stale = 0;
@@ -216,7 +217,7 @@ function event(e: AppEvent, a?: any): any {
 // own send (a lost echo must not swallow a later command forever).
 function command(p: string) {
   var k: number;
-  if (Date.now() > until) echo = [0, 0];
+  if (now() > until) echo = [0, 0];
   k = /*@__NOINLINE__*/ cmds().indexOf(p);
   if (echo[k]) echo[k]--;
   else {
@@ -227,12 +228,13 @@ function command(p: string) {
 }
 
 // The update receiver (OTA_FILE, src/ota/: 4 MB boards only), evaluated when used like the
-// console's code: told of each ACTIVE (no argument; it subscribes to <base>/ota itself) and given
-// each message on a topic of its own. Where it does not exist (1 MB boards) each ACTIVE says why
-// on the update's state topic, retained, so the host tool refuses before sending anything.
-function ota(m?: MqttMessage) {
+// console's code: told of each ACTIVE (no payload; it subscribes to <base>/ota itself) and given
+// each message on a topic of its own, with plain arguments (safe mode calls it alike). Where it
+// does not exist (1 MB boards) each ACTIVE says why on the update's state topic, retained, so the
+// host tool refuses before sending anything.
+function ota(payload?: string) {
   var code = deps.storage.read(OTA_FILE);
-  if (code) (0, eval)(code)(deps, m);
+  if (code) (0, eval)(code)(cfg, payload, send, (mqtt as MqttClient).subscribe);
   else send(cfg.topic + "/ota/state", "refused: 1 MB board", 0, true);
 }
 
@@ -243,7 +245,7 @@ function onMessage(m: MqttMessage) {
   var p = m.payload;
   if (m.topic == HA + "status") {
     if (p == "online") announce();
-  } else if (m.topic != cfg.topic) ota(m);
+  } else if (m.topic != cfg.topic) ota(p);
   else if (cfg.retained || !m.retain) /*@__NOINLINE__*/ command(p);
 }
 
@@ -255,9 +257,9 @@ export function createLightApp(d: LightDeps): LightApp {
   saved = record().read() ? 1 : 0;
   light = cfg.power == "last" ? saved : cfg.power == "on" ? 1 : 0;
   blink = mqtt = retry = saving = 0;
-  // A time from the start (no echo due): Date.now() is a float, and a variable that changes from
+  // A time from the start (no echo due): now() is a float, and a variable that changes from
   // integer to float grows by one on Espruino.
-  until = Date.now();
+  until = now();
   flip = -1;
   stale = 0;
   // echo is set at each ACTIVE, before any message can come (9 bytes fewer, paying for the

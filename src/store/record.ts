@@ -4,10 +4,7 @@
 // stored bytes. A write goes to the slot NOT holding the newest valid record: a cut at any point
 // leaves the old or the new one.
 import { Print, StorageModule } from "../ports";
-
-// JSON.stringify by a short name for the boot code's modules (this one and the light's): each use
-// saves the file about 12 bytes (paying for the update's hooks, issue 18); a variable of RAM.
-export var json = JSON.stringify;
+import { json } from "../short";
 
 export interface Record {
   // The data of the valid slot with the highest sequence number, or undefined; rejected slots are
