@@ -74,9 +74,11 @@ export const FILES = [
 ];
 
 // The files of a 4 MB board outside the sets, written once by npm run flash and never updated
-// over the air: the loader, which chooses the set at each boot.
+// over the air: the loader, which chooses the set at each boot, and its tick (ln.tick, run 10
+// minutes after a boot: restarts a trial not yet confirmed, resets the boot count of a set that ran).
 export const LOADER_FILES = [
-  { storage: ".bootcde", entry: "boot/loader.js", name: "loader", global: "LN", tail: "boot/tail.js" }
+  { storage: ".bootcde", entry: "boot/loader.js", name: "loader", global: "LN", tail: "boot/tail.js" },
+  { storage: "ln.tick", entry: "boot/tick.js", name: "tick" }
 ];
 
 // A core file's name in set `letter` ("a", "b"): .bootcde -> ln.a.boot, lightnode.con -> ln.a.con.
