@@ -4,4 +4,14 @@
 // top level and deletes LN, so that nothing of the loader stays in RAM but the tick's timer.
 import { boot, Choice } from "./runner";
 
-export default boot({ storage: require("Storage"), crc: E.CRC32, print: print, restart: load }) as Choice;
+export default boot({
+  storage: require("Storage"),
+  crc: E.CRC32,
+  print: print,
+  // From a timer: load() called while a load() is being carried out (a boot started by load(), as
+  // an update's switch starts its trial) is forgotten once that one completes (jsinteractive.c
+  // clears the request after evaluating .bootcde): the rollback's restart never came.
+  restart: function () {
+    setTimeout(load, 1);
+  }
+}) as Choice;
