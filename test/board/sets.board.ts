@@ -225,18 +225,26 @@ forShapes(["4mb"], "board: the loader, its sets and safe mode (4 MB layout)", fu
     await b.flipByCommand();
   });
 
-  step(() => b, "5 boots in a row without confirmation: safe mode, where the relay follows the wall switch; normal() leaves it", async () => {
+  step(() => b, "5 boots in a row without confirmation: safe mode, where the relay follows the wall switch and update messages reach the receiver; normal() leaves it", async () => {
+    // A stand-in for set a's update receiver (the update's own, src/ota/, is tested on its side):
+    // it shows what safe mode hands it, at CONNACK and for a message on <base>/ota.
+    await b.i.writeFile("ln.a.ota", '(function(c,p,send,sub){if(p===undefined){sub(c.topic+"/ota",1);send(c.topic+"/ota/state","ready",1,true)}else send(c.topic+"/ota/state","got "+p,1,true)})');
     await writeRecord(b, { set: "a", tried: 0, boots: 0 });
     for (let n = 1; n <= 5; n++) {
       await b.powerCut();
       await b.i.waitFor(A_BOOTS);
     }
     const status = hearPayload(TOPIC + "/status", "safe mode");
+    const ready = hearPayload(TOPIC + "/ota/state", "ready");
     await b.powerCut();
     await b.i.waitFor(/\[boot\] safe mode: 5 boots without confirmation; normal\(\) leaves it/);
     await b.i.waitFor(/safe mode: relay and wall switch, console, updates; normal\(\) leaves it/);
     assert.doesNotMatch(b.i.output, A_BOOTS);
     await status;
+    await ready;
+    const got = hearPayload(TOPIC + "/ota/state", "got chunk 1");
+    await b.publish(TOPIC + "/ota", "chunk 1");
+    await got;
     console.log(`      safe mode, connected: ${await b.firmwareUsage()} variables`);
     for (const level of [0, 1, 0]) {
       const before = b.relay();
@@ -245,11 +253,16 @@ forShapes(["4mb"], "board: the loader, its sets and safe mode (4 MB layout)", fu
       await b.i.waitFor(/#R[01]/);
       assert.equal(b.relay(), 1 - before, "the relay follows the wall switch");
     }
+    await b.i.eval(`require("Storage").erase("ln.a.ota")`);
+    // Safe mode saves the light as the core does (3 s after the last change): set a starts with it.
+    const left = b.relay();
+    await sleep(3500);
     b.i.skip();
     b.i.line("normal()");
     await b.i.waitFor(/leaving safe mode/);
     await b.i.waitFor(A_BOOTS);
     await b.active();
+    assert.equal(b.relay(), left, "the light as safe mode left it");
     assert.equal((await readRecord(b))!.boots, 1);
     await b.flipByCommand();
   });
