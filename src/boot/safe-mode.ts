@@ -69,6 +69,15 @@ function onSave() {
   if (!lightRecord().write(light)) d.print("light: state not saved");
 }
 
+// Before a restart (normal(), an update's switch: Espruino's 'kill' event), a light changed less
+// than SAVE_MS ago is saved now, as the core does: the timer dies with the restart.
+export function keepLight(): void {
+  if (saving) {
+    clearTimeout(saving);
+    onSave();
+  }
+}
+
 // The wall switch as in the core: each change of level flips the light; with a push button
 // ("button"), only the press.
 function onSwitch(e: { state: boolean }) {
