@@ -41,7 +41,8 @@ var SAVE_MS = 3000;
 var d: SafeDeps;
 var board: BoardProfile;
 var cfg: Config | undefined;
-var client: MqttClient;
+// Made only with a valid configuration.
+var client: MqttClient | undefined;
 // 1/0 (a variable each, where a boolean is two): the light, the switch's last level.
 var light: number;
 var level: number;
@@ -49,6 +50,7 @@ var saving: any;
 // The link: 0 idle, 1 joining Wi-Fi or connecting to the broker (since `since`), 2 connected.
 var link: number;
 var since: number;
+var watching: any;
 
 function bootRecord(): Record {
   return openRecord(d.storage, BOOT_RECORD, BOOT_RECORD_VERSION, d.crc, d.print);
@@ -69,13 +71,17 @@ function onSave() {
   if (!lightRecord().write(light)) d.print("light: state not saved");
 }
 
-// Before a restart (normal(), an update's switch: Espruino's 'kill' event), a light changed less
-// than SAVE_MS ago is saved now, as the core does: the timer dies with the restart.
-export function keepLight(): void {
+// Before a restart (normal(), an update's switch: Espruino's 'kill' event): a light changed less
+// than SAVE_MS ago is saved now, as the core does (the timer dies with the restart), and the link
+// is closed, as the core closes its own.
+export function stopSafeMode(): void {
   if (saving) {
     clearTimeout(saving);
     onSave();
   }
+  if (watching) clearInterval(watching);
+  watching = 0;
+  if (client) client.disconnect();
 }
 
 // The wall switch as in the core: each change of level flips the light; with a push button
@@ -91,11 +97,11 @@ function onSwitch(e: { state: boolean }) {
 }
 
 function send(topic: string, payload: string, qos: 0 | 1, retain: boolean) {
-  return link > 1 && client.publish(topic, payload, qos, retain);
+  return link > 1 && client!.publish(topic, payload, qos, retain);
 }
 
 function subscribe(topic: string, qos: 0 | 1) {
-  client.subscribe(topic, qos);
+  client!.subscribe(topic, qos);
 }
 
 // The confirmed set's receiver, evaluated for each call and dropped: `payload` undefined at
@@ -127,7 +133,7 @@ function onMessage(m: MqttMessage) {
 
 function toBroker() {
   var c = cfg!;
-  client.connect({
+  client!.connect({
     host: c.broker, port: c.port, clientId: c.id, username: c.user || undefined, password: c.pass || undefined,
     keepalive: c.keepalive, clean: true, will: { topic: c.topic + "/status", payload: "offline", qos: 1, retain: true }
   });
@@ -137,7 +143,7 @@ function toBroker() {
 function watchLink() {
   var c = cfg!;
   if (link == 1 && Date.now() - since > GIVE_UP_MS) {
-    client.disconnect();
+    client!.disconnect();
     link = 0;
   }
   if (link) return;
@@ -158,7 +164,8 @@ export function startSafeMode(deps: SafeDeps): void {
   board = d.board;
   cfg = configStore(openRecord(d.storage, "cfg", 1, d.crc, d.print), d.serial, d.print).load();
   light = !cfg || cfg.power == "last" ? (lightRecord().read() ? 1 : 0) : cfg.power == "on" ? 1 : 0;
-  saving = link = 0;
+  saving = link = watching = 0;
+  client = undefined;
   // The level before the pin becomes an output: the relay never blips.
   drive();
   d.pins.mode(board.relay, "output");
@@ -177,8 +184,8 @@ export function startSafeMode(deps: SafeDeps): void {
   d.print("safe mode: relay and wall switch, console, updates; normal() leaves it");
   if (!cfg) return d.print("safe mode: no valid configuration: no network");
   client = createClient(d.net, {});
-  client.onEvent = onEvent;
-  client.onMessage = onMessage;
+  client!.onEvent = onEvent;
+  client!.onMessage = onMessage;
   watchLink();
-  setInterval(watchLink, RETRY_MS);
+  watching = setInterval(watchLink, RETRY_MS);
 }

@@ -1,6 +1,6 @@
 // Safe mode's file (SAFE_FILE, src/boot/safe-mode.ts): the composition root, handing it Espruino's
 // parts. The loader's tail evaluates it at the top level, as it does a set's boot code.
-import { keepLight, startSafeMode } from "./safe-mode";
+import { stopSafeMode, startSafeMode } from "./safe-mode";
 
 startSafeMode({
   pins: { write: digitalWrite, read: digitalRead, mode: pinMode, watch: setWatch },
@@ -17,4 +17,4 @@ startSafeMode({
     return code && (0, eval)(code);
   }
 });
-E.on("kill", keepLight);
+E.on("kill", stopSafeMode);
