@@ -77,9 +77,13 @@ export const FILES = [
 ];
 
 // The files of a 4 MB board outside the sets, written once by npm run flash and never updated
-// over the air: the loader, which chooses the set at each boot.
+// over the air: the loader, which chooses the set at each boot, its tick (ln.tick, run 10 minutes
+// after a boot: restarts a trial not yet confirmed, resets the boot count of a set that ran), and
+// safe mode (ln.safe: relay, wall switch, console and the update path, after 5 failed boots).
 export const LOADER_FILES = [
-  { storage: ".bootcde", entry: "boot/loader.js", name: "loader", global: "LN", tail: "boot/tail.js" }
+  { storage: ".bootcde", entry: "boot/loader.js", name: "loader", global: "LN", tail: "boot/tail.js" },
+  { storage: "ln.tick", entry: "boot/tick.js", name: "tick" },
+  { storage: "ln.safe", entry: "boot/safe.js", name: "safe" }
 ];
 
 // A core file's name in set `letter` ("a", "b"): .bootcde -> ln.a.boot, lightnode.con -> ln.a.con.

@@ -1,21 +1,17 @@
-// The loader: .bootcde on a 4 MB board. Chooses the set of files to run at each boot from the boot
-// record ("ln.boot", /work/notes/ota-design.md) and hands the choice to src/boot/tail.ts, which
-// evaluates that set's boot code at the top level. First step: the confirmed set (a when there is
-// no record); trials, rollback and safe mode follow.
-import { openRecord } from "../store/record";
+// The loader: .bootcde on a 4 MB board, never updated over the air. At each boot it chooses the set
+// of files to run from the boot record (src/boot/runner.ts) and hands the choice, as the global LN,
+// to src/boot/tail.ts (appended by scripts/build.mjs), which evaluates the set's boot code at the
+// top level and deletes LN, so that nothing of the loader stays in RAM but the tick's timer.
+import { boot, Choice } from "./runner";
 
-// What the tail needs: `f` the Storage file to evaluate, `x` what to do when it throws.
-export interface Choice {
-  f: string;
-  x(e: any): void;
-}
-
-var storage = require("Storage");
-var record = openRecord(storage, "ln.boot", 1, E.CRC32, print).read();
-
-export default {
-  f: "ln." + (record && record.set == "b" ? "b" : "a") + ".boot",
-  x: function (e: any) {
-    print("boot: " + e);
+export default boot({
+  storage: require("Storage"),
+  crc: E.CRC32,
+  print: print,
+  // From a timer: load() called while a load() is being carried out (a boot started by load(), as
+  // an update's switch starts its trial) is forgotten once that one completes (jsinteractive.c
+  // clears the request after evaluating .bootcde): the rollback's restart never came.
+  restart: function () {
+    setTimeout(load, 1);
   }
-} as Choice;
+}) as Choice;

@@ -1,12 +1,22 @@
-// The loader's last statements (scripts/build.mjs appends them to src/boot/loader.ts's bundle, whose
-// default export is the global LN): they run at the top level of .bootcde, never inside a function,
-// because Espruino's eval() runs code in its caller's scope, and a set's code evaluated inside a
-// function makes each of its functions keep a copy of the scope chain (about 175 variables more).
-// LN is deleted once used: its functions would otherwise keep the loader's scope.
-declare var LN: import("./loader").Choice;
-try {
-  eval(require("Storage").read(LN.f));
-} catch (e) {
-  LN.x(e);
+// The loader's last statements: scripts/build.mjs appends them to src/boot/loader.ts's bundle,
+// whose default export (src/boot/runner.ts's Choice) is the global LN. They run at the top level
+// of .bootcde, never inside a function, because Espruino's eval() runs code in its caller's scope,
+// and a set's code evaluated inside a function makes each of its functions keep a copy of the
+// scope chain (measured: about 175 variables more). The tick's timer is a function of this top
+// level too, so that it keeps no scope (8 variables until it fires; a closure of the loader kept
+// about 20). LN is deleted once used: its functions keep the loader's scope.
+declare var LN: import("./runner").Choice;
+if (LN.f) {
+  try {
+    eval(require("Storage").read(LN.f));
+  } catch (e) {
+    LN.x(e);
+  }
+}
+// TICK_FILE (src/boot/boot-record.ts), CONFIRM_MS after the boot.
+if (LN.t) {
+  setTimeout(function () {
+    eval(require("Storage").read("ln.tick"));
+  }, LN.t);
 }
 delete (global as any).LN;

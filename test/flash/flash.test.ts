@@ -46,7 +46,7 @@ describe("flash", () => {
   it("--dry-run on a 4 MB board sends the loader and set a byte for byte, erases set b and the boot record, then load()", () => {
     const r = flash("--dry-run");
     const { stored, last } = sentFiles(r.out);
-    assert.deepEqual(Object.keys(stored).sort(), [".bootcde", "ln.a.boot", "ln.a.con", "ln.a.net"]);
+    for (const name of [".bootcde", "ln.a.boot", "ln.a.con", "ln.a.net", "ln.tick"]) assert.ok(name in stored, name);
     assert.deepEqual(Object.keys(stored).sort(), readdirSync("build/storage-4mb").sort());
     for (const name of Object.keys(stored)) assert.equal(stored[name], readFileSync("build/storage-4mb/" + name, "latin1"), name);
     assert.equal(last, 'var s=require("Storage");s.list(/^ln\\.b/).forEach(function(f){s.erase(f)});load()');
