@@ -5,12 +5,12 @@
 import { createClient } from "./mqtt/client";
 import { createLightApp, LightDeps } from "./light/app";
 import { In, NetState } from "./conn/types";
+import { AppEvent } from "./app-hooks";
 import { createNet } from "./conn/net";
 import { ConsoleContext } from "./console/entry";
-import { CONSOLE_FILE, SET_LETTER } from "./config";
+import { CONSOLE_FILE } from "./config";
 import { BoardProfile, Pins, Print, StorageModule } from "./ports";
 import { openRecord } from "./store/record";
-import { now } from "./short";
 
 var started = false;
 var board: BoardProfile = __BOARD__;
@@ -76,14 +76,14 @@ Object.assign(global, {
 });
 
 // Diagnostics for status() and <topic>/info (the firmware's version among them: the light's Home
-// Assistant discovery takes it from here), and the set of files running ("a" or "b" on a 4 MB
-// board, "" on a 1 MB one: the update's host tool reads both). The uptime truncated by |0, not Math.round (10 bytes
-// fewer, paying for the update's hooks, issue 18).
+// Assistant discovery takes it from here).
 function info() {
-  var Wifi = require("Wifi");
+  // The runner's Wifi, not require("Wifi") again (12 bytes of flash); a command or ACTIVE runs
+  // this, never before start() made the runner.
+  var Wifi = net!.wifi;
   return {
-    version: __VERSION__, set: SET_LETTER, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
-    uptime: (now() - t0) / 1000 | 0, reconnects: net!.drops
+    version: __VERSION__, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
+    uptime: Math.round((Date.now() - t0) / 1000), reconnects: net!.drops
   };
 }
 
@@ -91,7 +91,7 @@ function start() {
   if (started) return;
   started = true;
   say("lightnode " + __VERSION__);
-  t0 = now();
+  t0 = Date.now();
   storage = require("Storage");
   ctx = {
     print: say, info: info, open: openRecord, command: con,
@@ -115,11 +115,11 @@ E.on("init", start);
 // save() runs 'kill', stores the RAM image with its timers and watches, then runs 'init': stop the
 // links and drop every timer, watch and Wi-Fi listener, so that the image starts afresh, once.
 E.on("kill", function () {
-  if (net) net.input(In.OFFLINE);
+  // Without a runner, no Wifi listener was added either.
+  if (net) net.input(In.OFFLINE), net.hooks.event(AppEvent.STOP), net.wifi.removeAllListeners("disconnected");
   // With no argument: Espruino throws on clearWatch(undefined) and clearTimeout(undefined).
   clearWatch();
   clearTimeout();
-  require("Wifi").removeAllListeners("disconnected");
   started = false;
 });
 start();

@@ -198,9 +198,8 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: Con
   if (name == "config") {
     if (arg !== undefined) return void save(arg);
     c = copy();
-    // The secrets (password, pass, key) as *** when set: one loop, not a line each (8 bytes fewer).
-    // The value is tested first: a regex right after the loop's ")" reads as a division on Espruino.
-    for (var k in c) if (c[k] && /^pass|^key/.test(k)) c[k] = "***";
+    if (c.password) c.password = "***";
+    if (c.pass) c.pass = "***";
     p(json(c) + (now ? "" : " (not saved)"));
   } else if (name == "setup") {
     // The serial line's chunks come back as the "chars" command, each in a fresh run of the
@@ -212,13 +211,12 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: Con
     if (wiz && !wiz.k) d.wizard = undefined;
   } else if (name == "status") {
     c = now || {};
-    p(json(assign({ state: net.nodeState, ssid: c.ssid, broker: c.broker, port: c.port, error: net.lastError, key: c.key ? "set" : "unset" }, d.info())));
+    p(json(assign({ state: net.nodeState, ssid: c.ssid, broker: c.broker, port: c.port, error: net.lastError }, d.info())));
   } else if (name == "forget") {
     store.erase();
     net.input(In.CONFIG, (d.config = undefined));
     p("forgotten");
   } else if (name == "help")
     // The fields as an array joined by commas (an array in a string is its items with commas).
-    // Each line as short as says it (26 bytes fewer, paying for the update's hooks, issue 18).
-    p("setup(): wizard\n" + SET + ": save " + fields() + "\nconfig(): show\nstatus(): state, info\noffline(): disconnect\nconnect(): rejoin\nforget(): erase all");
+    p("setup(): wizard\n" + SET + ": save " + fields() + "\nconfig(): show\nstatus(): state, error, info\noffline(): leave until connect()\nconnect(): rejoin\nforget(): erase, go offline");
 }

@@ -11,11 +11,10 @@
 // detached mode the relay stays energised (it feeds a smart bulb that listens on <base>) and the
 // light state is only published. The pins: the relay, the optional status LED, the wall switch.
 import { AppEvent, AppHooks } from "../app-hooks";
-import { Config, OTA_FILE } from "../config";
+import { Config } from "../config";
 import { MqttClient, MqttMessage, Will } from "../mqtt/api";
 import { BoardProfile, Pins, Print, StorageModule } from "../ports";
 import { openRecord, Record } from "../store/record";
-import { json, now } from "../short";
 
 // Command payloads, matched after trimming and lower-casing: an index's low bit is the light it
 // asks for (so /*@__NOINLINE__*/ cmds()[+light] is what the node publishes), 6 is toggle. An array, not an object: on
@@ -101,7 +100,7 @@ function flush(retried?: boolean) {
   if (retried) retry = 0;
   if (flip >= 0 && send(cfg.topic, /*@__NOINLINE__*/ cmds()[flip], 1, false)) {
     echo[flip]++;
-    until = now() + ECHO_MS;
+    until = Date.now() + ECHO_MS;
     flip = -1;
   }
   if (stale && send(cfg.topic + "/state", /*@__NOINLINE__*/ cmds()[light], 1, true)) stale = 0;
@@ -146,7 +145,7 @@ function announce(remove?: 0 | 1) {
   var t = cfg.topic;
   var id = cfg.id;
   if (cfg.discovery)
-    send(HA + "light/" + id + "/config", remove ? "" : json({
+    send(HA + "light/" + id + "/config", remove ? "" : JSON.stringify({
       name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + "/status",
       pl_on: "on", pl_off: "off", qos: 1,
       dev: { ids: [id], name: t, sw: deps.info().version }
@@ -192,10 +191,9 @@ function event(e: AppEvent, a?: any): any {
     mqtt.subscribe(t, 1);
     if (cfg.discovery) mqtt.subscribe(HA + "status", 1);
     send(t + "/status", "online", 1, true);
-    send(t + "/info", json(deps.info()), 0, true);
+    send(t + "/info", JSON.stringify(deps.info()), 0, true);
     announce();
     set(light);
-    ota();
   } else if (e == AppEvent.LEAVE) {
     // Leaving on purpose: the will is not sent after DISCONNECT, so "offline" is said here. Moving
     // to another base topic, the old one keeps no light state or diagnostics (an empty retained
@@ -204,6 +202,9 @@ function event(e: AppEvent, a?: any): any {
     send(t + "/status", "offline", 1, true);
     if (a && a.topic != t) send(t + "/state", "", 1, true), send(t + "/info", "", 1, true);
     if (!(a && a.id == cfg.id)) announce(1);
+  } else if (e == AppEvent.STOP) {
+    // A light changed less than SAVE_MS ago is saved now: after load() it must come back as it was.
+    if (saving) onSave();
   } else {
     cfg = a as Config;
     drive();
@@ -217,25 +218,14 @@ function event(e: AppEvent, a?: any): any {
 // own send (a lost echo must not swallow a later command forever).
 function command(p: string) {
   var k: number;
-  if (now() > until) echo = [0, 0];
+  if (Date.now() > until) echo = [0, 0];
   k = /*@__NOINLINE__*/ cmds().indexOf(p);
   if (echo[k]) echo[k]--;
   else {
     k = /*@__NOINLINE__*/ cmds().indexOf(p.trim().toLowerCase());
-    if (k < 0) deps.print("light: ignored " + json(p.slice(0, 20)));
+    if (k < 0) deps.print("light: ignored " + JSON.stringify(p.slice(0, 20)));
     else set(k > 5 ? !light : k % 2 > 0);
   }
-}
-
-// The update receiver (OTA_FILE, src/ota/: 4 MB boards only), evaluated when used like the
-// console's code: told of each ACTIVE (no payload; it subscribes to <base>/ota itself) and given
-// each message on a topic of its own, with plain arguments (safe mode calls it alike). Where it
-// does not exist (1 MB boards) each ACTIVE says why on the update's state topic, retained, so the
-// host tool refuses before sending anything.
-function ota(payload?: string) {
-  var code = deps.storage.read(OTA_FILE);
-  if (code) (0, eval)(code)(cfg, payload, send, (mqtt as MqttClient).subscribe);
-  else send(cfg.topic + "/ota/state", "refused: 1 MB board", 0, true);
 }
 
 // Every message on a subscribed topic. The commands are handled in a function of their own (called,
@@ -245,8 +235,7 @@ function onMessage(m: MqttMessage) {
   var p = m.payload;
   if (m.topic == HA + "status") {
     if (p == "online") announce();
-  } else if (m.topic != cfg.topic) ota(p);
-  else if (cfg.retained || !m.retain) /*@__NOINLINE__*/ command(p);
+  } else if (m.topic == cfg.topic && (cfg.retained || !m.retain)) /*@__NOINLINE__*/ command(p);
 }
 
 export function createLightApp(d: LightDeps): LightApp {
@@ -257,13 +246,12 @@ export function createLightApp(d: LightDeps): LightApp {
   saved = record().read() ? 1 : 0;
   light = cfg.power == "last" ? saved : cfg.power == "on" ? 1 : 0;
   blink = mqtt = retry = saving = 0;
-  // A time from the start (no echo due): now() is a float, and a variable that changes from
+  // A time from the start (no echo due): Date.now() is a float, and a variable that changes from
   // integer to float grows by one on Espruino.
-  until = now();
+  until = Date.now();
   flip = -1;
   stale = 0;
-  // echo is set at each ACTIVE, before any message can come (9 bytes fewer, paying for the
-  // update's hooks, issue 18).
+  echo = [0, 0];
   // Every level is written before its pin becomes an output, so the first level a pin ever drives
   // is the final one: the relay never blips at boot, whatever the power-on state.
   drive();
