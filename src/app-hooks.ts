@@ -18,8 +18,10 @@ export type NodeState = "Offline" | "Disconnected" | "LookingForBroker" | "Activ
 //     forget(), new settings of the links) and go on with this configuration (undefined:
 //     forgotten; CONFIG follows a new one): say so while the link is up, and clear what it leaves
 //     behind; the runner disconnects once the broker acknowledged (or after a bound);
-//   CONFIG (Config): the stored configuration changed (also at boot with the stored one, if valid).
-export const enum AppEvent { STATE, WILL, ACTIVE, LEAVE, CONFIG }
+//   CONFIG (Config): the stored configuration changed (also at boot with the stored one, if valid);
+//   STOP: the interpreter is about to restart (load(), an update's switch): keep now what would
+//     only be kept later (the timers die with it).
+export const enum AppEvent { STATE, WILL, ACTIVE, LEAVE, CONFIG, STOP }
 
 // The events come through one function, messages through another (the client calls it directly):
 // on Espruino each function costs about 6 variables, and these events come a few times a day.

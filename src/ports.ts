@@ -29,6 +29,7 @@ export interface WifiModule {
   on(event: "connected", listener: (details: { ip: string; mask: string; gw: string }) => void): void;
   on(event: "disconnected", listener: (details: { ssid: string; mac: string; reason: string }) => void): void;
   on(event: string, listener: (details: any) => void): void;
+  removeAllListeners(event: string): void;
 }
 
 // Espruino's `Storage` module, as far as the firmware uses it.

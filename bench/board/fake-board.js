@@ -4,7 +4,8 @@
 // console device: the telnet console the bench and the tests drive (bench/board/interpreter.ts),
 // with TelnetServer kept on whatever the firmware asks (its "off" would close that console). Its
 // own variables are measured apart from the firmware's.
-// Hooks: BENCH.flip(level) moves the wall switch; relay writes print "#R<level>" and set
+// Hooks: BENCH.flip(level) moves the wall switch; relay writes print "#R<level>" (pinMode of the
+// relay "#M<mode>") and set
 // BENCH.relay; BENCH.telnet is the last mode the firmware set; BENCH.peak holds the highest usage
 // seen by a 5 ms sampler (BENCH.sample(false) stops it).
 var BENCH = { peak: 0, level: 1, watch: 0, timer: 0, relay: 0, telnet: "" };
@@ -64,7 +65,9 @@ var digitalWrite = function (pin, value) {
   }
 };
 var digitalRead = function () { return BENCH.level; };
-var pinMode = function () {};
+var pinMode = function (pin, mode) {
+  if (String(pin) == "D12") print("#M" + mode);
+};
 var setWatch = function (fn) { BENCH.watch = fn; return 1; };
 var clearWatch = function () { BENCH.watch = 0; };
 var Serial1 = Telnet;

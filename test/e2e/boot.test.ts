@@ -34,6 +34,18 @@ describe("e2e: boot", () => {
     assert.equal(sim.output.split("lightnode " + version).length - 1, 3);
   });
 
+  it("a light switched less than 3 s before load() comes back as it was (its pending save is kept)", async () => {
+    await sim.waitFor(/no config/, 2000);
+    const was = sim.pins.level("D12");
+    await sim.pins.bounce("D0", !sim.pins.level("D0"));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(sim.pins.level("D12"), !was);
+    sim.type("load()");
+    await sim.waitFor(/lightnode [^]*no config/, 2000);
+    assert.equal(sim.pins.level("D12"), !was);
+    assert.deepEqual(sim.errors, []);
+  });
+
   it("after save() the firmware runs once: one flip of the wall switch toggles the relay once", async () => {
     await sim.waitFor(/no config/, 2000);
     const timers = sim.timerCount();
