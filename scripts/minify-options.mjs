@@ -21,7 +21,7 @@ export const MINIFY_OPTIONS = {
   ecma: 5,
   toplevel: false,
   // booleans: false keeps `true` and `false`: pretokenised, each is one byte, where `!0` and `!1` are two.
-  compress: { passes: 3, pure_getters: true, unsafe_comps: true, ecma: 5, keep_fargs: false, unsafe: true, booleans: false },
+  compress: { passes: 3, ecma: 5, keep_fargs: false, unsafe: true, booleans: false },
   // builtins: terser would otherwise skip names that DOM objects also have (storage, start...).
   // The short names must not be keywords (`x.in`): valid ES5, but not worth a parser risk; nor a
   // method Espruino lacks (`x.at`): the compatibility gate would rightly refuse it.

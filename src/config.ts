@@ -30,9 +30,10 @@ export interface Config {
   retained: boolean;
   // Publish Home Assistant MQTT discovery.
   discovery: boolean;
-  // The update key (issue 18): 16-64 printable ASCII characters, the HMAC key of signed updates;
-  // "" (the default) refuses every update. Never printed, published or shown.
-  key: string;
+  // The update key (issue 18), on 4 MB boards only (1 MB boards take no updates): 16-64
+  // printable ASCII characters, the HMAC key of signed updates; "" (the default) refuses every
+  // update. Never printed, published or shown.
+  key?: string;
 }
 
 // The first nine fields, what the links depend on (the runner compares them), as one string (a
@@ -43,7 +44,7 @@ export const FIELDS_OF_LINKS = "ssid password broker port id user pass topic kee
 // user's key would find. A function, not an array at module level: the console's code is evaluated
 // per command, and an array built at each evaluation would cost every command its 14 strings.
 export function fields(): string[] {
-  return (FIELDS_OF_LINKS + " telnet mode power retained discovery key").split(" ");
+  return (FIELDS_OF_LINKS + " telnet mode power retained discovery" + (SET_LETTER ? " key" : "")).split(" ");
 }
 
 // The Storage file holding the console's code (src/console/entry.ts): at most 28 characters, no

@@ -5,7 +5,7 @@
 // while it runs), each with its current value (a password as *** when set), checks each answer
 // against the store's rules and asks again on a bad one. An empty answer keeps the current value;
 // Esc or Ctrl-C abandons, so the REPL (and code upload) always comes back.
-import { Config, fields } from "../config";
+import { Config, fields, SET_LETTER } from "../config";
 import { In, NetState } from "../conn/types";
 import { Print } from "../ports";
 import { checkField, ConfigStore } from "../store/config-store";
@@ -200,6 +200,7 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, devices: Con
     c = copy();
     if (c.password) c.password = "***";
     if (c.pass) c.pass = "***";
+    if (SET_LETTER && c.key) c.key = "***";
     p(json(c) + (now ? "" : " (not saved)"));
   } else if (name == "setup") {
     // The serial line's chunks come back as the "chars" command, each in a fresh run of the

@@ -40,7 +40,7 @@ function say(state: any, qos: 0 | 1, ack?: 0 | 1, stop?: 1) {
 // Whether "M" + signature (base64) + manifest holds this node's key's signature. Made by each
 // step that needs it: the manifest is read in place (p, from MANIFEST_AT), never copied whole.
 function signed(p: string) {
-  return p.length <= MANIFEST_AT + MANIFEST_MAX && btoa(hmac(cfg.key, p.slice(MANIFEST_AT), function (s) {
+  return p.length <= MANIFEST_AT + MANIFEST_MAX && btoa(hmac(cfg.key as string, p.slice(MANIFEST_AT), function (s) {
     return E.toString(require("crypto").SHA1(s));
   })) == p.substr(1, 28);
 }

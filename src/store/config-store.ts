@@ -1,7 +1,7 @@
 // The node's configuration in flash: one record ("cfg"), and the rules it obeys, checked on every
 // write and every read. An invalid record is reported and treated as absent, never overwritten by
 // a read. Error messages name the field and the rule, never the value (it may be a password).
-import { Config, fields } from "../config";
+import { Config, fields, SET_LETTER } from "../config";
 import { Print } from "../ports";
 import { Record } from "./record";
 
@@ -26,7 +26,7 @@ export function checkField(field: string, v: any): string | undefined {
   // t topic, i integer, b boolean, | one of the listed values.
   // Each array lives only while it is indexed: a configuration is checked field by field inside the
   // console's run, where the firmware's RAM peaks, and 14 names held cost about 30 variables.
-  var rule = "s1-32 p8-63 h1-253 i1-65535 d1-23 s0-64 s0-64 t1-64 i0-65535 b |toggle|button|detached |last|on|off b b p16-64".split(" ")[fields().indexOf(field)];
+  var rule = ("s1-32 p8-63 h1-253 i1-65535 d1-23 s0-64 s0-64 t1-64 i0-65535 b |toggle|button|detached |last|on|off b b" + (SET_LETTER ? " p16-64" : "")).split(" ")[fields().indexOf(field)];
   if (!rule) return field + ": unknown field";
   var k = rule[0];
   var range = rule.slice(1);
@@ -69,10 +69,12 @@ export interface ConfigStore {
 // "aabbccdd-eeff": the default client id ends with the MAC's last 3 bytes.
 export function configStore(rec: Record, serial: string, log: Print): ConfigStore {
   // The values in the order of fields(): ssid, password, broker, port, id, user, pass, topic, keepalive,
-  // telnet, mode, power, retained, discovery, key.
+  // telnet, mode, power, retained, discovery, and on 4 MB boards key (the update's, issue 18).
   function defaults(): Config {
     var c: any = {};
-    var v = ["", "", "", 1883, "lightnode-" + serial.replace("-", "").slice(-6), "", "", "living_room_lights", 30, false, "toggle", "last", false, true, ""];
+    var v = ["", "", "", 1883, "lightnode-" + serial.replace("-", "").slice(-6), "", "", "living_room_lights", 30, false, "toggle", "last", false, true];
+    // The update key (4 MB boards): none.
+    if (SET_LETTER) v.push("");
     for (var i = 0, k; (k = fields()[i]); i++) c[k] = v[i];
     return c;
   }

@@ -4,7 +4,6 @@
 // stored bytes. A write goes to the slot NOT holding the newest valid record: a cut at any point
 // leaves the old or the new one.
 import { Print, StorageModule } from "../ports";
-import { json } from "../short";
 
 export interface Record {
   // The data of the valid slot with the highest sequence number, or undefined; rejected slots are
@@ -52,8 +51,8 @@ export function openRecord(storage: StorageModule, name: string, version: number
       newest(true);
       var s = seq + 1;
       var file = name + "." + (1 - slot);
-      var d = json(data);
-      var text = json({ v: version, s: s, c: crc(s + " " + d), d: d });
+      var d = JSON.stringify(data);
+      var text = JSON.stringify({ v: version, s: s, c: crc(s + " " + d), d: d });
       try {
         storage.write(file, text);
         return storage.read(file) === text;
