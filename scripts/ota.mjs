@@ -143,9 +143,8 @@ async function update(opts) {
   const info = JSON.parse(infoText);
   const state = bus.latest[base + "/ota/state"];
   console.log(`ota: the node runs version ${info.version}` + (info.set ? `, set ${info.set}` : "") + (state ? `; its update state: ${state.text}` : ""));
-  if (!info.set) {
-    fail(`refused: ${state ? state.text.replace(/^refused: /, "") : "1 MB board"}: this board has no room for a second set of files; update it with npm run flash`);
-  }
+  if (!info.set) fail("this node takes no updates: a 1 MB board has no room for a second copy; use npm run flash");
+  if (info.key !== "set") fail(`the node has no update key: type at its console the config({key: ...}) line that npm run ota -- --new-key FILE prints`);
   const set = info.set === "a" ? "b" : "a";
   const files = buildSet(set, opts.dir);
   const version = process.env.LIGHTNODE_VERSION || JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version;

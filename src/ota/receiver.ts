@@ -30,11 +30,13 @@ var prefix: string;
 // chain (about 10 variables each): so few live at the top, and each step makes the helpers it
 // needs (sha1 and verified only where a signature is checked).
 
-// The state, retained, or with `ack` the offset expected next (not retained). With `stop`, any
-// transfer ends (its staged files stay as trash until the next update overwrites them).
-function say(state: any, qos: 0 | 1, ack?: 0 | 1, stop?: 1) {
+// The state (QoS 1, retained), or with `ack` the offset expected next (QoS 0, not retained). With
+// `stop`, any transfer ends (its staged files stay as trash until the next update overwrites
+// them). States at QoS 1 even for progress: aedes (the embedded broker) forwards no QoS 0 retained
+// message to subscribers, measured.
+function say(state: any, ack?: 0 | 1, stop?: 1) {
   if (stop) delete g.lnOTA;
-  send(cfg.topic + (ack ? "/ota/ack" : "/ota/state"), "" + state, qos, !ack);
+  send(cfg.topic + (ack ? "/ota/ack" : "/ota/state"), "" + state, ack ? 0 : 1, !ack);
 }
 
 // Whether "M" + signature (base64) + manifest holds this node's key's signature. Made by each
@@ -65,30 +67,30 @@ function begin(p: string) {
       if (storage.getFree() < t + 2048) why = "no room in Storage";
     }
   }
-  if (why) return say("refused: " + why, 1);
+  if (why) return say("refused: " + why);
   storage.write(prefix + "man", p);
   g.lnOTA = { o: 0, t: t, p: 0 };
-  say("receiving 0%", 0);
-  say(0, 0, 1);
+  say("receiving 0%");
+  say(0, 1);
 }
 
 // Every staged file, read back from flash, against the manifest (itself checked again, as
 // stored); then the switch: the record names the other set as on trial, and the loader runs it.
 function check() {
   var m = storage.read(prefix + "man") || "", r, rec, f, k = 0;
-  if (!signed(m)) return say("refused: manifest damaged in flash", 1);
+  if (!signed(m)) return say("refused: manifest damaged in flash");
   while ((f = entry(m, k++)))
     if (digest(f[1], function (o, n) {
       return storage.read(prefix + f![0], o, n) || "";
     }, function (s) {
       return E.toString(require("crypto").SHA1(s));
-    }) != f[2]) return say("refused: " + prefix + f[0] + " does not match its digest", 1);
+    }) != f[2]) return say("refused: " + prefix + f[0] + " does not match its digest");
   rec = openRecord(storage, "ln.boot", 1, E.CRC32, print);
   r = rec.read() || { set: SET_LETTER, tried: 0, boots: 0 };
   r.trial = other;
   r.tried = 0;
-  if (!rec.write(r)) return say("refused: boot record not written", 1);
-  say("switching to " + m.slice(MANIFEST_AT, m.indexOf(" ")), 1);
+  if (!rec.write(r)) return say("refused: boot record not written");
+  say("switching to " + m.slice(MANIFEST_AT, m.indexOf(" ")));
   setTimeout(load, 1000);
 }
 
@@ -97,17 +99,17 @@ function check() {
 // this message's copies in the client are freed.
 function chunk(p: string) {
   var s = g.lnOTA, i = p.indexOf(","), at = +p.slice(1, i), n = p.length - i - 1, start = 0, f, k = 0, m;
-  if (!s) return say("restart", 0, 1);
-  if (at != s.o) return say(s.o, 0, 1);
+  if (!s) return say("restart", 1);
+  if (at != s.o) return say(s.o, 1);
   m = storage.read(prefix + "man");
   while ((f = entry(m, k++)) && at >= start + f[1]) start += f[1];
-  if (!f || at + n > start + f[1]) return say("refused: chunk outside the image", 1, 0, 1);
+  if (!f || at + n > start + f[1]) return say("refused: chunk outside the image", 0, 1);
   storage.write(prefix + f[0], p.slice(i + 1), at - start, f[1]);
   s.o = at + n;
-  if ((i = (s.o * 100 / s.t) | 0) >= s.p + 10 && s.o < s.t) say("receiving " + (s.p = i - (i % 10)) + "%", 0);
-  say(s.o, 0, 1);
+  if ((i = (s.o * 100 / s.t) | 0) >= s.p + 10 && s.o < s.t) say("receiving " + (s.p = i - (i % 10)) + "%");
+  say(s.o, 1);
   if (s.o == s.t) {
-    say("checking", 1, 0, 1);
+    say("checking", 0, 1);
     setTimeout(function () {
       check();
     }, 10);
@@ -115,23 +117,27 @@ function chunk(p: string) {
 }
 
 // ACTIVE: listen for updates; a transfer cut by the reconnect is over (the host starts again); a
-// trial of this set confirms itself; the loader's last word (rolled back...) is said once.
+// trial of this set confirms itself; a boot of the confirmed set that reached the broker is a good
+// one (boots back to 0: only boots that never get this far lead to safe mode); the loader's last
+// word (rolled back...) is said once. The record is written only when something changed.
 function active(subscribe: (topic: string, qos: 0 | 1) => void) {
-  var rec = openRecord(storage, "ln.boot", 1, E.CRC32, print), r = rec.read();
+  var rec = openRecord(storage, "ln.boot", 1, E.CRC32, print), r = rec.read(), changed = r && (r.boots || r.said);
   subscribe(cfg.topic + "/ota", 1);
-  if (g.lnOTA) say("idle", 1, 0, 1);
-  if (!r) return;
+  if (g.lnOTA) say("idle", 0, 1);
+  if (!r || (r.set != SET_LETTER && r.trial != SET_LETTER)) return;
   if (r.trial == SET_LETTER) {
     r.set = SET_LETTER;
     delete r.trial;
-    r.tried = r.boots = 0;
+    r.tried = 0;
     r.said = "confirmed " + __VERSION__;
+    changed = 1;
   }
+  r.boots = 0;
   if (r.said) {
-    say(r.said, 1);
+    say(r.said);
     delete r.said;
-    rec.write(r);
   }
+  if (changed) rec.write(r);
 }
 
 export function receive(c: Config, payload: string | undefined, publish: typeof send, subscribe: (topic: string, qos: 0 | 1) => void) {
