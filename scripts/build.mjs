@@ -53,10 +53,7 @@ function bakeSet(letter) {
   return {
     name: "bake-set",
     transform(code, id) {
-      // __SET__: the letter ("" on 1 MB) where a module must not import src/config.ts for it: the
-      // light's app, whose place in the bundle (before the config's) keeps the boot code smaller.
-      if (code.includes("__SET__")) code = code.replace(/__SET__/g, JSON.stringify(letter));
-      if (!letter || path.basename(id) !== "config.js") return code.includes("__SET__") ? null : { code, map: null };
+      if (!letter || path.basename(id) !== "config.js") return null;
       for (const [from, to] of swaps) {
         if (code.split(from).length !== 2) throw new Error(`bake-set: ${from} is not in src/config.ts exactly once`);
         code = code.replace(from, to);

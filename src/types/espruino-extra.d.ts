@@ -11,9 +11,6 @@ declare var process: { memory(): { free: number; usage: number; total: number };
 // Replaced at build time by scripts/build.mjs.
 declare const __BOARD__: import("../ports").BoardProfile;
 declare const __VERSION__: string;
-// The set of files being built ("a" or "b" on 4 MB boards, "" on 1 MB ones), baked by
-// scripts/build.mjs (SET_LETTER in src/config.ts is the same, for modules importing it).
-declare const __SET__: string;
 // The CRC-32 (E.CRC32) of the console's and the connection's Storage files as this build wrote
 // them, put in by scripts/build.mjs after minifying.
 declare const __CRC_CON__: number;
