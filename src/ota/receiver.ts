@@ -54,7 +54,7 @@ function begin(p: string) {
   var head, t = 0, f, k = 0, why;
   delete g.lnOTA;
   if (!cfg.key) why = "no update key: config({key: ...}) at the console";
-  else if (!signed(p)) why = "bad signature (wrong key, or tampered)";
+  else if ((E.defrag && E.defrag(), !signed(p))) why = "bad signature (wrong key, or tampered)";
   else {
     head = p.slice(MANIFEST_AT, p.indexOf("\n")).split(" ");
     while ((f = entry(p, k++))) t += f[1];
@@ -111,7 +111,14 @@ function chunk(p: string) {
   if (s.o == s.t) {
     say("checking", 0, 1);
     setTimeout(function () {
-      check();
+      // SHA-1's 20-byte result needs a few variables in a row: gathered first (a node at its peak has
+      // them scattered: measured, "Not enough memory for result"). A failure refuses, never hangs.
+      try {
+        if (E.defrag) E.defrag();
+        check();
+      } catch (e) {
+        say("refused: check failed: " + e);
+      }
     }, 10);
   }
 }
