@@ -19,7 +19,7 @@ import { begin, chunks, manifest, maxChunk, newKey } from "./ota-image.mjs";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 // The node's chunk by default: small enough for its RAM at Active (test/board/ota.board.ts
 // measures the peak with it).
-const CHUNK = 128;
+const CHUNK = 64;
 // How long the node may take to answer a chunk before it is sent again, and how often.
 const ACK_MS = 10000;
 const RESENDS = 5;

@@ -39,53 +39,78 @@ function say(state: any, ack?: 0 | 1, stop?: 1) {
   send(cfg.topic + (ack ? "/ota/ack" : "/ota/state"), "" + state, ack ? 0 : 1, !ack);
 }
 
-// Whether "M" + signature (base64) + manifest holds this node's key's signature. Made by each
-// step that needs it: the manifest is read in place (p, from MANIFEST_AT), never copied whole.
-function signed(p: string) {
-  return p.length <= MANIFEST_AT + MANIFEST_MAX && btoa(hmac(cfg.key as string, p.slice(MANIFEST_AT), function (s) {
+// The helpers of the steps that check and switch, made only when one of them runs: on Espruino each
+// function of this file costs about 13 variables while it lives (a copy of the caller's scope
+// chain among them), and a chunk, the most frequent message, needs none of these.
+function tools() {
+  var sha1 = function (s: string) {
     return E.toString(require("crypto").SHA1(s));
-  })) == p.substr(1, 28);
+  };
+  return {
+    // Whether "M" + signature (base64) + manifest holds this node's key's signature. The manifest
+    // is read in place (p, from MANIFEST_AT), never copied whole.
+    signed: function (p: string) {
+      return p.length <= MANIFEST_AT + MANIFEST_MAX && btoa(hmac(cfg.key as string, p.slice(MANIFEST_AT), sha1)) == p.substr(1, 28);
+    },
+    // A staged file's digest, read back from flash piece by piece.
+    hash: function (name: string, size: number) {
+      return digest(size, function (o, n) {
+        return storage.read(name, o, n) || "";
+      }, sha1);
+    },
+    record: function () {
+      return openRecord(storage, "ln.boot", 1, E.CRC32, print);
+    }
+  };
 }
 
 // "M": a new transfer, refused unless signed with this node's key, for the other set, made from the
-// running version, and newer (or forced). Storage is compacted only here, before anything is
+// running version, and newer (or forced). The manifest is checked from a timer, once this message's
+// copies in the client are freed (the peak of RAM); meanwhile lnOTA holds the message alone (a chunk
+// then asks for a restart). Storage is compacted only after the signature held, before anything is
 // written, and only when the image would not fit otherwise.
 function begin(p: string) {
-  var head, t = 0, f, k = 0, why;
   delete g.lnOTA;
-  if (!cfg.key) why = "no update key: config({key: ...}) at the console";
-  else if ((E.defrag && E.defrag(), !signed(p))) why = "bad signature (wrong key, or tampered)";
-  else {
-    head = p.slice(MANIFEST_AT, p.indexOf("\n")).split(" ");
-    while ((f = entry(p, k++))) t += f[1];
-    if (head[1] != other) why = "image for set " + head[1] + ", set " + SET_LETTER + " runs";
-    else if (head[2] != __VERSION__) why = "image made for " + head[2] + ", " + __VERSION__ + " runs";
-    else if (older(head[0], __VERSION__) && head[3] != "1") why = "older version " + head[0] + " than " + __VERSION__ + " (--force)";
-    else if (!t) why = "no files";
-    else {
-      if (storage.getFree() < t + 2048) storage.compact();
-      if (storage.getFree() < t + 2048) why = "no room in Storage";
+  if (!cfg.key) return say("refused: no update key: config({key: ...}) at the console");
+  g.lnOTA = { m: p };
+  setTimeout(function () {
+    var head, t = 0, f, k = 0, why;
+    // Another "M" since, or a reconnect: this one is over.
+    if (!g.lnOTA || g.lnOTA.m !== p) return;
+    delete g.lnOTA;
+    try {
+      if (E.defrag) E.defrag();
+      if (!tools().signed(p)) why = "bad signature (wrong key, or tampered)";
+      else {
+        head = p.slice(MANIFEST_AT, p.indexOf("\n")).split(" ");
+        while ((f = entry(p, k++))) t += f[1];
+        if (head[1] != other) why = "image for set " + head[1] + ", set " + SET_LETTER + " runs";
+        else if (head[2] != __VERSION__) why = "image made for " + head[2] + ", " + __VERSION__ + " runs";
+        else if (older(head[0], __VERSION__) && head[3] != "1") why = "older version " + head[0] + " than " + __VERSION__ + " (--force)";
+        else if (!t) why = "no files";
+        else {
+          if (storage.getFree() < t + 2048) storage.compact();
+          if (storage.getFree() < t + 2048) why = "no room in Storage";
+        }
+      }
+    } catch (e) {
+      why = "manifest check failed: " + e;
     }
-  }
-  if (why) return say("refused: " + why);
-  storage.write(prefix + "man", p);
-  g.lnOTA = { o: 0, t: t, p: 0 };
-  say("receiving 0%");
-  say(0, 1);
+    if (why) return say("refused: " + why);
+    storage.write(prefix + "man", p);
+    g.lnOTA = { o: 0, t: t, p: 0 };
+    say("receiving 0%");
+    say(0, 1);
+  }, 10);
 }
 
 // Every staged file, read back from flash, against the manifest (itself checked again, as
 // stored); then the switch: the record names the other set as on trial, and the loader runs it.
 function check() {
-  var m = storage.read(prefix + "man") || "", r, rec, f, k = 0;
-  if (!signed(m)) return say("refused: manifest damaged in flash");
-  while ((f = entry(m, k++)))
-    if (digest(f[1], function (o, n) {
-      return storage.read(prefix + f![0], o, n) || "";
-    }, function (s) {
-      return E.toString(require("crypto").SHA1(s));
-    }) != f[2]) return say("refused: " + prefix + f[0] + " does not match its digest");
-  rec = openRecord(storage, "ln.boot", 1, E.CRC32, print);
+  var m = storage.read(prefix + "man") || "", r, rec, f, k = 0, t = tools();
+  if (!t.signed(m)) return say("refused: manifest damaged in flash");
+  while ((f = entry(m, k++))) if (t.hash(prefix + f[0], f[1]) != f[2]) return say("refused: " + prefix + f[0] + " does not match its digest");
+  rec = t.record();
   r = rec.read() || { set: SET_LETTER, tried: 0, boots: 0 };
   r.trial = other;
   r.tried = 0;
@@ -99,7 +124,7 @@ function check() {
 // this message's copies in the client are freed.
 function chunk(p: string) {
   var s = g.lnOTA, i = p.indexOf(","), at = +p.slice(1, i), n = p.length - i - 1, start = 0, f, k = 0, m;
-  if (!s) return say("restart", 1);
+  if (!s || s.m) return say("restart", 1);
   if (at != s.o) return say(s.o, 1);
   m = storage.read(prefix + "man");
   while ((f = entry(m, k++)) && at >= start + f[1]) start += f[1];
@@ -128,7 +153,7 @@ function chunk(p: string) {
 // one (boots back to 0: only boots that never get this far lead to safe mode); the loader's last
 // word (rolled back...) is said once. The record is written only when something changed.
 function active(subscribe: (topic: string, qos: 0 | 1) => void) {
-  var rec = openRecord(storage, "ln.boot", 1, E.CRC32, print), r = rec.read(), changed = r && (r.boots || r.said);
+  var rec = tools().record(), r = rec.read(), changed = r && (r.boots || r.said);
   subscribe(cfg.topic + "/ota", 1);
   if (g.lnOTA) say("idle", 0, 1);
   if (!r || (r.set != SET_LETTER && r.trial != SET_LETTER)) return;
