@@ -169,11 +169,69 @@ forShapes(["4mb"], "board: updates over the air (4 MB layout)", function () {
     await b.flipByCommand();
   });
 
-  step(() => b, "forced, an older version installs (set a, 0.1.0) and confirms", async () => {
-    const r = await ota(b, ["--key-file", keyFile, "--force", "--dir", buildSet("a", "0.1.0")], { LIGHTNODE_VERSION: "0.1.0" });
+  // Power cuts (the process killed, then a boot on the same flash) during the transfer, during the
+  // check and right after the switch: every time a whole set boots, with the configuration.
+  step(() => b, "a power cut in the middle of a transfer: the old set boots and runs, the configuration kept", async () => {
+    const files = setFiles(buildSet("a", "0.1.2"));
+    const text = manifest({ version: "0.1.2", set: "a", from: "0.1.1", force: false, files });
+    const ack0 = b.hear(TOPIC + "/ota/ack");
+    await put(b, begin(KEY, text));
+    assert.equal(await ack0, "0");
+    for (const c of chunks(files, 64).slice(0, 40)) {
+      const ack = b.hear(TOPIC + "/ota/ack");
+      await put(b, c.payload);
+      assert.equal(await ack, String(c.end));
+    }
+    await b.powerCut();
+    await b.active(30000);
+    assert.deepEqual(await running(b), { ...(await running(b)), version: "0.1.1", set: "b" });
+    await b.flipByCommand();
+  });
+
+  step(() => b, "a power cut while the node checks: the old set boots and runs", async () => {
+    const files = setFiles(buildSet("a", "0.1.2"));
+    const text = manifest({ version: "0.1.2", set: "a", from: "0.1.1", force: false, files });
+    const ack0 = b.hear(TOPIC + "/ota/ack");
+    await put(b, begin(KEY, text));
+    assert.equal(await ack0, "0");
+    const from = b.heard.length;
+    for (const c of chunks(files, 256)) {
+      const ack = b.hear(TOPIC + "/ota/ack");
+      await put(b, c.payload);
+      await ack;
+    }
+    await stateFrom(b, from, /^checking/);
+    await b.powerCut();
+    await b.active(30000);
+    assert.equal((await running(b)).version, "0.1.1");
+    await b.flipByCommand();
+  });
+
+  step(() => b, "a power cut right after the switch: the new set boots on trial and confirms", async () => {
+    const files = setFiles(buildSet("a", "0.1.2"));
+    const text = manifest({ version: "0.1.2", set: "a", from: "0.1.1", force: false, files });
+    const ack0 = b.hear(TOPIC + "/ota/ack");
+    await put(b, begin(KEY, text));
+    assert.equal(await ack0, "0");
+    const from = b.heard.length;
+    for (const c of chunks(files, 256)) {
+      const ack = b.hear(TOPIC + "/ota/ack");
+      await put(b, c.payload);
+      await ack;
+    }
+    await stateFrom(b, from, /^switching/);
+    await b.powerCut();
+    await b.active(30000);
+    assert.equal(await stateFrom(b, from, /^confirmed/), "confirmed 0.1.2");
+    assert.deepEqual(await running(b), { ...(await running(b)), version: "0.1.2", set: "a" });
+    await b.flipByCommand();
+  });
+
+  step(() => b, "forced, an older version installs (set b, 0.1.0) and confirms", async () => {
+    const r = await ota(b, ["--key-file", keyFile, "--force", "--dir", buildSet("b", "0.1.0")], { LIGHTNODE_VERSION: "0.1.0" });
     assert.equal(r.code, 0, r.out);
     await b.active(30000);
-    assert.deepEqual(await running(b), { ...(await running(b)), version: "0.1.0", set: "a" });
+    assert.deepEqual(await running(b), { ...(await running(b)), version: "0.1.0", set: "b" });
   });
 });
 
