@@ -73,9 +73,8 @@ function readKey(file) {
   return key;
 }
 
-// The other set's files, built (or taken from --dir), in the order the image sends them: the
-// boot code last, so that a half-written set never has a whole boot file... (all are checked
-// before the switch anyway).
+// The other set's files, built (or taken from --dir), in the order the image sends them (the boot
+// code last; every file is checked against the manifest before the switch anyway).
 function buildSet(set, dir) {
   let out = dir;
   if (!out) {
@@ -129,7 +128,11 @@ async function update(opts) {
   const key = readKey(opts.keyFile);
   const base = opts.topic;
   const client = mqtt.connect(opts.broker, { username: opts.user, password: opts.pass, reconnectPeriod: 1000, connectTimeout: 10000, clientId: "lightnode-ota-" + process.pid });
-  client.on("error", (e) => console.error("ota: broker: " + e.message));
+  // Each error once in a row: the client retries every second.
+  let lastError = "";
+  client.on("error", (e) => {
+    if (e.message !== lastError) console.error("ota: broker: " + (lastError = e.message));
+  });
   const bus = listen(client, base);
   const connected = await new Promise((resolve) => {
     client.once("connect", () => resolve(true));
