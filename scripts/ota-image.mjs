@@ -59,7 +59,8 @@ export function maxChunk(topic, total) {
   return MAX_PACKET - 3 - 2 - Buffer.byteLength(topic) - 2 - ("C" + total + ",").length;
 }
 
-// A new update key: 40 hex digits (160 bits), printable ASCII as the node's rule asks (16-64).
+// A new update key: 24 characters of base64 (144 bits), printable ASCII as the node's rule asks
+// (16-64): short, because the node keeps it in RAM with its configuration (8 characters a variable).
 export function newKey() {
-  return randomBytes(20).toString("hex");
+  return randomBytes(18).toString("base64");
 }

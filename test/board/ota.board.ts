@@ -17,8 +17,8 @@ const root = path.resolve(__dirname, "..", "..");
 function put(b: Board, payload: Buffer): Promise<void> {
   return new Promise((resolve, reject) => b.phone.publish(TOPIC + "/ota", payload, { qos: 1 }, (e) => (e ? reject(e) : resolve())));
 }
-const KEY = "0123456789abcdef0123456789abcdef01234567";
-const OTHER_KEY = "fedcba9876543210fedcba9876543210fedcba98";
+const KEY = "Zm9vYmFyMDEyMzQ1Njc4OWFi";
+const OTHER_KEY = "b3RoZXJrZXkwMTIzNDU2Nzg5";
 const dir = mkdtempSync(path.join(tmpdir(), "lightnode-ota-test-"));
 const keyFile = path.join(dir, "key");
 const otherKeyFile = path.join(dir, "other-key");
