@@ -42,8 +42,8 @@ export function decideBoot(stored: any): BootDecision {
 // The boot code of `run` threw while it was evaluated (or is missing): a trial is rolled back at
 // once (the record to write); the confirmed set changes nothing (undefined), and the restart counts
 // a boot towards safe mode.
-export function decideThrow(r: BootRecord, run: SetLetter | "safe", why: string): BootRecord | undefined {
-  if (run != r.trial) return;
+export function decideThrow(r: BootRecord | undefined, run: SetLetter | "safe", why: string): BootRecord | undefined {
+  if (!r || run != r.trial) return;
   return { set: r.set, tried: 0, boots: r.boots, said: "rolled back: " + run + " failed at boot: " + why.slice(0, 60) };
 }
 

@@ -1,26 +1,30 @@
 // The loader's effects: reads and writes the boot record, prints, restarts. The composition roots
-// (src/boot/loader.ts at each boot, src/boot/tick.ts CONFIRM_MS after it) hand in Espruino's parts;
-// the decisions are src/boot/decide.ts's.
+// (src/boot/loader.ts at each boot; src/boot/tick.ts when the set's boot code threw, and
+// CONFIRM_MS after a boot) hand in Espruino's parts; the decisions are src/boot/decide.ts's.
 import { Print, StorageModule } from "../ports";
 import { openRecord, Record } from "../store/record";
-import { BOOT_RECORD, BOOT_RECORD_VERSION, bootFile, CONFIRM_MS, SAFE_FILE } from "./boot-record";
+import { BOOT_RECORD, BOOT_RECORD_VERSION, bootFile, CONFIRM_MS, SAFE_FILE, SetLetter } from "./boot-record";
 import { decideBoot, decideThrow, decideTick } from "./decide";
 
 export interface LoaderDeps {
   storage: StorageModule;
   crc: (data: string) => number;
   print: Print;
-  // Espruino's load(): starts again from .bootcde once the code running now returns.
+  // Starts again from .bootcde (Espruino's load(), from a timer: see src/boot/loader.ts).
   restart: () => void;
 }
 
 // What the loader's tail (src/boot/tail.ts) does with the boot: evaluate `f` at the top level
-// (undefined: nothing to evaluate), call `x` if that throws, and when `t` is set, run TICK_FILE
-// `t` ms later.
+// (undefined: nothing to evaluate); if that throws, put the error in `e` and evaluate TICK_FILE
+// (which then calls failed()); when `t` is set, evaluate TICK_FILE `t` ms later (tick()). `run`
+// says what `f` is. Plain values only: a function here would keep the loader's whole scope (its
+// functions, its record) alive while the set boots, the firmware's tightest moment (measured: the
+// boot with a configuration then needed 75-100 variables more free).
 export interface Choice {
   f?: string;
-  x(e: any): void;
+  run: SetLetter | "safe";
   t: number;
+  e?: any;
 }
 
 function bootRecord(deps: LoaderDeps): Record {
@@ -39,24 +43,27 @@ export function boot(deps: LoaderDeps): Choice {
   var file = d.run == "safe" ? SAFE_FILE : bootFile(d.run);
   say(deps, d.say);
   if (!rec.write(d.r)) say(deps, "boot record not saved");
-  // The set's boot code threw, or is not there: a trial is rolled back, and either way the node
-  // starts again (a confirmed set's failures lead to safe mode, SAFE_AFTER boots on).
-  function fail(e: any) {
-    var back = decideThrow(d.r, d.run, "" + e);
-    say(deps, file + " failed: " + e);
-    if (back) {
-      rec.write(back);
-      say(deps, back.said);
-    }
-    deps.restart();
-  }
   if (!deps.storage.read(file)) {
     // No safe mode file (a board flashed without it): nothing to restart into; the console works.
     if (d.run == "safe") say(deps, file + " missing: run npm run flash");
-    else fail("missing");
-    return { x: fail, t: 0 };
+    else failed(deps, { run: d.run, t: 0, e: "missing" });
+    return { run: d.run, t: 0 };
   }
-  return { f: file, x: fail, t: d.run == "safe" ? 0 : CONFIRM_MS };
+  return { f: file, run: d.run, t: d.run == "safe" ? 0 : CONFIRM_MS };
+}
+
+// The boot code of `c.run` threw while it was evaluated (`c.e`), or is missing: a trial is rolled
+// back, and the node starts again (a confirmed set's failures lead to safe mode, SAFE_AFTER boots
+// on). Safe mode failing has nothing better to restart into: the console stays.
+export function failed(deps: LoaderDeps, c: Choice): void {
+  var rec = bootRecord(deps);
+  var back = decideThrow(rec.read(), c.run, "" + c.e);
+  say(deps, (c.run == "safe" ? SAFE_FILE : bootFile(c.run)) + " failed: " + c.e);
+  if (back) {
+    rec.write(back);
+    say(deps, back.said);
+  }
+  if (c.run != "safe") deps.restart();
 }
 
 // CONFIRM_MS after a set's boot.

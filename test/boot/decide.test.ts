@@ -51,6 +51,7 @@ describe("boot/decide", function () {
     const r = decideBoot({ set: "a", tried: 0, boots: 2 }).r;
     assert.equal(decideThrow(r, "a", "Error: boom"), undefined);
     assert.equal(decideThrow(r, "safe", "Error: boom"), undefined);
+    assert.equal(decideThrow(undefined, "a", "Error: boom"), undefined, "no record: nothing to roll back");
   });
 
   // [what, record read 10 minutes after the boot, the decision]

@@ -3,7 +3,7 @@
 // each test says it does (runs, or throws); the boot record read back with the firmware's own
 // openRecord.
 import { strict as assert } from "node:assert";
-import { boot, tick, LoaderDeps } from "../../src/boot/runner";
+import { boot, failed, tick, LoaderDeps } from "../../src/boot/runner";
 import { openRecord } from "../../src/store/record";
 import { BOOT_RECORD, BootRecord, CONFIRM_MS } from "../../src/boot/boot-record";
 import { flashStorage, crc } from "../support/ports";
@@ -23,7 +23,8 @@ describe("boot/runner", function () {
   const record = (): BootRecord => openRecord(storage, BOOT_RECORD, 1, crc, () => {}).read();
   const write = (r: BootRecord) => assert.ok(openRecord(storage, BOOT_RECORD, 1, crc, () => {}).write(r));
 
-  // One power-on, as the tail performs the choice; the tick's delay it would set (0: none).
+  // One power-on, as the tail performs the choice (and hands an error to TICK_FILE, which calls
+  // failed()); the tick's delay it would set (0: none).
   function powerOn(): number {
     const c = boot(deps());
     if (c.f) {
@@ -31,7 +32,8 @@ describe("boot/runner", function () {
         ran.push(c.f);
         if (behaviour[c.f] === "throw") throw new Error("boom in " + c.f);
       } catch (e) {
-        c.x(e);
+        c.e = e;
+        failed(deps(), c);
       }
     }
     return c.t;
@@ -118,6 +120,14 @@ describe("boot/runner", function () {
     assert.equal(restarts, 5);
     assert.equal(ran[5], "ln.safe");
     assert.deepEqual(record(), { set: "a", tried: 0, boots: 6 });
+  });
+
+  it("safe mode that throws says so and restarts nothing (the console stays)", function () {
+    behaviour["ln.safe"] = "throw";
+    write({ set: "a", tried: 0, boots: 5 });
+    assert.equal(powerOn(), 0);
+    assert.equal(restarts, 0);
+    assert.ok(printed.includes("[boot] ln.safe failed: Error: boom in ln.safe"));
   });
 
   it("safe mode without its file says so and restarts nothing", function () {
