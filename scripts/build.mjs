@@ -1,6 +1,11 @@
 // Builds the files that are flashed: type-check and emit ES5 with the pinned TypeScript 5, bundle
 // each Storage file with Rollup (Espruino's built-in modules stay plain require() calls), then
 // minify with terser at ecma 5. Fails when the Storage files together are over the size budget.
+// Two layouts (README, Flashing):
+//   build/storage/      1 MB boards: the core (.bootcde, lightnode.con, lightnode.net), the budget;
+//   build/storage-4mb/  4 MB boards: the loader (.bootcde, src/boot/) and set a of the core, built
+//                       with its own names baked in (ln.a.boot, ln.a.con, ln.a.net, ln.a.ota).
+//   node scripts/build.mjs --set b --out DIR   only set b's files, into DIR (the update's image).
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { crc32 } from "node:zlib";
@@ -66,29 +71,82 @@ function bakeTables() {
   };
 }
 
+// Bakes a set's own names and letter into src/config.ts (CONSOLE_FILE, NET_FILE, OTA_FILE,
+// SET_LETTER): "lightnode.con" becomes "ln.a.con", SET_LETTER "" becomes "a". Each must be found
+// exactly once, so that a renamed constant fails the build rather than a set using another's files.
+function bakeSet(letter) {
+  const swaps = [
+    ['"lightnode.con"', JSON.stringify(setName("lightnode.con", letter))],
+    ['"lightnode.net"', JSON.stringify(setName("lightnode.net", letter))],
+    ['"lightnode.ota"', JSON.stringify(setName("lightnode.ota", letter))],
+    ['SET_LETTER = ""', "SET_LETTER = " + JSON.stringify(letter)]
+  ];
+  return {
+    name: "bake-set",
+    transform(code, id) {
+      if (!letter || path.basename(id) !== "config.js") return null;
+      for (const [from, to] of swaps) {
+        if (code.split(from).length !== 2) throw new Error(`bake-set: ${from} is not in src/config.ts exactly once`);
+        code = code.replace(from, to);
+      }
+      return { code, map: null };
+    }
+  };
+}
+
 // The Storage files, each built from its entry module: the console's code and the connection's
 // (each one expression, the function src/console/entry.ts or src/conn/entry.ts exports, evaluated
 // when used), then the boot code, which checks them by their CRC (`crc`: its placeholder there).
+// `setOnly`: a file of the sets alone (4 MB boards), never in build/storage/ (the budget).
 export const FILES = [
   { storage: "lightnode.con", entry: "console/entry.js", name: "console", expression: true, crc: "__CRC_CON__" },
   { storage: "lightnode.net", entry: "conn/entry.js", name: "net", expression: true, crc: "__CRC_NET__" },
-  { storage: ".bootcde", entry: "main.js", name: "firmware" }
+  { storage: ".bootcde", entry: "main.js", name: "firmware" },
+  // The update receiver (src/ota/): last, so that the files before it are minified alike in both
+  // layouts (one name cache per build).
+  { storage: "lightnode.ota", entry: "ota/entry.js", name: "ota", expression: true, setOnly: true }
 ];
+
+// The files of a 4 MB board outside the sets, written once by npm run flash and never updated
+// over the air: the loader, which chooses the set at each boot, its tick (ln.tick, run 10 minutes
+// after a boot: restarts a trial not yet confirmed, resets the boot count of a set that ran), and
+// safe mode (ln.safe: relay, wall switch, console and the update path, after 5 failed boots).
+export const LOADER_FILES = [
+  { storage: ".bootcde", entry: "boot/loader.js", name: "loader", global: "LN", tail: "boot/tail.js" },
+  { storage: "ln.tick", entry: "boot/tick.js", name: "tick" },
+  { storage: "ln.safe", entry: "boot/safe.js", name: "safe" }
+];
+
+// A core file's name in set `letter` ("a", "b"): .bootcde -> ln.a.boot, lightnode.con -> ln.a.con.
+// Never longer than the 1 MB name. No letter: the 1 MB name itself.
+export function setName(storage, letter) {
+  if (!letter) return storage;
+  return "ln." + letter + "." + (storage === ".bootcde" ? "boot" : storage.replace(/^lightnode\./, ""));
+}
 
 // One name cache for every file: the minifier shortens internal property names (minify-options.mjs),
 // and the boot code and the console pass objects to each other, so both must shorten them alike.
-async function bundle(file, board, version, nameCache) {
+async function bundle(file, board, version, nameCache, letter) {
   const bundle = await rollup({
     input: path.join(out, "tsc", file.entry),
     external: BUILTIN_MODULES,
-    plugins: [bakeTables(), bakeConstants(board, version)],
+    plugins: [bakeTables(), bakeConstants(board, version), bakeSet(letter)],
     onwarn(warning) {
       throw new Error("rollup: " + warning.message);
     }
   });
-  const { output } = await bundle.generate(file.expression ? { format: "iife", name: "CONSOLE", strict: false, exports: "default" } : { format: "iife", strict: false });
+  const { output } = await bundle.generate(
+    file.expression ? { format: "iife", name: "CONSOLE", strict: false, exports: "default" }
+      : file.global ? { format: "iife", name: file.global, strict: false, exports: "default" }
+      : { format: "iife", strict: false });
   await bundle.close();
   let code = output[0].code;
+  // `global`/`tail` (the loader): the bundle's default export as a global, then statements of the
+  // tail's own (a TypeScript script, no imports) at the file's top level, outside any function:
+  // Espruino's eval() runs code in the caller's scope, and code evaluated inside a function makes
+  // each of its functions keep a copy of the scope chain (measured: the core evaluated so costs
+  // about 175 variables more than at top level).
+  if (file.tail) code += "\n" + readFileSync(path.join(out, "tsc", file.tail), "utf8");
   if (/^\s*(import|export)\s/m.test(code)) throw new Error("bundle still has import/export statements");
   const min = (await minify(code, { ...MINIFY_OPTIONS, nameCache })).code;
   // `var CONSOLE = (function () {...})();` as the bare expression that eval() returns.
@@ -97,32 +155,30 @@ async function bundle(file, board, version, nameCache) {
   return file.expression ? { code: expression(code), min: expression(min) } : { code, min };
 }
 
-async function build() {
-  rmSync(path.join(out, "tsc"), { recursive: true, force: true });
-  rmSync(path.join(out, "storage"), { recursive: true, force: true });
-  mkdirSync(path.join(out, "storage"), { recursive: true });
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.json")], {
-    stdio: "inherit"
-  });
-
-  delete require.cache[require.resolve(path.join(root, "espruino.config.js"))];
-  const config = require(path.join(root, "espruino.config.js"));
-  const version = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version;
+// Builds `files` into `dir`, each under its Storage name in set `letter` ("": the 1 MB names);
+// `forms` also writes build/NAME.js and build/NAME.min.js (what the simulator and the end-to-end
+// tests run: the 1 MB build's alone). Returns the bytes stored and the gate's problem count.
+async function buildFiles(files, { config, version, letter, dir, label, forms }) {
+  mkdirSync(dir, { recursive: true });
   let total = 0;
   let violations = 0;
+  // One name cache per build (see bundle()).
   const nameCache = {};
   // Each CRC placeholder becomes the CRC of the file beside which each form of the boot code runs:
   // build/firmware.js beside build/console.js (in the simulator), firmware.min.js beside
-  // console.min.js, .bootcde beside the stored lightnode.con.
+  // console.min.js, .bootcde beside the stored lightnode.con (ln.a.boot beside ln.a.con).
   const crcs = { code: [], min: [], stored: [] };
   const bake = (text, form) => crcs[form].reduce((t, [name, value]) => t.split(name).join(String(value)), text);
-  for (const file of FILES) {
-    const built = await bundle(file, config.pins, version, nameCache);
+  for (const file of files) {
+    const built = await bundle(file, config.pins, version, nameCache, letter);
     const code = bake(built.code, "code");
     const min = bake(built.min, "min");
-    writeFileSync(path.join(out, file.name + ".js"), code);
-    writeFileSync(path.join(out, file.name + ".min.js"), min);
-    // build/storage/ holds exactly what `npm run flash` writes, each named as its Storage file:
+    const storage = setName(file.storage, letter);
+    if (forms) {
+      writeFileSync(path.join(out, file.name + ".js"), code);
+      writeFileSync(path.join(out, file.name + ".min.js"), min);
+    }
+    // The storage folder holds exactly what `npm run flash` writes, each named as its Storage file:
     // the minified file pretokenised as the espruino CLI does (the simulator runs the .min.js,
     // which tokeniseLines proved to hold the same tokens).
     const stored = tokeniseLines(bake(built.min, "stored"));
@@ -131,24 +187,71 @@ async function build() {
       crcs.min.push([file.crc, crc32(Buffer.from(min, "latin1"))]);
       crcs.stored.push([file.crc, crc32(Buffer.from(stored, "latin1"))]);
     }
-    writeFileSync(path.join(out, "storage", file.storage), stored, "latin1");
+    writeFileSync(path.join(dir, storage), stored, "latin1");
     total += stored.length;
-    console.log(`build/storage/${file.storage}`.padEnd(28) + `${String(stored.length).padStart(6)} bytes  (build/${file.name}.min.js ${Buffer.byteLength(min)}, unminified ${Buffer.byteLength(code)})`);
-    for (const [name, source] of [[`build/${file.name}.js`, code], [`build/${file.name}.min.js`, min], [`build/storage/${file.storage}`, stored]]) {
+    const where = `${label}/${storage}`;
+    console.log(where.padEnd(32) + `${String(stored.length).padStart(6)} bytes` + (forms ? `  (build/${file.name}.min.js ${Buffer.byteLength(min)}, unminified ${Buffer.byteLength(code)})` : ""));
+    const sources = forms ? [[`build/${file.name}.js`, code], [`build/${file.name}.min.js`, min], [where, stored]] : [[where, stored]];
+    for (const [name, source] of sources) {
       const found = checkSource(source);
       violations += found.length;
       if (found.length) console.error(formatViolations(name, found));
     }
   }
-  console.log(`all Storage files`.padEnd(28) + `${String(total).padStart(6)} bytes  (budget ${SIZE_BUDGET})`);
-  if (violations) {
-    console.error(`build: the Espruino compatibility gate found ${violations} problem(s)`);
-    process.exit(1);
+  return { total, violations };
+}
+
+// --set X --out DIR: only set X's files, into DIR. No option: both layouts.
+function parseArgs(argv) {
+  const opts = {};
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s);
+    const value = inline !== undefined ? inline : argv[++i];
+    if (flag === "--set" && /^[ab]$/.test(value || "")) opts.set = value;
+    else if (flag === "--out" && value) opts.out = path.resolve(value);
+    else throw new Error(`bad option: ${flag} ${value === undefined ? "" : value} (known: --set a|b --out DIR)`);
   }
-  if (total > SIZE_BUDGET) {
-    console.error(`build: the Storage files are ${total - SIZE_BUDGET} bytes over the ${SIZE_BUDGET}-byte budget`);
-    process.exit(1);
+  if (!opts.set !== !opts.out) throw new Error("--set and --out go together");
+  return opts;
+}
+
+async function build() {
+  const opts = parseArgs(process.argv.slice(2));
+  rmSync(path.join(out, "tsc"), { recursive: true, force: true });
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.json")], {
+    stdio: "inherit"
+  });
+
+  delete require.cache[require.resolve(path.join(root, "espruino.config.js"))];
+  const config = require(path.join(root, "espruino.config.js"));
+  // LIGHTNODE_VERSION stands in for package.json's version (the update's board tests build a newer
+  // and an older set than the one flashed).
+  const version = process.env.LIGHTNODE_VERSION || JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version;
+  const common = { config, version };
+  if (opts.set) {
+    rmSync(opts.out, { recursive: true, force: true });
+    const set = await buildFiles(FILES, { ...common, letter: opts.set, dir: opts.out, label: path.relative(process.cwd(), opts.out) || "." });
+    console.log(`set ${opts.set}`.padEnd(32) + `${String(set.total).padStart(6)} bytes`);
+    if (set.violations) fail(`the Espruino compatibility gate found ${set.violations} problem(s)`);
+    return;
   }
+  for (const dir of ["storage", "storage-4mb"]) rmSync(path.join(out, dir), { recursive: true, force: true });
+  // 1 MB: what the budget counts.
+  const small = await buildFiles(FILES.filter((f) => !f.setOnly), { ...common, letter: "", dir: path.join(out, "storage"), label: "build/storage", forms: true });
+  console.log(`all Storage files`.padEnd(32) + `${String(small.total).padStart(6)} bytes  (budget ${SIZE_BUDGET})`);
+  // 4 MB: the loader, then set a.
+  const dir4 = path.join(out, "storage-4mb");
+  const loader = await buildFiles(LOADER_FILES, { ...common, letter: "", dir: dir4, label: "build/storage-4mb" });
+  const setA = await buildFiles(FILES, { ...common, letter: "a", dir: dir4, label: "build/storage-4mb" });
+  console.log(`4 MB: loader + set a`.padEnd(32) + `${String(loader.total + setA.total).padStart(6)} bytes  (set a ${setA.total}; set b takes as much again when updated)`);
+  const violations = small.violations + loader.violations + setA.violations;
+  if (violations) fail(`the Espruino compatibility gate found ${violations} problem(s)`);
+  if (small.total > SIZE_BUDGET) fail(`the Storage files are ${small.total - SIZE_BUDGET} bytes over the ${SIZE_BUDGET}-byte budget`);
+}
+
+function fail(message) {
+  console.error("build: " + message);
+  process.exit(1);
 }
 
 build().catch((err) => {

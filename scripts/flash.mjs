@@ -1,8 +1,12 @@
-// `npm run flash`: writes every file in build/storage/ to the board's Storage under its own name
-// (`.bootcde`, the boot code, `lightnode.con`, the console's code, and `lightnode.net`, the
-// connection's; their functions run from flash and cost few RAM variables) with the espruino CLI,
-// then runs `load()`, which restarts the interpreter from flash exactly as at power-on. Port, baud
-// and board come from espruino.config.js; `--port`, `--baud`, `--board` override. The board description is a local
+// `npm run flash`: writes every file of the board's layout to its Storage under its own name with
+// the espruino CLI, then runs `load()`, which restarts the interpreter from flash exactly as at
+// power-on. The layout follows the board (README, Flashing):
+//   ESP8266_BOARD (1 MB flash, 16 KB Storage): build/storage/: `.bootcde`, the boot code,
+//     `lightnode.con`, the console's code, and `lightnode.net`, the connection's (their functions
+//     run from flash and cost few RAM variables); no room for a second copy, so no updates;
+//   ESP8266_4MB (192 KB Storage): build/storage-4mb/: the loader as `.bootcde` and set a
+//     (`ln.a.*`); then it erases set b and the boot record, so that the board boots set a.
+// Port, baud and board come from espruino.config.js; `--port`, `--baud`, `--board` override. The board description is a local
 // JSON (scripts/boards/) and BLE is off, so the CLI never goes to the network.
 // `--dry-run` prints the command and exactly what it would send, without a board.
 // Fails fast when the serial port does not exist, and kills the CLI after `--timeout` seconds.
@@ -16,8 +20,16 @@ import path from "node:path";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 const CLI = path.join(root, "node_modules", "espruino", "bin", "espruino-cli.js");
-const STORAGE = path.join(root, "build", "storage");
-const RESTART = "load()";
+// Per board: the folder flashed, and what runs after the files are written. On 4 MB, `ln.b`
+// starts both set b's files (ln.b.boot...) and the boot record's two slots (ln.boot.0, ln.boot.1);
+// one regular expression without groups (Espruino's RegExp has no alternation inside a group).
+const LAYOUTS = {
+  ESP8266_BOARD: { dir: path.join(root, "build", "storage"), restart: "load()" },
+  ESP8266_4MB: {
+    dir: path.join(root, "build", "storage-4mb"),
+    restart: 'var s=require("Storage");s.list(/^ln\\.b/).forEach(function(f){s.erase(f)});load()'
+  }
+};
 
 function fail(message) {
   console.error("flash: " + message);
@@ -53,10 +65,11 @@ function settings(opts) {
   if (!Number.isInteger(baud) || baud <= 0) fail(`bad baud rate ${opts.baud || config.baud}`);
   const timeout = Number(opts.timeout || 60);
   if (!(timeout > 0)) fail(`bad --timeout ${opts.timeout}`);
-  const dir = path.resolve(opts.dir || STORAGE);
+  const layout = LAYOUTS[board];
+  const dir = path.resolve(opts.dir || layout.dir);
   if (!existsSync(path.join(dir, ".bootcde"))) fail(`${path.relative(root, dir)}/.bootcde does not exist: run npm run build`);
   const files = readdirSync(dir).sort().map((name) => ({ name, path: path.join(dir, name), size: statSync(path.join(dir, name)).size }));
-  return { port: opts.port || config.port, baud, board, boardFile, timeout, files };
+  return { port: opts.port || config.port, baud, board, boardFile, timeout, files, restart: layout.restart };
 }
 
 // The espruino CLI arguments; `port` null means "write to `out` instead of a board".
@@ -66,7 +79,7 @@ function cliArgs(s, port, out) {
   if (port) args.push("-p", port, "-b", String(s.baud));
   else args.push("-o", out);
   for (const f of s.files) args.push("--storage", f.name + ":" + rel(f.path));
-  args.push("-e", RESTART);
+  args.push("-e", s.restart);
   return args;
 }
 
@@ -79,7 +92,7 @@ function dryRun(s) {
     console.log("flash (dry run): would run");
     console.log("  espruino " + cliArgs(s, s.port, null).map(shellQuote).join(" "));
     for (const f of s.files) console.log(`storing ${path.relative(root, f.path)} (${f.size} bytes) as Storage file ${f.name}`);
-    console.log(`on ${s.board} at ${s.port}, ${s.baud} baud, then ${RESTART}`);
+    console.log(`on ${s.board} at ${s.port}, ${s.baud} baud, then ${s.restart}`);
     console.log("--- exactly what it sends to the board's console (after getting a '>' prompt, the CLI");
     console.log("--- sends \\x10print() first and prefixes each line with \\x10, Espruino's no-echo mark) ---");
     process.stdout.write(readFileSync(out, "latin1"));
@@ -118,7 +131,7 @@ function flash(s) {
   child.on("exit", (code) => {
     clearTimeout(timer);
     if (code !== 0 || /Unable to connect|not found|Error/i.test(output)) fail(`the espruino CLI failed (exit code ${code})`);
-    console.log(`flash: stored ${s.files.map((f) => f.name).join(", ")} and restarted the firmware with ${RESTART}`);
+    console.log(`flash: stored ${s.files.map((f) => f.name).join(", ")} and restarted the firmware with ${s.restart}`);
   });
 }
 

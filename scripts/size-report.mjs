@@ -38,3 +38,11 @@ rmSync(out, { recursive: true, force: true });
 for (const [k, v] of Object.entries(parts).sort((a, b) => b[1] - a[1])) console.log(String(v).padStart(6), k);
 const built = path.join(root, "build", "firmware.min.js");
 if (existsSync(built)) console.log(String(statSync(built).size).padStart(6), "build/firmware.min.js (whole bundle)");
+// Both layouts as the last build wrote them: 1 MB (the budget) and 4 MB (the loader and set a).
+for (const layout of ["storage", "storage-4mb"]) {
+  const dir = path.join(root, "build", layout);
+  if (!existsSync(dir)) continue;
+  const files = readdirSync(dir);
+  const bytes = files.reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
+  console.log(String(bytes).padStart(6), `build/${layout}/ (${files.sort().join(", ")})`);
+}

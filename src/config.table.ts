@@ -56,7 +56,11 @@ export const FIELDS = {
   // Act on retained messages on the command topic (off: avoids ghost switching after a reboot).
   retained: field<boolean>(Use.NODE, "b", false),
   // Publish Home Assistant MQTT discovery.
-  discovery: field<boolean>(Use.NODE, "b", true)
+  discovery: field<boolean>(Use.NODE, "b", true),
+  // The update key (issue 18): the HMAC key of signed updates, 16-64 printable ASCII characters;
+  // "" refuses every update. Never printed, published or shown. Every board stores it; only 4 MB
+  // boards take updates (1 MB ones have no room for a second copy of the firmware).
+  key: field<string>(Use.NODE, "p16-64", "")
 };
 
 // The node's stored configuration: each field of FIELDS with its value's type.

@@ -8,7 +8,7 @@ import { In, NetState } from "./conn/types";
 import { AppEvent } from "./app-hooks";
 import { createNet } from "./conn/net";
 import { ConsoleContext } from "./console/entry";
-import { CONSOLE_FILE } from "./config";
+import { CONSOLE_FILE, SET_LETTER } from "./config";
 import { BoardProfile, Pins, Print, StorageModule } from "./ports";
 import { openRecord } from "./store/record";
 
@@ -81,10 +81,15 @@ function info() {
   // The runner's Wifi, not require("Wifi") again (12 bytes of flash); a command or ACTIVE runs
   // this, never before start() made the runner.
   var Wifi = net!.wifi;
-  return {
+  var d: any = {
     version: __VERSION__, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
     uptime: Math.round((Date.now() - t0) / 1000), reconnects: net!.drops
   };
+  // On 4 MB boards, the set of files running (the update's host tool builds the other one) and
+  // whether the update key is set (never the key itself). A 1 MB board has no sets, and takes no
+  // updates.
+  if (SET_LETTER) (d.set = SET_LETTER), (d.key = ctx.config && ctx.config.key ? "set" : "unset");
+  return d;
 }
 
 function start() {

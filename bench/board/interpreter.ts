@@ -18,6 +18,7 @@
 //   await i.usage()                         // variables in use after a garbage collection
 //   await i.writeFile(name, data)           // one Storage file, in chunks, its size checked
 //   await i.kill()                          // power cut (SIGKILL)
+//   await i.powerOnAndCut(ms)               // power on, and cut again ms later (during the boot)
 //   await i.close()                         // kill, and remove the folder if this object made it
 //   i.memoryErrors                          // every OUT OF MEMORY line seen, across boots
 //
@@ -52,10 +53,12 @@ export interface InterpreterOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-// The Storage files `npm run flash` writes, each named as its Storage file.
-export function firmwareFiles(): { name: string; data: string }[] {
-  const dir = path.join(root, "build", "storage");
-  if (!existsSync(dir)) throw new Error("board: no build/storage/: run npm run build first");
+// The Storage files `npm run flash` writes, each named as its Storage file: build/storage/ (a
+// 1 MB board's layout, what every test runs unless it asks) or build/storage-4mb/ (the loader
+// and set a).
+export function firmwareFiles(layout: "storage" | "storage-4mb" = "storage"): { name: string; data: string }[] {
+  const dir = path.join(root, "build", layout);
+  if (!existsSync(dir)) throw new Error(`board: no build/${layout}/: run npm run build first`);
   const names = readdirSync(dir).filter((n) => statSync(path.join(dir, n)).isFile()).sort();
   return names.map((name) => ({ name, data: readFileSync(path.join(dir, name), "latin1") }));
 }
@@ -112,6 +115,13 @@ export class Interpreter {
     this.output = "";
     this.cursor = 0;
     this.scanned = 0;
+    const child = this.start();
+    await this.attach(child);
+    // What was printed while booting stays readable by waitFor.
+    this.cursor = 0;
+  }
+
+  private start(): ChildProcess {
     const child = spawn(this.bin, ["--telnet"], {
       cwd: this.dir,
       // stdin stays an open pipe nobody writes to: at end of file the Linux build would quit.
@@ -123,9 +133,20 @@ export class Interpreter {
     child.stdout!.on("data", (d: string) => this.arrive(d));
     child.stderr!.on("data", (d: Buffer) => this.arrive(d.toString("latin1")));
     child.on("exit", () => this.arrive(""));
-    await this.attach(child);
-    // What was printed while booting stays readable by waitFor.
+    return child;
+  }
+
+  // Power on, and cut the power again `ms` later wherever the boot has got to (the console is
+  // never attached): a cut during the boot. What it printed stays in `output`.
+  async powerOnAndCut(ms: number): Promise<void> {
+    await this.kill();
+    if (await portTaken()) throw new Error(`board: something already listens on 127.0.0.1:${TELNET_PORT}`);
+    this.output = "";
     this.cursor = 0;
+    this.scanned = 0;
+    this.start();
+    await sleep(ms);
+    await this.kill();
   }
 
   // Connects the console over telnet, retrying until the interpreter listens (it starts its

@@ -208,9 +208,10 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, given: Conso
   if (name == "config") {
     if (arg !== undefined) return void save(arg);
     shown = copy();
-    // The passwords (password, pass: the fields named pass..., as setup() hides them), when set.
-    // (The value first: a regex right after the loop's head is a SyntaxError on Espruino.)
-    for (field in shown) if (shown[field] && /^pass/.test(field)) shown[field] = "***";
+    // The secrets, when set: the passwords (password, pass: the fields named pass..., as setup()
+    // hides them) and the update key. (The value first: a regex right after the loop's head is a
+    // SyntaxError on Espruino.)
+    for (field in shown) if (shown[field] && /^pass|^key$/.test(field)) shown[field] = "***";
     say(json(shown) + (inUse ? "" : " (not saved)"));
   } else if (name == "setup") {
     // The serial line's chunks come back as the "chars" command, each in a fresh run of the

@@ -11,7 +11,7 @@
 // detached mode the relay stays energised (it feeds a smart bulb that listens on <base>) and the
 // light state is only published. The pins: the relay, the optional status LED, the wall switch.
 import { AppEvent, AppHooks } from "../app-hooks";
-import { Config } from "../config";
+import { Config, OTA_FILE, SET_LETTER } from "../config";
 import { MqttClient, MqttMessage, Will } from "../mqtt/api";
 import { BoardProfile, Pins, Print, StorageModule } from "../ports";
 import { openRecord, Record } from "../store/record";
@@ -194,6 +194,7 @@ function event(e: AppEvent, a?: any): any {
     send(t + "/info", JSON.stringify(deps.info()), 0, true);
     announce();
     set(light);
+    if (SET_LETTER) ota();
   } else if (e == AppEvent.LEAVE) {
     // Leaving on purpose: the will is not sent after DISCONNECT, so "offline" is said here. Moving
     // to another base topic, the old one keeps no light state or diagnostics (an empty retained
@@ -228,6 +229,15 @@ function command(p: string) {
   }
 }
 
+// The update receiver (OTA_FILE, src/ota/), on 4 MB boards only (SET_LETTER is "" on 1 MB ones,
+// and the minifier drops these hooks there): evaluated when used, like the console's code, at each
+// ACTIVE (no payload: it subscribes to <base>/ota itself) and for each message on a topic of its
+// own, with plain arguments (safe mode calls it alike).
+function ota(payload?: string) {
+  var code = deps.storage.read(OTA_FILE);
+  if (code) (0, eval)(code)(cfg, payload, send, (mqtt as MqttClient).subscribe);
+}
+
 // Every message on a subscribed topic. The commands are handled in a function of their own (called,
 // not inlined): on Espruino a branch not taken is still read through, once per message (measured
 // on the bench's messages the app ignores: about 5% faster).
@@ -235,7 +245,8 @@ function onMessage(m: MqttMessage) {
   var p = m.payload;
   if (m.topic == HA + "status") {
     if (p == "online") announce();
-  } else if (m.topic == cfg.topic && (cfg.retained || !m.retain)) /*@__NOINLINE__*/ command(p);
+  } else if (SET_LETTER && m.topic != cfg.topic) ota(p);
+  else if (m.topic == cfg.topic && (cfg.retained || !m.retain)) /*@__NOINLINE__*/ command(p);
 }
 
 export function createLightApp(d: LightDeps): LightApp {

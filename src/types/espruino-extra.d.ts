@@ -1,6 +1,10 @@
 // Ambient types for the Espruino APIs the firmware uses that @types/espruino lacks or gets wrong.
 declare namespace E {
   function CRC32(data: string): number;
+  // The bytes of an ArrayBuffer (what require("crypto").SHA1 returns) as an 8-bit string.
+  function toString(data: any): string;
+  // Moves variables so that free ones are contiguous (flat strings, ArrayBuffers need runs).
+  var defrag: (() => void) | undefined;
   function setConsole(device: any, options?: any): void;
   function on(event: "init" | "kill", callback: () => void): void;
 }

@@ -4,6 +4,7 @@
 // (bench/board/interpreter.ts), against the embedded broker (sim/broker.ts) and a phone client.
 //
 //   const b = await Board.start()              // broker, phone, interpreter flashed and booted
+//   Board.start({layout: "storage-4mb"})        // flashed with the 4 MB layout (loader + set a)
 //   await b.configure()                         // config({...}) -> Active
 //   await b.command("on")                       // the phone publishes, the relay follows
 //   b.i                                         // the Interpreter: eval, type, waitFor, usage, kill...
@@ -81,6 +82,9 @@ export interface BoardOptions {
   fill?: number;
   // Extra environment for the interpreter (e.g. LD_PRELOAD).
   env?: NodeJS.ProcessEnv;
+  // What is flashed: build/storage/ (the default: the 1 MB layout, on either shape) or
+  // build/storage-4mb/ (the loader and set a, as npm run flash writes a 4 MB board).
+  layout?: "storage" | "storage-4mb";
 }
 
 export class Board {
@@ -112,7 +116,7 @@ export class Board {
     await b.i.boot();
     b.base = await b.i.usage();
     if (options.fill !== undefined) await b.calibrate(options.fill);
-    for (const f of firmwareFiles()) await b.i.writeFile(f.name, f.data);
+    for (const f of firmwareFiles(options.layout)) await b.i.writeFile(f.name, f.data);
     await b.i.boot();
     await b.phoneReady();
     return b;

@@ -9,7 +9,8 @@ import { ABSENT_GLOBALS, ABSENT_STATICS, ABSENT_METHODS, NOT_BY_NAME } from "../
 // Every file the build writes, and what is flashed (pretokenised, in build/storage/).
 const BUILT = [
   "build/firmware.js", "build/firmware.min.js", "build/console.js", "build/console.min.js", "build/net.js", "build/net.min.js",
-  "build/storage/.bootcde", "build/storage/lightnode.con", "build/storage/lightnode.net"
+  "build/storage/.bootcde", "build/storage/lightnode.con", "build/storage/lightnode.net",
+  ...readdirSync("build/storage-4mb").map((name) => "build/storage-4mb/" + name)
 ];
 
 // A bundle shaped like ours (Rollup iife) with `body` inside.
