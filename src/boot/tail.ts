@@ -15,9 +15,13 @@ if (LN.f) {
     eval(require("Storage").read("ln.tick"));
   }
 }
-// TICK_FILE (src/boot/boot-record.ts), CONFIRM_MS after the boot.
+// TICK_FILE (src/boot/boot-record.ts), CONFIRM_MS after the boot. Its id as the global LNT, so
+// that a set's update receiver, once Active and confirmed, cancels it (the tick has nothing left
+// to do then, and its timer costs 8 variables for 10 minutes); the tick deletes LNT as it fires,
+// so a stale id (Espruino reuses them) is never cleared.
 if (LN.t) {
-  setTimeout(function () {
+  (global as any).LNT = setTimeout(function () {
+    delete (global as any).LNT;
     eval(require("Storage").read("ln.tick"));
   }, LN.t);
 }

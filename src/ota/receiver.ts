@@ -170,6 +170,8 @@ function active(subscribe: (topic: string, qos: 0 | 1) => void) {
     delete r.said;
   }
   if (changed) rec.write(r);
+  // Confirmed and counted: the loader's tick (src/boot/tail.ts) has nothing left to do.
+  if (g.LNT) clearTimeout(g.LNT), delete g.LNT;
 }
 
 export function receive(c: Config, payload: string | undefined, publish: typeof send, subscribe: (topic: string, qos: 0 | 1) => void) {

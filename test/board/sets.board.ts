@@ -72,9 +72,14 @@ forShapes(["4mb"], "board: the loader, its sets and safe mode (4 MB layout)", fu
   let b: Board;
   let setB: { name: string; data: string }[];
 
-  // Set b stored, and the record switched to it on trial; `broken`: its boot code throws.
-  async function stageB(broken: boolean): Promise<void> {
-    for (const f of setB) await b.i.writeFile(f.name, f.name == "ln.b.boot" && broken ? 'throw new Error("set b is broken");\n' + f.data : f.data);
+  // Set b stored, and the record switched to it on trial. "broken": its boot code throws;
+  // "silent": stored without its update receiver (ln.b.ota), which is what confirms a set at
+  // ACTIVE, so that it runs but never confirms itself.
+  async function stageB(kind: "broken" | "silent"): Promise<void> {
+    for (const f of setB) {
+      if (kind == "silent" && f.name == "ln.b.ota") await b.i.eval(`require("Storage").erase("ln.b.ota")`);
+      else await b.i.writeFile(f.name, f.name == "ln.b.boot" && kind == "broken" ? 'throw new Error("set b is broken");\n' + f.data : f.data);
+    }
     const r = (await readRecord(b))!;
     await writeRecord(b, { set: r.set, trial: "b", tried: 0, boots: 0 });
   }
@@ -119,15 +124,18 @@ forShapes(["4mb"], "board: the loader, its sets and safe mode (4 MB layout)", fu
     await b.configure();
     await sleep(300);
     const active = await b.firmwareUsage();
-    console.log(`      firmware alone, 4 MB layout: boot (Offline) ${boot}, Active ${active} variables (the loader's tick pending)`);
+    console.log(`      firmware alone, 4 MB layout: boot (Offline) ${boot}, Active ${active} variables (the loader's tick cancelled by the receiver)`);
     assert.ok(active <= CEILINGS.active + 15, `Active uses ${active} variables, over ${CEILINGS.active} + 15`);
     await b.flipByCommand();
-    assert.deepEqual(await readRecord(b), { set: "a", tried: 0, boots: 1 });
+    // The receiver (ln.a.ota) at ACTIVE: the boot counted as a good one, the tick cancelled.
+    assert.deepEqual(await readRecord(b), { set: "a", tried: 0, boots: 0 });
+    assert.equal(await b.i.eval(`typeof LNT`), "undefined");
   });
 
   step(() => b, "a trial set b that throws while loading is rolled back at once, says so, and set a runs with the configuration and the light", async () => {
     await lightOn();
-    await stageB(true);
+    await stageB("broken");
+    const said = hearPayload(TOPIC + "/ota/state", "rolled back: b failed at boot: Error: set b is broken");
     await restart();
     await b.i.waitFor(/\[boot\] trying set b \(1 of 3\)/);
     await b.i.waitFor(/\[boot\] ln\.b\.boot failed: Error: set b is broken/);
@@ -138,12 +146,15 @@ forShapes(["4mb"], "board: the loader, its sets and safe mode (4 MB layout)", fu
     const r = (await readRecord(b))!;
     assert.equal(r.set, "a");
     assert.equal(r.trial, undefined);
-    assert.equal(r.said, "rolled back: b failed at boot: Error: set b is broken");
+    // Said once on <base>/ota/state (retained) by set a's receiver at ACTIVE, then cleared.
+    await said;
+    assert.equal(r.said, undefined);
     await b.flipByCommand();
   });
 
   step(() => b, "a trial that never confirms runs 3 boots (restarts and power cuts), then set a is back, said so", async () => {
-    await stageB(false);
+    await stageB("silent");
+    const said = hearPayload(TOPIC + "/ota/state", "rolled back: b not confirmed in 3 boots");
     await restart();
     await b.i.waitFor(/\[boot\] trying set b \(1 of 3\)/);
     await b.i.waitFor(B_BOOTS);
@@ -164,7 +175,8 @@ forShapes(["4mb"], "board: the loader, its sets and safe mode (4 MB layout)", fu
     const r = (await readRecord(b))!;
     assert.equal(r.set, "a");
     assert.equal(r.trial, undefined);
-    assert.equal(r.said, "rolled back: b not confirmed in 3 boots");
+    await said;
+    assert.equal(r.said, undefined);
     await b.flipByCommand();
   });
 
@@ -200,6 +212,9 @@ forShapes(["4mb"], "board: the loader, its sets and safe mode (4 MB layout)", fu
   // (run before the loader) makes shorten delays of 10 minutes, with the rest passed as they are.
   step(() => b, "10 minutes after a boot (6 s here): a confirmed set's boots reset and the tick's timer is gone; a trial never confirmed restarts, 3 times, then is rolled back", async () => {
     await b.i.writeFile(".boot1", "var BT=setTimeout;var setTimeout=function(f,ms,a,c){return BT(f,ms==6e5?6000:ms,a,c)};");
+    // Set a without its receiver, which would count the boot as good at ACTIVE and cancel the
+    // tick: as a node whose broker is down.
+    await b.i.eval(`require("Storage").erase("ln.a.ota")`);
     await writeRecord(b, { set: "a", tried: 0, boots: 3 });
     await b.powerCut();
     await b.active();
@@ -210,7 +225,8 @@ forShapes(["4mb"], "board: the loader, its sets and safe mode (4 MB layout)", fu
     const after = await b.i.usage();
     console.log(`      the tick's timer: ${pending - after} variables until it fired`);
     assert.ok(after <= pending, "nothing of the tick stays");
-    await stageB(false);
+    await b.i.writeFile("ln.a.ota", readFileSync("build/storage-4mb/ln.a.ota", "latin1"));
+    await stageB("silent");
     await restart();
     await b.i.waitFor(/\[boot\] trying set b \(1 of 3\)/);
     for (const n of [2, 3]) {
@@ -272,8 +288,12 @@ forShapes(["4mb"], "board: the loader, its sets and safe mode (4 MB layout)", fu
 // alive, and from its end the tick's timer. The 1 MB layout's boot with a configuration gets
 // through with 890 variables free (880: out of memory); the 4 MB layout's with 910 (900: out of
 // memory; with a closure in LN it needed 1,000). Each boot path of the loader must get through
-// with BOOT_FREE free: the loader's peak cost held at 35 over the 1 MB layout's.
-const BOOT_FREE = 925;
+// with BOOT_FREE free. Since the update receiver (ln.a.ota) runs at each ACTIVE, the peak of a boot
+// to Active is its run there: 925 ran out; 1,050 holds for a plain boot, and a rollback's boot
+// (the receiver then says it and writes the record) ran out with 1,050 and holds with 1,100.
+// Issue 18's target is 900, not met yet: the receiver is evaluated inside the app's function, whose
+// scope chain each of its functions copies.
+const BOOT_FREE = 1100;
 forShapes(["4mb"], `board: the loader's boot paths with ${BOOT_FREE} variables free (4 MB layout)`, function () {
   this.timeout(180000);
   let b: Board;

@@ -156,6 +156,21 @@ describe("console/commands", function () {
     noSecret(t.lines.join("\n"));
   });
 
+  it("config() hides the update key when set, and says it is empty when not", function () {
+    const t = rig();
+    const KEY = "update-key-0123456789abcd";
+    t.cmds.config({ ssid: "home", password: PW, broker: "10.0.0.2" });
+    t.cmds.config();
+    assert.equal(JSON.parse(t.lines[1]).key, "");
+    t.cmds.config({ key: KEY });
+    t.cmds.config();
+    assert.equal(JSON.parse(t.lines[3]).key, "***");
+    assert.equal(t.store.load()!.key, KEY);
+    assert.ok(!t.lines.join("\n").includes(KEY), "the key is never printed");
+    t.cmds.config({ key: "short" });
+    assert.match(t.lines[4], /^error: key: /);
+  });
+
   it("is atomic: one bad field saves nothing, and the error names field and rule", function () {
     const t = rig();
     t.cmds.config({ ssid: "home", password: PW, broker: "10.0.0.2" });

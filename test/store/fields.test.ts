@@ -8,7 +8,7 @@ import { crc, flashStorage } from "../support/ports";
 
 describe("config fields", function () {
   it("lists the fields in their declared order, each with its rule and default", function () {
-    assert.deepEqual(fields(), ["ssid", "password", "broker", "port", "id", "user", "pass", "topic", "keepalive", "telnet", "mode", "power", "retained", "discovery"]);
+    assert.deepEqual(fields(), ["ssid", "password", "broker", "port", "id", "user", "pass", "topic", "keepalive", "telnet", "mode", "power", "retained", "discovery", "key"]);
     assert.equal(FIELD_RULES.split(" ").length, fields().length);
     assert.equal(fieldDefaults().length, fields().length);
   });
