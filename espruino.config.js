@@ -7,11 +7,11 @@ module.exports = {
   // Espruino board id, used by the espruino CLI (ESP8266_BOARD = 512 KB, ESP8266_4MB = 4 MB).
   board: "ESP8266_4MB",
   pins: {
-    relay: "D12",         // relay coil driver
+    relay: "D12", // relay coil driver
     relayActiveLow: false,
-    button: "D0",         // wall switch / push button input
+    button: "D0", // wall switch / push button input
     buttonPressedLow: true,
-    led: "D13",           // status LED, or null for none
+    led: "D13", // status LED, or null for none
     ledActiveLow: true
   }
 };

@@ -44,7 +44,9 @@ const progress = (s: string) => process.stderr.write(`  [${((Date.now() - t00) /
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function short(e: any): string {
-  return String((e && e.message) || e).split("\n")[0].replace(/; recent output:$/, "");
+  return String((e && e.message) || e)
+    .split("\n")[0]
+    .replace(/; recent output:$/, "");
 }
 
 // The broker and the phone, with the node's own connection spied on: every write the broker makes
@@ -75,7 +77,9 @@ class Net {
       pending = Buffer.concat([pending, Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)]);
       // Whole packets: type, remaining length, and for a PUBLISH its topic.
       for (;;) {
-        let len = 0, mul = 1, i = 1;
+        let len = 0,
+          mul = 1,
+          i = 1;
         for (; i < pending.length && i < 5; i++) {
           len += (pending[i] & 127) * mul;
           mul *= 128;
@@ -110,7 +114,9 @@ class Net {
   }
 
   publish(topic: string, payload: string): Promise<void> {
-    return new Promise((resolve, reject) => this.phone.publish(topic, payload, { qos: 0 }, (e) => (e ? reject(e) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.phone.publish(topic, payload, { qos: 0 }, (e) => (e ? reject(e) : resolve()))
+    );
   }
 
   // Closes the broker and starts a new one on the same port (the phone reconnects by itself).
@@ -169,7 +175,10 @@ async function speed(i: Interpreter, net: Net, level: () => number): Promise<{ r
   const out: { rate: Cell; median: Cell; p99: Cell } = { rate: "-", median: "-", p99: "-" };
   const aedes = net.broker.aedes;
   const pub = (topic: string, payload: string) =>
-    aedes.publish({ cmd: "publish", topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => {});
+    aedes.publish(
+      { cmd: "publish", topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false },
+      () => {}
+    );
   i.skip();
   const t0 = performance.now();
   for (let n = 0; n < BURST; n++) pub(HA_STATUS, "x");
@@ -290,15 +299,23 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
       await sleep(SETTLE_MS);
       const after = await used();
       mem(`Active after ${COMMANDS} commands and ${FLIPS} flips`, after);
-      mem(`  growth over ${COMMANDS} commands and ${FLIPS} flips`, (after - activeFirst >= 0 ? "+" : "") + (after - activeFirst));
+      mem(
+        `  growth over ${COMMANDS} commands and ${FLIPS} flips`,
+        (after - activeFirst >= 0 ? "+" : "") + (after - activeFirst)
+      );
     });
     await scenario("peak during setup() (answers typed char by char)", true, async () => {
       await startPeak();
       i.skip();
       i.line("setup()");
       const answers: [string, string][] = [
-        ["ssid", "bench"], ["password", "benchpass1"], ["broker", "127.0.0.1"], ["port", String(net.port)],
-        ["id", ""], ["user", ""], ["pass", ""]
+        ["ssid", "bench"],
+        ["password", "benchpass1"],
+        ["broker", "127.0.0.1"],
+        ["port", String(net.port)],
+        ["id", ""],
+        ["user", ""],
+        ["pass", ""]
       ];
       for (const [field, value] of answers) {
         await i.waitFor(new RegExp("(^|\\n)" + field + " \\[[^\\]]*\\]: "), 5000);
@@ -346,7 +363,10 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
       await sleep(SETTLE_MS);
       const after = await used();
       mem(`Active after ${MANY_RECONNECTS} reconnects`, after);
-      mem(`  growth over ${MANY_RECONNECTS} reconnects (from before the first)`, (after - activeBefore >= 0 ? "+" : "") + (after - activeBefore));
+      mem(
+        `  growth over ${MANY_RECONNECTS} reconnects (from before the first)`,
+        (after - activeBefore >= 0 ? "+" : "") + (after - activeBefore)
+      );
     });
     await scenario("speed", true, async () => {
       const s = await speed(i, net, () => relayLevel(i));
@@ -367,7 +387,12 @@ async function moduleRun(bin: string, source: string, run: Run): Promise<void> {
   try {
     await net.start();
     const base = await baseline(i, { ...run });
-    const min = await minify(source, { ecma: 5, compress: true, mangle: true, format: { comments: false, ascii_only: true } });
+    const min = await minify(source, {
+      ecma: 5,
+      compress: true,
+      mangle: true,
+      format: { comments: false, ascii_only: true }
+    });
     await i.writeFile("MQTT", min.code!);
     const boot = [
       `var mq=require("MQTT").create("127.0.0.1",{port:${net.port},client_id:"${MODULE_ID}"});`,
@@ -400,30 +425,43 @@ async function moduleRun(bin: string, source: string, run: Run): Promise<void> {
 
 function table(rows: Cell[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  const line = (r: Cell[]) => "| " + r.map((v, c) => (typeof v == "number" ? String(v).padStart(widths[c]) : String(v).padEnd(widths[c]))).join(" | ") + " |";
-  return [line(rows[0]), "| " + widths.map((w) => "-".repeat(w)).join(" | ") + " |", ...rows.slice(1).map(line)].join("\n");
+  const line = (r: Cell[]) =>
+    "| " +
+    r.map((v, c) => (typeof v == "number" ? String(v).padStart(widths[c]) : String(v).padEnd(widths[c]))).join(" | ") +
+    " |";
+  return [line(rows[0]), "| " + widths.map((w) => "-".repeat(w)).join(" | ") + " |", ...rows.slice(1).map(line)].join(
+    "\n"
+  );
 }
 
 function report(run: Run): void {
   console.log(`\n== ${run.label}: Espruino ${run.version}, ${run.total} variables (process.memory().total)`);
-  console.log(`interpreter alone at its prompt: ${run.empty} variables; the fake ESP8266 (.boot0): ${run.fake}; ` +
-    `the 5 ms peak sampler adds ${run.sampler} to a peak reading (subtracted)`);
+  console.log(
+    `interpreter alone at its prompt: ${run.empty} variables; the fake ESP8266 (.boot0): ${run.fake}; ` +
+      `the 5 ms peak sampler adds ${run.sampler} to a peak reading (subtracted)`
+  );
   console.log("\nfirmware alone (variables over interpreter + fake):");
   console.log(table([["moment", "variables"], ...run.memory]));
-  console.log(`\nspeed, code run from Storage (${BURST} inbound QoS 0 messages on ${HA_STATUS}, then a command; ` +
-    `command -> relay from the broker's write of the packet's last byte to the #R line, ${LATENCY_COMMANDS} commands):`);
+  console.log(
+    `\nspeed, code run from Storage (${BURST} inbound QoS 0 messages on ${HA_STATUS}, then a command; ` +
+      `command -> relay from the broker's write of the packet's last byte to the #R line, ${LATENCY_COMMANDS} commands):`
+  );
   const m = run.module;
-  console.log(table([
-    ["", "lightnode", "Espruino MQTT module"],
-    ["variables once Active / connected+subscribed", run.ours.variables, m ? m.variables : "not run"],
-    ["inbound messages/s", run.ours.rate, m ? m.rate : "-"],
-    ["command -> relay, median", run.ours.median, m ? m.median : "-"],
-    ["command -> relay, p99", run.ours.p99, m ? m.p99 : "-"]
-  ]));
+  console.log(
+    table([
+      ["", "lightnode", "Espruino MQTT module"],
+      ["variables once Active / connected+subscribed", run.ours.variables, m ? m.variables : "not run"],
+      ["inbound messages/s", run.ours.rate, m ? m.rate : "-"],
+      ["command -> relay, median", run.ours.median, m ? m.median : "-"],
+      ["command -> relay, p99", run.ours.p99, m ? m.p99 : "-"]
+    ])
+  );
   if (run.memoryErrors.length) {
     const counts = new Map<string, number>();
     for (const l of run.memoryErrors) counts.set(l, (counts.get(l) || 0) + 1);
-    console.log("\nOUT OF MEMORY seen (console lines, how often):\n  " + [...counts].map(([l, n]) => `${l}  (x${n})`).join("\n  "));
+    console.log(
+      "\nOUT OF MEMORY seen (console lines, how often):\n  " + [...counts].map(([l, n]) => `${l}  (x${n})`).join("\n  ")
+    );
   }
   if (run.errors.length) console.log("\nfailed:\n  " + run.errors.join("\n  "));
 }
@@ -436,20 +474,36 @@ async function main(): Promise<number> {
     else if (bin) console.log(`bench:board: ${v}=${bin} does not exist: skipped`);
   }
   if (!bins.length) {
-    console.log("bench:board: skipped, needs ESPRUINO_BIN_4MB and/or ESPRUINO_BIN_1MB=<Espruino built for Linux in the " +
-      "ESP8266's shape> (README: building the interpreters; optional: ESPRUINO_BIN, ESPRUINO_BIN_BIG, " +
-      "ESPRUINO_MQTT_MODULE=<EspruinoDocs modules/MQTT.js>)");
+    console.log(
+      "bench:board: skipped, needs ESPRUINO_BIN_4MB and/or ESPRUINO_BIN_1MB=<Espruino built for Linux in the " +
+        "ESP8266's shape> (README: building the interpreters; optional: ESPRUINO_BIN, ESPRUINO_BIN_BIG, " +
+        "ESPRUINO_MQTT_MODULE=<EspruinoDocs modules/MQTT.js>)"
+    );
     return 0;
   }
   const modulePath = process.env.ESPRUINO_MQTT_MODULE;
   const moduleSource = modulePath && existsSync(modulePath) ? readFileSync(modulePath, "latin1") : null;
-  if (!moduleSource) console.log("bench:board: ESPRUINO_MQTT_MODULE not set (or missing): the MQTT module comparison is skipped");
-  console.log(`bench:board: storing ${firmwareFiles().map((f) => f.name).join(", ")} and the fake .boot0`);
+  if (!moduleSource)
+    console.log("bench:board: ESPRUINO_MQTT_MODULE not set (or missing): the MQTT module comparison is skipped");
+  console.log(
+    `bench:board: storing ${firmwareFiles()
+      .map((f) => f.name)
+      .join(", ")} and the fake .boot0`
+  );
   let bad = false;
   for (const [label, path_] of bins) {
     const run: Run = {
-      label: `${path.basename(path_)} (${label})`, version: "?", total: 0, empty: 0, fake: 0, sampler: 0,
-      memory: [], ours: { variables: "-", rate: "-", median: "-", p99: "-" }, module: null, errors: [], memoryErrors: []
+      label: `${path.basename(path_)} (${label})`,
+      version: "?",
+      total: 0,
+      empty: 0,
+      fake: 0,
+      sampler: 0,
+      memory: [],
+      ours: { variables: "-", rate: "-", median: "-", p99: "-" },
+      module: null,
+      errors: [],
+      memoryErrors: []
     };
     try {
       await firmwareRun(path_, run);

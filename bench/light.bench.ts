@@ -36,7 +36,8 @@ async function main() {
     const n = sim.pins.writes("D12").length;
     const t0 = performance.now();
     await new Promise<void>((resolve) => {
-      const poll = () => (sim.pins.writes("D12").length > n && sim.pins.level("D12") === want ? resolve() : setImmediate(poll));
+      const poll = () =>
+        sim.pins.writes("D12").length > n && sim.pins.level("D12") === want ? resolve() : setImmediate(poll);
       phone.publish(BASE, want ? "on" : "off", { qos: 1 });
       poll();
     });

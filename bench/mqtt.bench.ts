@@ -81,7 +81,9 @@ async function main() {
     feed2("\x20\x02\x00\x00");
     for (let i = 0; i < M; i++) feed2(packet);
     const after = process.memoryUsage().heapUsed;
-    console.log(`retained heap per received message (kept)     ${Math.round((after - before) / M)} bytes (message object, topic, payload)`);
+    console.log(
+      `retained heap per received message (kept)     ${Math.round((after - before) / M)} bytes (message object, topic, payload)`
+    );
     client.disconnect();
     c2.disconnect();
   } else {

@@ -19,13 +19,22 @@ export async function minifiedPart(entry: string): Promise<number> {
   const dir = mkdtempSync(path.join(tmpdir(), "lightnode-part-"));
   const part = path.join(dir, path.dirname(entry));
   try {
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.json"), "--outDir", dir], { stdio: "inherit" });
+    execFileSync(
+      process.execPath,
+      [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.json"), "--outDir", dir],
+      { stdio: "inherit" }
+    );
     const bundle = await rollup({
       input: path.join(dir, entry + ".js"),
       external: (id, importer) => !!importer && !path.resolve(path.dirname(importer), id).startsWith(part),
       onwarn: () => {}
     });
-    const { output } = await bundle.generate({ format: "iife", name: "part", strict: false, globals: (id) => id.replace(/\W/g, "_") });
+    const { output } = await bundle.generate({
+      format: "iife",
+      name: "part",
+      strict: false,
+      globals: (id) => id.replace(/\W/g, "_")
+    });
     await bundle.close();
     const min = await minify(output[0].code, MINIFY_OPTIONS);
     return Buffer.byteLength(min.code as string);

@@ -54,16 +54,20 @@ function bakeTables() {
     name: "bake-tables",
     async transform(code, id) {
       if (!id.endsWith(".table.js")) return null;
-      const table = await rollup({ input: id, onwarn(warning) {
-        throw new Error("rollup (" + id + "): " + warning.message);
-      } });
+      const table = await rollup({
+        input: id,
+        onwarn(warning) {
+          throw new Error("rollup (" + id + "): " + warning.message);
+        }
+      });
       const { output } = await table.generate({ format: "cjs", exports: "named" });
       await table.close();
       const module = { exports: {} };
       vm.runInNewContext(output[0].code, { module, exports: module.exports });
       const baked = Object.entries(module.exports).map(([name, value]) => {
         if (typeof value != "function") return `export var ${name} = ${JSON.stringify(value)};`;
-        if (value.length) throw new Error(`${id}: ${name} takes parameters: a table exports values and functions without parameters`);
+        if (value.length)
+          throw new Error(`${id}: ${name} takes parameters: a table exports values and functions without parameters`);
         return `export function ${name}() { return ${JSON.stringify(value())}; }`;
       });
       return { code: baked.join("\n"), map: null };
@@ -136,9 +140,12 @@ async function bundle(file, board, version, nameCache, letter) {
     }
   });
   const { output } = await bundle.generate(
-    file.expression ? { format: "iife", name: "CONSOLE", strict: false, exports: "default" }
-      : file.global ? { format: "iife", name: file.global, strict: false, exports: "default" }
-      : { format: "iife", strict: false });
+    file.expression
+      ? { format: "iife", name: "CONSOLE", strict: false, exports: "default" }
+      : file.global
+        ? { format: "iife", name: file.global, strict: false, exports: "default" }
+        : { format: "iife", strict: false }
+  );
   await bundle.close();
   let code = output[0].code;
   // `global`/`tail` (the loader): the bundle's default export as a global, then statements of the
@@ -190,8 +197,18 @@ async function buildFiles(files, { config, version, letter, dir, label, forms })
     writeFileSync(path.join(dir, storage), stored, "latin1");
     total += stored.length;
     const where = `${label}/${storage}`;
-    console.log(where.padEnd(32) + `${String(stored.length).padStart(6)} bytes` + (forms ? `  (build/${file.name}.min.js ${Buffer.byteLength(min)}, unminified ${Buffer.byteLength(code)})` : ""));
-    const sources = forms ? [[`build/${file.name}.js`, code], [`build/${file.name}.min.js`, min], [where, stored]] : [[where, stored]];
+    console.log(
+      where.padEnd(32) +
+        `${String(stored.length).padStart(6)} bytes` +
+        (forms ? `  (build/${file.name}.min.js ${Buffer.byteLength(min)}, unminified ${Buffer.byteLength(code)})` : "")
+    );
+    const sources = forms
+      ? [
+          [`build/${file.name}.js`, code],
+          [`build/${file.name}.min.js`, min],
+          [where, stored]
+        ]
+      : [[where, stored]];
     for (const [name, source] of sources) {
       const found = checkSource(source);
       violations += found.length;
@@ -226,27 +243,40 @@ async function build() {
   const config = require(path.join(root, "espruino.config.js"));
   // LIGHTNODE_VERSION stands in for package.json's version (the update's board tests build a newer
   // and an older set than the one flashed).
-  const version = process.env.LIGHTNODE_VERSION || JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version;
+  const version =
+    process.env.LIGHTNODE_VERSION || JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version;
   const common = { config, version };
   if (opts.set) {
     rmSync(opts.out, { recursive: true, force: true });
-    const set = await buildFiles(FILES, { ...common, letter: opts.set, dir: opts.out, label: path.relative(process.cwd(), opts.out) || "." });
+    const set = await buildFiles(FILES, {
+      ...common,
+      letter: opts.set,
+      dir: opts.out,
+      label: path.relative(process.cwd(), opts.out) || "."
+    });
     console.log(`set ${opts.set}`.padEnd(32) + `${String(set.total).padStart(6)} bytes`);
     if (set.violations) fail(`the Espruino compatibility gate found ${set.violations} problem(s)`);
     return;
   }
   for (const dir of ["storage", "storage-4mb"]) rmSync(path.join(out, dir), { recursive: true, force: true });
   // 1 MB: what the budget counts.
-  const small = await buildFiles(FILES.filter((f) => !f.setOnly), { ...common, letter: "", dir: path.join(out, "storage"), label: "build/storage", forms: true });
+  const small = await buildFiles(
+    FILES.filter((f) => !f.setOnly),
+    { ...common, letter: "", dir: path.join(out, "storage"), label: "build/storage", forms: true }
+  );
   console.log(`all Storage files`.padEnd(32) + `${String(small.total).padStart(6)} bytes  (budget ${SIZE_BUDGET})`);
   // 4 MB: the loader, then set a.
   const dir4 = path.join(out, "storage-4mb");
   const loader = await buildFiles(LOADER_FILES, { ...common, letter: "", dir: dir4, label: "build/storage-4mb" });
   const setA = await buildFiles(FILES, { ...common, letter: "a", dir: dir4, label: "build/storage-4mb" });
-  console.log(`4 MB: loader + set a`.padEnd(32) + `${String(loader.total + setA.total).padStart(6)} bytes  (set a ${setA.total}; set b takes as much again when updated)`);
+  console.log(
+    `4 MB: loader + set a`.padEnd(32) +
+      `${String(loader.total + setA.total).padStart(6)} bytes  (set a ${setA.total}; set b takes as much again when updated)`
+  );
   const violations = small.violations + loader.violations + setA.violations;
   if (violations) fail(`the Espruino compatibility gate found ${violations} problem(s)`);
-  if (small.total > SIZE_BUDGET) fail(`the Storage files are ${small.total - SIZE_BUDGET} bytes over the ${SIZE_BUDGET}-byte budget`);
+  if (small.total > SIZE_BUDGET)
+    fail(`the Storage files are ${small.total - SIZE_BUDGET} bytes over the ${SIZE_BUDGET}-byte budget`);
 }
 
 function fail(message) {

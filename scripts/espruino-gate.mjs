@@ -15,14 +15,16 @@ export const RULES = {
   label: "labelled statements are not supported",
   "use-before-declaration": "Espruino does not hoist: a function is used before its declaration has run",
   "array-prototype": "Array.prototype.X is undefined on Espruino; use [].X.call(...)",
-  "prototype-call": "X.prototype.method.call/apply is broken on Espruino (Object.prototype.toString, String.prototype.*, Function.prototype.*)",
+  "prototype-call":
+    "X.prototype.method.call/apply is broken on Espruino (Object.prototype.toString, String.prototype.*, Function.prototype.*)",
   "absent-global": "this global does not exist on Espruino",
   "absent-static": "this static member does not exist on Espruino",
   "absent-method": "this method does not exist on Espruino",
   "ts-helper": "TypeScript helper in the output (forbidden: needs hoisting or absent built-ins)",
   "module-interop": "module-interop code in the output",
   regexp: "this RegExp feature is not supported by Espruino",
-  "regexp-after-paren": "Espruino's lexer reads a / right after ) as a division (jslex.c), so a regex literal there (`for (k in o) /re/.test(k)`) is a SyntaxError on the board",
+  "regexp-after-paren":
+    "Espruino's lexer reads a / right after ) as a division (jslex.c), so a regex literal there (`for (k in o) /re/.test(k)`) is a SyntaxError on the board",
   "length-assign": "assigning .length throws on Espruino arrays",
   "long-line": `lines must be at most ${512} characters: Espruino reports an error's position by padding its line out to the column, and at boot a long line ran the board out of memory doing so`
 };
@@ -31,12 +33,37 @@ export const MAX_LINE = 512;
 
 const ABSENT_GLOBAL_SET = new Set(ABSENT_GLOBALS);
 // A call's name alone tells a method: every absent method but those Espruino has on another type.
-const ABSENT_METHOD_SET = new Set(Object.values(ABSENT_METHODS).flat().filter((m) => !NOT_BY_NAME.includes(m)));
+const ABSENT_METHOD_SET = new Set(
+  Object.values(ABSENT_METHODS)
+    .flat()
+    .filter((m) => !NOT_BY_NAME.includes(m))
+);
 const TS_HELPERS = new Set([
-  "__extends", "__spreadArray", "__spread", "__awaiter", "__generator", "__assign", "__rest", "__values",
-  "__read", "__decorate", "__param", "__metadata", "__importDefault", "__importStar", "__exportStar",
-  "__createBinding", "__setModuleDefault", "__makeTemplateObject", "__classPrivateFieldGet",
-  "__classPrivateFieldSet", "__esDecorate", "__runInitializers", "__asyncValues", "__await", "__asyncGenerator"
+  "__extends",
+  "__spreadArray",
+  "__spread",
+  "__awaiter",
+  "__generator",
+  "__assign",
+  "__rest",
+  "__values",
+  "__read",
+  "__decorate",
+  "__param",
+  "__metadata",
+  "__importDefault",
+  "__importStar",
+  "__exportStar",
+  "__createBinding",
+  "__setModuleDefault",
+  "__makeTemplateObject",
+  "__classPrivateFieldGet",
+  "__classPrivateFieldSet",
+  "__esDecorate",
+  "__runInitializers",
+  "__asyncValues",
+  "__await",
+  "__asyncGenerator"
 ]);
 
 // ---- helpers --------------------------------------------------------------------------------------
@@ -60,11 +87,14 @@ function isReference(node, parent) {
   if (!parent) return true;
   if (parent.type === "MemberExpression" && parent.property === node && !parent.computed) return false;
   if (parent.type === "Property" && parent.key === node && !parent.computed) return false;
-  if ((parent.type === "FunctionDeclaration" || parent.type === "FunctionExpression") && parent.id === node) return false;
-  if ((parent.type === "FunctionDeclaration" || parent.type === "FunctionExpression") && parent.params.includes(node)) return false;
+  if ((parent.type === "FunctionDeclaration" || parent.type === "FunctionExpression") && parent.id === node)
+    return false;
+  if ((parent.type === "FunctionDeclaration" || parent.type === "FunctionExpression") && parent.params.includes(node))
+    return false;
   if (parent.type === "VariableDeclarator" && parent.id === node) return false;
   if (parent.type === "CatchClause" && parent.param === node) return false;
-  if (parent.type === "LabeledStatement" || parent.type === "BreakStatement" || parent.type === "ContinueStatement") return false;
+  if (parent.type === "LabeledStatement" || parent.type === "BreakStatement" || parent.type === "ContinueStatement")
+    return false;
   return true;
 }
 
@@ -111,7 +141,8 @@ function regexProblems(pattern, flags) {
       continue;
     }
     if (ch === "[") inClass = true;
-    else if (ch === "?") problems.push(pattern[i - 1] === "(" ? "(?" + (pattern[i + 1] || "") + " group" : "? quantifier");
+    else if (ch === "?")
+      problems.push(pattern[i - 1] === "(" ? "(?" + (pattern[i + 1] || "") + " group" : "? quantifier");
     else if (ch === "{" && /^\{\d+(,\d*)?\}/.test(pattern.slice(i))) problems.push("{n,m} quantifier");
   }
   return problems;
@@ -149,8 +180,18 @@ function checkHoisting(scopeNode, report) {
         if (isReference(n, parent) && !shadowed.has(n.name) && declIndex.has(n.name)) {
           const at = declIndex.get(n.name);
           if (at > index) {
-            report("use-before-declaration", n, `${n.name} is used before \`function ${n.name}\` (declared later in the same scope) has run${inside ? " (inside " + inside + "(), called before that)" : ""}`);
-          } else if (at < index && parent && parent.type === "CallExpression" && parent.callee === n && !visited.has(n.name)) {
+            report(
+              "use-before-declaration",
+              n,
+              `${n.name} is used before \`function ${n.name}\` (declared later in the same scope) has run${inside ? " (inside " + inside + "(), called before that)" : ""}`
+            );
+          } else if (
+            at < index &&
+            parent &&
+            parent.type === "CallExpression" &&
+            parent.callee === n &&
+            !visited.has(n.name)
+          ) {
             visited.add(n.name);
             const fn = decls.get(n.name);
             const inner = new Set([...shadowed, ...declaredIn(fn)]);
@@ -160,8 +201,13 @@ function checkHoisting(scopeNode, report) {
         return;
       }
       if (n.type === "FunctionExpression" || n.type === "FunctionDeclaration") {
-        const invoked = parent && (parent.type === "CallExpression" || parent.type === "NewExpression") && parent.callee === n;
-        const invokedViaCall = parent && parent.type === "MemberExpression" && parent.object === n && /^(call|apply)$/.test(propName(parent) || "");
+        const invoked =
+          parent && (parent.type === "CallExpression" || parent.type === "NewExpression") && parent.callee === n;
+        const invokedViaCall =
+          parent &&
+          parent.type === "MemberExpression" &&
+          parent.object === n &&
+          /^(call|apply)$/.test(propName(parent) || "");
         if (!invoked && !invokedViaCall) return;
         const inner = new Set([...shadowed, ...declaredIn(n)]);
         visit(n.body, n, inner, inside);
@@ -186,10 +232,21 @@ function checkHoisting(scopeNode, report) {
 export function checkSource(code) {
   const violations = [];
   const report = (rule, node, message) => {
-    violations.push({ rule, message: message || RULES[rule], line: node.loc.start.line, column: node.loc.start.column + 1 });
+    violations.push({
+      rule,
+      message: message || RULES[rule],
+      line: node.loc.start.line,
+      column: node.loc.start.column + 1
+    });
   };
   code.split("\n").forEach((text, i) => {
-    if (text.length > MAX_LINE) violations.push({ rule: "long-line", message: `${RULES["long-line"]} (this one has ${text.length})`, line: i + 1, column: MAX_LINE + 1 });
+    if (text.length > MAX_LINE)
+      violations.push({
+        rule: "long-line",
+        message: `${RULES["long-line"]} (this one has ${text.length})`,
+        line: i + 1,
+        column: MAX_LINE + 1
+      });
   });
   if (/[\x80-\xff]/.test(code)) code = untokenise(code);
   let ast;
@@ -198,7 +255,15 @@ export function checkSource(code) {
     ast = acorn.parse(code, { ecmaVersion: 5, locations: true, allowReturnOutsideFunction: false, onToken: tokens });
   } catch (err) {
     const loc = err.loc || { line: 0, column: 0 };
-    return [...violations, { rule: "es5-syntax", message: RULES["es5-syntax"] + ": " + err.message.replace(/ \(\d+:\d+\)$/, ""), line: loc.line, column: loc.column + 1 }];
+    return [
+      ...violations,
+      {
+        rule: "es5-syntax",
+        message: RULES["es5-syntax"] + ": " + err.message.replace(/ \(\d+:\d+\)$/, ""),
+        line: loc.line,
+        column: loc.column + 1
+      }
+    ];
   }
   const scopes = new WeakMap();
   // Whether `name` is bound by the program or a function enclosing the node (ancestors).
@@ -216,7 +281,8 @@ export function checkSource(code) {
     },
     Function(node) {
       if (node.body && node.body.type === "BlockStatement") checkHoisting(node, report);
-      if (node.id && TS_HELPERS.has(node.id.name)) report("ts-helper", node.id, `${RULES["ts-helper"]}: ${node.id.name}`);
+      if (node.id && TS_HELPERS.has(node.id.name))
+        report("ts-helper", node.id, `${RULES["ts-helper"]}: ${node.id.name}`);
     },
     VariableDeclarator(node) {
       if (TS_HELPERS.has(node.id.name)) report("ts-helper", node.id, `${RULES["ts-helper"]}: ${node.id.name}`);
@@ -236,10 +302,17 @@ export function checkSource(code) {
         report("array-prototype", node, `${RULES["array-prototype"]} (Array.prototype.${name})`);
       } else if (["Object", "String", "Function", "Number", "Boolean"].some((o) => isProto(node.object, o)) && name) {
         const owner = node.object.object.name;
-        if (owner === "Object" && name === "toString") report("prototype-call", node, `Object.prototype.toString.call returns "" on Espruino`);
-        else if (owner === "String" || owner === "Function") report("prototype-call", node, `${owner}.prototype.${name} is undefined on Espruino`);
+        if (owner === "Object" && name === "toString")
+          report("prototype-call", node, `Object.prototype.toString.call returns "" on Espruino`);
+        else if (owner === "String" || owner === "Function")
+          report("prototype-call", node, `${owner}.prototype.${name} is undefined on Espruino`);
       }
-      if (node.object.type === "Identifier" && ABSENT_STATICS[node.object.name] && ABSENT_STATICS[node.object.name].includes(name) && !bound(node.object.name, ancestors)) {
+      if (
+        node.object.type === "Identifier" &&
+        ABSENT_STATICS[node.object.name] &&
+        ABSENT_STATICS[node.object.name].includes(name) &&
+        !bound(node.object.name, ancestors)
+      ) {
         report("absent-static", node, `${RULES["absent-static"]}: ${node.object.name}.${name}`);
       }
     },
@@ -254,14 +327,16 @@ export function checkSource(code) {
     },
     Literal(node) {
       if (node.regex) {
-        for (const p of regexProblems(node.regex.pattern, node.regex.flags)) report("regexp", node, `${RULES.regexp}: ${p} in /${node.regex.pattern}/${node.regex.flags}`);
+        for (const p of regexProblems(node.regex.pattern, node.regex.flags))
+          report("regexp", node, `${RULES.regexp}: ${p} in /${node.regex.pattern}/${node.regex.flags}`);
       } else if (node.value === "__esModule") {
         report("module-interop", node, `${RULES["module-interop"]} ("__esModule")`);
       }
     }
   });
   tokens.forEach((t, i) => {
-    if (t.type.label === "regexp" && i && tokens[i - 1].type.label === ")") report("regexp-after-paren", { loc: t.loc }, `${RULES["regexp-after-paren"]}: /${t.value.pattern}/`);
+    if (t.type.label === "regexp" && i && tokens[i - 1].type.label === ")")
+      report("regexp-after-paren", { loc: t.loc }, `${RULES["regexp-after-paren"]}: /${t.value.pattern}/`);
   });
   violations.sort((a, b) => a.line - b.line || a.column - b.column);
   return violations;
@@ -278,7 +353,9 @@ export function formatViolations(file, violations) {
 // CLI
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-  const files = process.argv.slice(2).length ? process.argv.slice(2) : ["build/firmware.js", "build/firmware.min.js"].map((f) => path.join(root, f));
+  const files = process.argv.slice(2).length
+    ? process.argv.slice(2)
+    : ["build/firmware.js", "build/firmware.min.js"].map((f) => path.join(root, f));
   let bad = 0;
   for (const file of files) {
     const violations = checkFile(file);

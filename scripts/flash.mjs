@@ -60,15 +60,19 @@ function settings(opts) {
   const config = require(path.join(root, "espruino.config.js"));
   const board = opts.board || config.board;
   const boardFile = path.join(root, "scripts", "boards", board + ".json");
-  if (!existsSync(boardFile)) fail(`no board description ${path.relative(root, boardFile)} (known: ESP8266_4MB, ESP8266_BOARD)`);
+  if (!existsSync(boardFile))
+    fail(`no board description ${path.relative(root, boardFile)} (known: ESP8266_4MB, ESP8266_BOARD)`);
   const baud = Number(opts.baud || config.baud);
   if (!Number.isInteger(baud) || baud <= 0) fail(`bad baud rate ${opts.baud || config.baud}`);
   const timeout = Number(opts.timeout || 60);
   if (!(timeout > 0)) fail(`bad --timeout ${opts.timeout}`);
   const layout = LAYOUTS[board];
   const dir = path.resolve(opts.dir || layout.dir);
-  if (!existsSync(path.join(dir, ".bootcde"))) fail(`${path.relative(root, dir)}/.bootcde does not exist: run npm run build`);
-  const files = readdirSync(dir).sort().map((name) => ({ name, path: path.join(dir, name), size: statSync(path.join(dir, name)).size }));
+  if (!existsSync(path.join(dir, ".bootcde")))
+    fail(`${path.relative(root, dir)}/.bootcde does not exist: run npm run build`);
+  const files = readdirSync(dir)
+    .sort()
+    .map((name) => ({ name, path: path.join(dir, name), size: statSync(path.join(dir, name)).size }));
   return { port: opts.port || config.port, baud, board, boardFile, timeout, files, restart: layout.restart };
 }
 
@@ -87,11 +91,17 @@ function dryRun(s) {
   const dir = mkdtempSync(path.join(tmpdir(), "lightnode-flash-"));
   try {
     const out = path.join(dir, "upload.js");
-    const run = spawnSync(process.execPath, [CLI, ...cliArgs(s, null, out)], { cwd: root, encoding: "utf8", timeout: s.timeout * 1000 });
-    if (run.status !== 0 || !existsSync(out)) fail("the espruino CLI could not prepare the upload:\n" + (run.stderr || run.stdout));
+    const run = spawnSync(process.execPath, [CLI, ...cliArgs(s, null, out)], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: s.timeout * 1000
+    });
+    if (run.status !== 0 || !existsSync(out))
+      fail("the espruino CLI could not prepare the upload:\n" + (run.stderr || run.stdout));
     console.log("flash (dry run): would run");
     console.log("  espruino " + cliArgs(s, s.port, null).map(shellQuote).join(" "));
-    for (const f of s.files) console.log(`storing ${path.relative(root, f.path)} (${f.size} bytes) as Storage file ${f.name}`);
+    for (const f of s.files)
+      console.log(`storing ${path.relative(root, f.path)} (${f.size} bytes) as Storage file ${f.name}`);
     console.log(`on ${s.board} at ${s.port}, ${s.baud} baud, then ${s.restart}`);
     console.log("--- exactly what it sends to the board's console (after getting a '>' prompt, the CLI");
     console.log("--- sends \\x10print() first and prefixes each line with \\x10, Espruino's no-echo mark) ---");
@@ -106,9 +116,11 @@ function dryRun(s) {
 function checkPort(port) {
   if (/^(tcp:\/\/|[0-9a-f]{2}(:[0-9a-f]{2}){5}$)/i.test(port)) return;
   if (!existsSync(port)) {
-    fail(`no board attached: serial port ${port} does not exist.\n` +
-      "  Plug the board in, or pass the right one: npm run flash -- --port /dev/ttyUSB1\n" +
-      "  (candidates: ls /dev/ttyUSB* /dev/ttyACM*; or set port in espruino.config.js / ESPRUINO_PORT)");
+    fail(
+      `no board attached: serial port ${port} does not exist.\n` +
+        "  Plug the board in, or pass the right one: npm run flash -- --port /dev/ttyUSB1\n" +
+        "  (candidates: ls /dev/ttyUSB* /dev/ttyACM*; or set port in espruino.config.js / ESPRUINO_PORT)"
+    );
   }
 }
 
@@ -118,19 +130,23 @@ function flash(s) {
   console.log("flash: espruino " + args.map(shellQuote).join(" "));
   const child = spawn(process.execPath, [CLI, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  const collect = (stream, sink) => stream.on("data", (d) => {
-    output += d;
-    sink.write(d);
-  });
+  const collect = (stream, sink) =>
+    stream.on("data", (d) => {
+      output += d;
+      sink.write(d);
+    });
   collect(child.stdout, process.stdout);
   collect(child.stderr, process.stderr);
   const timer = setTimeout(() => {
     child.kill("SIGKILL");
-    fail(`the board at ${s.port} did not finish within ${s.timeout} s (is it an Espruino board, at ${s.baud} baud, and is its console free?)`);
+    fail(
+      `the board at ${s.port} did not finish within ${s.timeout} s (is it an Espruino board, at ${s.baud} baud, and is its console free?)`
+    );
   }, s.timeout * 1000);
   child.on("exit", (code) => {
     clearTimeout(timer);
-    if (code !== 0 || /Unable to connect|not found|Error/i.test(output)) fail(`the espruino CLI failed (exit code ${code})`);
+    if (code !== 0 || /Unable to connect|not found|Error/i.test(output))
+      fail(`the espruino CLI failed (exit code ${code})`);
     console.log(`flash: stored ${s.files.map((f) => f.name).join(", ")} and restarted the firmware with ${s.restart}`);
   });
 }

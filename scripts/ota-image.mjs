@@ -35,7 +35,10 @@ export function manifest({ version, set, from, force, files }) {
 // The first message of a transfer: "M" + base64(HMAC-SHA1(key, manifest)) + manifest. The key is
 // the text typed at the node's console, its bytes as they are.
 export function begin(key, m) {
-  return Buffer.concat([Buffer.from("M" + createHmac("sha1", Buffer.from(key, "latin1")).update(m).digest("base64"), "latin1"), m]);
+  return Buffer.concat([
+    Buffer.from("M" + createHmac("sha1", Buffer.from(key, "latin1")).update(m).digest("base64"), "latin1"),
+    m
+  ]);
 }
 
 // The chunks of the image: "C" + offset + "," + at most `size` bytes, never across two files.
@@ -45,7 +48,11 @@ export function chunks(files, size) {
   for (const f of files) {
     for (let o = 0; o < f.data.length; o += size) {
       const data = f.data.subarray(o, o + size);
-      out.push({ offset: offset + o, end: offset + o + data.length, payload: Buffer.concat([Buffer.from("C" + (offset + o) + ",", "latin1"), data]) });
+      out.push({
+        offset: offset + o,
+        end: offset + o + data.length,
+        payload: Buffer.concat([Buffer.from("C" + (offset + o) + ",", "latin1"), data])
+      });
     }
     offset += f.data.length;
   }

@@ -33,7 +33,17 @@ function fail(message) {
 
 function parseArgs(argv) {
   const opts = { topic: "living_room_lights", force: false, timeout: 300, chunk: CHUNK };
-  const valued = { "--broker": "broker", "--topic": "topic", "--key-file": "keyFile", "--new-key": "newKey", "--timeout": "timeout", "--chunk": "chunk", "--user": "user", "--pass": "pass", "--dir": "dir" };
+  const valued = {
+    "--broker": "broker",
+    "--topic": "topic",
+    "--key-file": "keyFile",
+    "--new-key": "newKey",
+    "--timeout": "timeout",
+    "--chunk": "chunk",
+    "--user": "user",
+    "--pass": "pass",
+    "--dir": "dir"
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s);
     if (flag === "--force") opts.force = true;
@@ -56,7 +66,11 @@ function writeNewKey(file) {
   try {
     writeFileSync(file, key + "\n", { mode: 0o600, flag: "wx" });
   } catch (e) {
-    fail(e.code === "EEXIST" ? `${file} exists: a key is never overwritten (the node may hold it)` : `cannot write ${file}: ${e.message}`);
+    fail(
+      e.code === "EEXIST"
+        ? `${file} exists: a key is never overwritten (the node may hold it)`
+        : `cannot write ${file}: ${e.message}`
+    );
   }
   console.log(`ota: a new update key is in ${file} (mode 0600). Type this line at the node's serial console:`);
   console.log(`config({key: "${key}"})`);
@@ -80,9 +94,14 @@ function buildSet(set, dir) {
   if (!out) {
     out = mkdtempSync(path.join(tmpdir(), "lightnode-ota-"));
     console.log(`ota: building set ${set}`);
-    execFileSync(process.execPath, [path.join(root, "scripts", "build.mjs"), "--set", set, "--out", out], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(process.execPath, [path.join(root, "scripts", "build.mjs"), "--set", set, "--out", out], {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"]
+    });
   }
-  const names = readdirSync(out).filter((n) => n.startsWith(`ln.${set}.`)).sort((a, b) => (a.endsWith(".boot") ? 1 : 0) - (b.endsWith(".boot") ? 1 : 0) || a.localeCompare(b));
+  const names = readdirSync(out)
+    .filter((n) => n.startsWith(`ln.${set}.`))
+    .sort((a, b) => (a.endsWith(".boot") ? 1 : 0) - (b.endsWith(".boot") ? 1 : 0) || a.localeCompare(b));
   const files = names.map((name) => ({ name, data: readFileSync(path.join(out, name)) }));
   if (!dir) rmSync(out, { recursive: true, force: true });
   if (!files.some((f) => f.name.endsWith(".boot"))) fail(`no ln.${set}.boot in ${out}`);
@@ -102,11 +121,12 @@ function listen(client, base) {
   client.on("message", (topic, payload, packet) => {
     const text = payload.toString("latin1");
     latest[topic] = { text, retained: packet.retain };
-    for (const w of waiting.slice()) if (w.topic === topic && w.test(text, packet.retain)) {
-      waiting.splice(waiting.indexOf(w), 1);
-      clearTimeout(w.timer);
-      w.resolve(text);
-    }
+    for (const w of waiting.slice())
+      if (w.topic === topic && w.test(text, packet.retain)) {
+        waiting.splice(waiting.indexOf(w), 1);
+        clearTimeout(w.timer);
+        w.resolve(text);
+      }
   });
   return {
     latest,
@@ -127,7 +147,13 @@ function listen(client, base) {
 async function update(opts) {
   const key = readKey(opts.keyFile);
   const base = opts.topic;
-  const client = mqtt.connect(opts.broker, { username: opts.user, password: opts.pass, reconnectPeriod: 1000, connectTimeout: 10000, clientId: "lightnode-ota-" + process.pid });
+  const client = mqtt.connect(opts.broker, {
+    username: opts.user,
+    password: opts.pass,
+    reconnectPeriod: 1000,
+    connectTimeout: 10000,
+    clientId: "lightnode-ota-" + process.pid
+  });
   // Each error once in a row: the client retries every second.
   let lastError = "";
   client.on("error", (e) => {
@@ -145,17 +171,27 @@ async function update(opts) {
   if (!infoText) fail(`no node answers on ${base}/info (is it online, and is --topic its base topic?)`);
   const info = JSON.parse(infoText);
   const state = bus.latest[base + "/ota/state"];
-  console.log(`ota: the node runs version ${info.version}` + (info.set ? `, set ${info.set}` : "") + (state ? `; its update state: ${state.text}` : ""));
+  console.log(
+    `ota: the node runs version ${info.version}` +
+      (info.set ? `, set ${info.set}` : "") +
+      (state ? `; its update state: ${state.text}` : "")
+  );
   if (!info.set) fail("this node takes no updates: a 1 MB board has no room for a second copy; use npm run flash");
-  if (info.key !== "set") fail(`the node has no update key: type at its console the config({key: ...}) line that npm run ota -- --new-key FILE prints`);
+  if (info.key !== "set")
+    fail(
+      `the node has no update key: type at its console the config({key: ...}) line that npm run ota -- --new-key FILE prints`
+    );
   const set = info.set === "a" ? "b" : "a";
   const files = buildSet(set, opts.dir);
-  const version = process.env.LIGHTNODE_VERSION || JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version;
+  const version =
+    process.env.LIGHTNODE_VERSION || JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version;
   const text = manifest({ version, set, from: info.version, force: opts.force, files });
   const total = files.reduce((n, f) => n + f.data.length, 0);
   const size = Math.min(opts.chunk, maxChunk(base + "/ota", total));
   const parts = chunks(files, size);
-  console.log(`ota: sending version ${version} as set ${set}: ${files.map((f) => `${f.name} ${f.data.length}`).join(", ")} (${total} bytes, ${parts.length} chunks)`);
+  console.log(
+    `ota: sending version ${version} as set ${set}: ${files.map((f) => `${f.name} ${f.data.length}`).join(", ")} (${total} bytes, ${parts.length} chunks)`
+  );
   const started = Date.now();
   // The node's live states from here on (a retained one is an earlier update's): the outcome ends
   // the wait, the steps before it are printed as they come.
@@ -178,7 +214,9 @@ async function update(opts) {
     const first = await Promise.race([ack, refused]);
     if (outcome) fail(outcome);
     if (first === null) continue;
-    let i = 0, tries = 0, lost = false;
+    let i = 0,
+      tries = 0,
+      lost = false;
     while (i < parts.length) {
       const p = parts[i];
       ack = bus.next("/ota/ack", (t) => t === "restart" || Number(t) >= p.end || Number(t) < p.offset, ACK_MS);
@@ -186,7 +224,8 @@ async function update(opts) {
       const got = await Promise.race([ack, refused]);
       if (outcome) fail("\n" + outcome);
       if (got === null) {
-        if (++tries > RESENDS) fail(`\nno answer from the node for ${(RESENDS * ACK_MS) / 1000} s (the node runs its old set)`);
+        if (++tries > RESENDS)
+          fail(`\nno answer from the node for ${(RESENDS * ACK_MS) / 1000} s (the node runs its old set)`);
         continue;
       }
       tries = 0;
@@ -204,7 +243,10 @@ async function update(opts) {
   }
   const seconds = (Date.now() - started) / 1000;
   console.log(`\nota: sent ${total} bytes in ${seconds.toFixed(1)} s; the node checks, switches and restarts`);
-  const end = await Promise.race([ended, new Promise((resolve) => setTimeout(() => resolve(null), opts.timeout * 1000))]);
+  const end = await Promise.race([
+    ended,
+    new Promise((resolve) => setTimeout(() => resolve(null), opts.timeout * 1000))
+  ]);
   client.end();
   if (!end) fail(`no outcome within ${opts.timeout} s (the node rolls back by itself if the new set does not confirm)`);
   console.log("ota: node: " + end);

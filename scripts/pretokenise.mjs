@@ -16,7 +16,11 @@ function load() {
     // Auto mode for a board of 2v25: reserved words, operators and strings, not integers (the
     // plugin's untokenise reads a negative one back as unsigned, and they save little).
     Config: { PRETOKENISE: 1 },
-    Core: { Config: { add() {} }, Env: { getBoardData: () => ({ VERSION: "2v25" }) }, Utils: { toJSONishString: (s) => JSON.stringify(s) } },
+    Core: {
+      Config: { add() {} },
+      Env: { getBoardData: () => ({ VERSION: "2v25" }) },
+      Utils: { toJSONishString: (s) => JSON.stringify(s) }
+    },
     addProcessor() {}
   };
   const context = vm.createContext({ Espruino, acorn: require("acorn"), console, String, Math });
@@ -44,6 +48,7 @@ export function tokeniseLines(code) {
 
 function tokens(js) {
   const list = [];
-  for (const t of require("acorn").tokenizer(js, { ecmaVersion: 5 })) list.push(t.type.label + ":" + (t.value === undefined ? js.slice(t.start, t.end) : String(t.value)));
+  for (const t of require("acorn").tokenizer(js, { ecmaVersion: 5 }))
+    list.push(t.type.label + ":" + (t.value === undefined ? js.slice(t.start, t.end) : String(t.value)));
   return list.join(" ");
 }

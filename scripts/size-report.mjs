@@ -22,7 +22,11 @@ function walk(dir) {
   });
 }
 
-execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.json"), "--outDir", out], { stdio: "inherit" });
+execFileSync(
+  process.execPath,
+  [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.json"), "--outDir", out],
+  { stdio: "inherit" }
+);
 const parts = {};
 // A *.table.js module ships only as the values it exports (the build bakes them: build.mjs).
 for (const file of walk(out).filter((f) => !f.endsWith(".table.js"))) {

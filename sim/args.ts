@@ -1,7 +1,12 @@
 // Command-line flags of the simulator's programs (`npm start`, `npm run remote`): `--flag value`
 // or `--flag=value`; `valued` flags take a value, `booleans` none. Throws with the usage on a bad
 // one; an unknown flag is named as such (with the known one it is closest to), before any value.
-export function parseFlags(argv: string[], usage: string, valued: string[], booleans: string[] = []): { [flag: string]: string | true } {
+export function parseFlags(
+  argv: string[],
+  usage: string,
+  valued: string[],
+  booleans: string[] = []
+): { [flag: string]: string | true } {
   const out: { [flag: string]: string | true } = {};
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s);
@@ -38,7 +43,7 @@ function closest(flag: string, known: string[]): string | null {
   let bestDistance = 3;
   for (const k of known) {
     const d = distance(flag, k);
-    if (d < bestDistance) (best = k), (bestDistance = d);
+    if (d < bestDistance) ((best = k), (bestDistance = d));
   }
   return best;
 }
@@ -48,7 +53,8 @@ function distance(a: string, b: string): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
-    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     row = next;
   }
   return row[b.length];

@@ -26,7 +26,10 @@ export interface BoardSnapshot {
 }
 
 // One change for the page: a new snapshot field, or console output (raw, terminal escapes included).
-export type BoardEvent = { t: "snapshot"; board: BoardSnapshot; console: string } | { t: "change"; board: BoardSnapshot } | { t: "console"; text: string };
+export type BoardEvent =
+  | { t: "snapshot"; board: BoardSnapshot; console: string }
+  | { t: "change"; board: BoardSnapshot }
+  | { t: "console"; text: string };
 
 const CONSOLE_TAIL = 16000;
 const DEFAULT_TOPIC = "living_room_lights";
@@ -41,8 +44,20 @@ export class BoardView {
   private readonly feed = new ConsoleFeed();
   private readonly stops: Array<() => void> = [];
 
-  constructor(private readonly sim: Simulator, private readonly pins: BoardPins) {
-    this.snap = { relay: false, led: false, pressed: false, state: null, ap: sim.wifi.up, mode: "toggle", topic: DEFAULT_TOPIC, pins };
+  constructor(
+    private readonly sim: Simulator,
+    private readonly pins: BoardPins
+  ) {
+    this.snap = {
+      relay: false,
+      led: false,
+      pressed: false,
+      state: null,
+      ap: sim.wifi.up,
+      mode: "toggle",
+      topic: DEFAULT_TOPIC,
+      pins
+    };
     this.readPins();
     this.readFlash();
     const watched = [pins.relay, pins.button, pins.led];
@@ -134,7 +149,10 @@ export class BoardView {
     this.update(() => {
       for (const raw of lines) {
         // What is left on screen after carriage returns and erase sequences.
-        const line = raw.split("\r").pop()!.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+        const line = raw
+          .split("\r")
+          .pop()!
+          .replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
         const m = STATE_LINE.exec(line);
         if (m && NET_STATES.indexOf(m[2] as NetState) >= 0) this.snap.state = m[2] as NetState;
         else if (BOOT_LINE.test(line)) this.snap.state = "Offline";

@@ -52,13 +52,23 @@ export class Board {
   private readonly cache: { [name: string]: any } = {};
   private readonly builtins: Set<string>;
 
-  constructor(private readonly hw: Hardware, private readonly hooks: BoardHooks, private readonly reset: ResetReason) {
+  constructor(
+    private readonly hw: Hardware,
+    private readonly hooks: BoardHooks,
+    private readonly reset: ResetReason
+  ) {
     this.realm = createRealm();
     this.runtime = new Runtime((err) => this.console.uncaught(err));
     this.events = new Events(this.runtime);
     this.events.install(this.realm);
     this.timers = new Timers(this.realm, this.runtime);
-    this.console = new SerialConsole(this.realm, this.runtime, this.events, { serial: hooks.serial, typed: hooks.typed, hidden: hooks.hidden, uncaught: hooks.uncaught, terminal: hooks.terminal });
+    this.console = new SerialConsole(this.realm, this.runtime, this.events, {
+      serial: hooks.serial,
+      typed: hooks.typed,
+      hidden: hooks.hidden,
+      uncaught: hooks.uncaught,
+      terminal: hooks.terminal
+    });
     const mac = hw.serial.replace("-", "").match(/../g)!.join(":");
     hw.pins.powerOn(this.realm, this.runtime);
     hw.ap.powerOn(this.realm, this.runtime, this.events, mac);
@@ -104,8 +114,10 @@ export class Board {
         if (typeof v === "string") for (let i = 0; i < v.length; i++) out.push(v.charCodeAt(i) & 0xff);
         else if (typeof v === "number") out.push(v & 0xff);
         else if (v instanceof realm.global.ArrayBuffer) new Uint8Array(v).forEach((b) => out.push(b));
-        else if (v && typeof v === "object" && typeof v.length === "number") for (let i = 0; i < v.length; i++) add(v[i]);
-        else if (v && typeof v === "object" && v.data !== undefined) for (let i = 0; i < (v.count || 1); i++) add(v.data);
+        else if (v && typeof v === "object" && typeof v.length === "number")
+          for (let i = 0; i < v.length; i++) add(v[i]);
+        else if (v && typeof v === "object" && v.data !== undefined)
+          for (let i = 0; i < (v.count || 1); i++) add(v.data);
       };
       args.forEach(add);
       return out;
@@ -120,7 +132,11 @@ export class Board {
   private memory(): { free: number; usage: number; total: number } {
     const usage = Math.min(
       this.hw.variables,
-      estimateVariables(this.realm.global, { functionProto: this.realm.global.Function.prototype, skip: this.builtins, timers: this.timers.count() })
+      estimateVariables(this.realm.global, {
+        functionProto: this.realm.global.Function.prototype,
+        skip: this.builtins,
+        timers: this.timers.count()
+      })
     );
     return { free: this.hw.variables - usage, usage, total: this.hw.variables };
   }

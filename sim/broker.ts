@@ -28,7 +28,12 @@ export type Users = { [name: string]: string };
 // Accepts only the listed user name/password pairs.
 function authenticate(users: Users) {
   return (_client: any, username: string | undefined, password: Buffer | undefined, done: any) => {
-    if (username !== undefined && users[username] !== undefined && password && password.toString() === users[username]) {
+    if (
+      username !== undefined &&
+      users[username] !== undefined &&
+      password &&
+      password.toString() === users[username]
+    ) {
       return done(null, true);
     }
     const err: any = new Error("bad user name or password");
@@ -42,7 +47,12 @@ export interface ListenOptions {
   wsPort?: number;
 }
 
-export async function startBroker(host = "127.0.0.1", port = 1883, users?: Users, options: ListenOptions = {}): Promise<EmbeddedBroker> {
+export async function startBroker(
+  host = "127.0.0.1",
+  port = 1883,
+  users?: Users,
+  options: ListenOptions = {}
+): Promise<EmbeddedBroker> {
   const aedes: any = await (Aedes as any).createBroker();
   if (users) aedes.authenticate = authenticate(users);
   const sockets = new Set<Socket | Duplex>();
@@ -90,12 +100,20 @@ export async function startBroker(host = "127.0.0.1", port = 1883, users?: Users
 
 // MQTT over WebSocket on its own HTTP server: the "mqtt" subprotocol that MQTT clients ask for, each
 // connection a stream for aedes. Resolves once listening.
-async function listenWebSocket(aedes: any, host: string, port: number, streams: Set<Socket | Duplex>): Promise<{ port: number; close(): Promise<void> }> {
+async function listenWebSocket(
+  aedes: any,
+  host: string,
+  port: number,
+  streams: Set<Socket | Duplex>
+): Promise<{ port: number; close(): Promise<void> }> {
   const http = createHttpServer((_req, res) => {
     res.writeHead(426, { "content-type": "text/plain" });
     res.end("MQTT over WebSocket here\n");
   });
-  const wss = new WebSocketServer({ server: http, handleProtocols: (protocols) => (protocols.has("mqtt") ? "mqtt" : false) });
+  const wss = new WebSocketServer({
+    server: http,
+    handleProtocols: (protocols) => (protocols.has("mqtt") ? "mqtt" : false)
+  });
   wss.on("connection", (socket, req) => {
     const stream = createWebSocketStream(socket);
     streams.add(stream);

@@ -32,7 +32,12 @@ const USAGE = [
 const TOPIC = "living_room_lights";
 
 function parse(argv: string[]): CliOptions {
-  const f = parseFlags(argv, USAGE, ["--broker", "--data", "--ssid", "--password", "--http", "--http-host", "--ws"], ["--verbose", "--no-web"]);
+  const f = parseFlags(
+    argv,
+    USAGE,
+    ["--broker", "--data", "--ssid", "--password", "--http", "--http-host", "--ws"],
+    ["--verbose", "--no-web"]
+  );
   const str = (k: string, d: string) => (typeof f[k] === "string" ? (f[k] as string) : d);
   const o: CliOptions = {
     broker: str("--broker", "") || null,
@@ -47,10 +52,12 @@ function parse(argv: string[]): CliOptions {
   };
   const ws = str("--ws", "");
   if (o.broker) {
-    if (ws && !/^wss?:\/\//.test(ws)) throw new Error(`--ws ${ws}: with --broker, the broker's WebSocket URL (ws://host:port)`);
+    if (ws && !/^wss?:\/\//.test(ws))
+      throw new Error(`--ws ${ws}: with --broker, the broker's WebSocket URL (ws://host:port)`);
     o.ws = ws || null;
   } else o.ws = portFlag("--ws", ws || "9001");
-  if (o.password.length && (o.password.length < 8 || o.password.length > 63)) throw new Error("--password: WPA passwords have 8-63 characters");
+  if (o.password.length && (o.password.length < 8 || o.password.length > 63))
+    throw new Error("--password: WPA passwords have 8-63 characters");
   return o;
 }
 
@@ -69,7 +76,9 @@ async function main(): Promise<void> {
     try {
       broker = await startBroker("127.0.0.1", 1883, undefined, o.web ? { wsPort: o.ws as number } : {});
     } catch (err: any) {
-      throw new Error(`cannot start the embedded broker on 127.0.0.1:1883 and :${o.ws} (${err.code || err.message}); is another broker running? Use it with --broker mqtt://127.0.0.1:1883 [--ws ws://127.0.0.1:9001]`);
+      throw new Error(
+        `cannot start the embedded broker on 127.0.0.1:1883 and :${o.ws} (${err.code || err.message}); is another broker running? Use it with --broker mqtt://127.0.0.1:1883 [--ws ws://127.0.0.1:9001]`
+      );
     }
     address = { host: broker.host, port: broker.port };
     if (o.verbose) broker.onLog = (line) => process.stderr.write(`[broker] ${line}\n`);
@@ -92,7 +101,9 @@ async function main(): Promise<void> {
     } catch (err: any) {
       await sim.stop();
       if (broker) await broker.close();
-      throw new Error(`cannot serve the web page on ${o.httpHost}:${o.http} (${err.code || err.message}); choose another with --http PORT, or --no-web`);
+      throw new Error(
+        `cannot serve the web page on ${o.httpHost}:${o.http} (${err.code || err.message}); choose another with --http PORT, or --no-web`
+      );
     }
   }
   const webLine = web
@@ -166,9 +177,15 @@ function simulatorCommand(sim: Simulator, line: string): void {
     void sim.pins.bounce(pins.button, level);
   } else if (m[1] === "press" && !m[2]) {
     say(inputSays(mode, "press", pins.button, true));
-    void sim.pins.press(pins.button, { low: pins.buttonPressedLow }).then(() => sleep(200)).then(() => sim.pins.release(pins.button, { low: pins.buttonPressedLow }));
+    void sim.pins
+      .press(pins.button, { low: pins.buttonPressedLow })
+      .then(() => sleep(200))
+      .then(() => sim.pins.release(pins.button, { low: pins.buttonPressedLow }));
   } else if (m[1] === "relay" && !m[2]) {
-    say(`relay ${pins.relay}: ${sim.pins.level(pins.relay) !== pins.relayActiveLow ? "on" : "off"}` + (pins.led ? `, LED ${pins.led}: ${sim.pins.level(pins.led) !== pins.ledActiveLow ? "lit" : "dark"}` : ""));
+    say(
+      `relay ${pins.relay}: ${sim.pins.level(pins.relay) !== pins.relayActiveLow ? "on" : "off"}` +
+        (pins.led ? `, LED ${pins.led}: ${sim.pins.level(pins.led) !== pins.ledActiveLow ? "lit" : "dark"}` : "")
+    );
   } else if (m[1] === "ap" && (m[2] === "down" || m[2] === "up")) {
     if (m[2] === "down") sim.wifi.apDown();
     else sim.wifi.apUp();
@@ -188,7 +205,8 @@ function inputSays(mode: string, what: "switch" | "press", pin: string, closed: 
       ? `${pin} held closed: mode button reads a push button, so this is a press held down (the light toggles once); .switch again lets go, .press presses and releases`
       : `${pin} let go: mode button reads a push button, letting go toggles nothing`;
   }
-  if (what === "switch") return `wall switch ${pin} flipped ${closed ? "closed" : "open"}: mode ${mode}, each flip toggles the light${detached}`;
+  if (what === "switch")
+    return `wall switch ${pin} flipped ${closed ? "closed" : "open"}: mode ${mode}, each flip toggles the light${detached}`;
   return `${pin} pressed and released: mode ${mode} reads a wall switch, so that is two flips and the light toggles twice, on and off again${detached}; .switch flips it once`;
 }
 

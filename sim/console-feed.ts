@@ -26,7 +26,8 @@ export class ConsoleFeed {
     for (const s of secrets) {
       if (typeof s !== "string" || !s) continue;
       const quoted = JSON.stringify(s).slice(1, -1);
-      for (const f of [s, quoted, JSON.stringify(quoted).slice(1, -1)]) if (this.forms.indexOf(f) < 0) this.forms.push(f);
+      for (const f of [s, quoted, JSON.stringify(quoted).slice(1, -1)])
+        if (this.forms.indexOf(f) < 0) this.forms.push(f);
     }
     this.forms.sort((a, b) => b.length - a.length);
   }
@@ -43,7 +44,9 @@ export class ConsoleFeed {
   printed(text: string): string {
     if (/^Uncaught \w+: /.test(text) && this.words.length) {
       const at = text.indexOf(": ") + 2;
-      text = text.slice(0, at) + text.slice(at).replace(/[A-Za-z0-9_$\u0080-\uffff]+/g, (w) => (this.words.indexOf(w) >= 0 ? MASK : w));
+      text =
+        text.slice(0, at) +
+        text.slice(at).replace(/[A-Za-z0-9_$\u0080-\uffff]+/g, (w) => (this.words.indexOf(w) >= 0 ? MASK : w));
     }
     let s = this.held + text;
     for (const f of this.forms) s = s.split(f).join(MASK);

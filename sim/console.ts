@@ -17,7 +17,11 @@ import { formatArgs, formatError, formatValue } from "./format";
 type DeviceName = "Serial1" | "LoopbackA" | "LoopbackB";
 const DEVICES: DeviceName[] = ["Serial1", "LoopbackA", "LoopbackB"];
 // Each device's transmit lands on this device's receive side (null: the serial wire).
-const PEER: { [k in DeviceName]: DeviceName | null } = { Serial1: null, LoopbackA: "LoopbackB", LoopbackB: "LoopbackA" };
+const PEER: { [k in DeviceName]: DeviceName | null } = {
+  Serial1: null,
+  LoopbackA: "LoopbackB",
+  LoopbackB: "LoopbackA"
+};
 
 export interface ConsoleSinks {
   // Serial1 transmit: the text a person on the serial line sees; `echo` marks the REPL's echo of
@@ -34,7 +38,6 @@ export interface ConsoleSinks {
   terminal?: boolean;
 }
 
-
 export class SerialConsole {
   current: DeviceName | null = "Serial1";
   readonly devices: { [k in DeviceName]: any };
@@ -47,7 +50,12 @@ export class SerialConsole {
   private due = false;
   private lastCr = false;
 
-  constructor(private readonly realm: Realm, private readonly runtime: Runtime, private readonly events: Events, private readonly sinks: ConsoleSinks) {
+  constructor(
+    private readonly realm: Realm,
+    private readonly runtime: Runtime,
+    private readonly events: Events,
+    private readonly sinks: ConsoleSinks
+  ) {
     const devices: any = {};
     for (const name of DEVICES) devices[name] = this.device(name);
     this.devices = devices;
@@ -81,7 +89,8 @@ export class SerialConsole {
       return;
     }
     const name = typeof device === "string" ? device : DEVICES.find((d) => this.devices[d] === device);
-    if (!name || DEVICES.indexOf(name as DeviceName) < 0) throw this.realm.error("Unknown console device " + String(device));
+    if (!name || DEVICES.indexOf(name as DeviceName) < 0)
+      throw this.realm.error("Unknown console device " + String(device));
     this.moveTo(name as DeviceName);
   }
 
@@ -153,7 +162,12 @@ export class SerialConsole {
 
   private device(name: DeviceName): any {
     const c = this;
-    const text = (data: any) => (typeof data === "number" ? String.fromCharCode(data) : Array.isArray(data) ? String.fromCharCode(...data) : String(data));
+    const text = (data: any) =>
+      typeof data === "number"
+        ? String.fromCharCode(data)
+        : Array.isArray(data)
+          ? String.fromCharCode(...data)
+          : String(data);
     return this.realm.obj({
       write(...data: any[]) {
         c.runtime.check();

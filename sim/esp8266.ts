@@ -3,9 +3,18 @@ import { Realm } from "./realm";
 import { Runtime } from "./runtime";
 
 export type ResetReason = "power on" | "software restart" | "hardware watchdog" | "exception";
-const RESET_CODES: { [k in ResetReason]: number } = { "power on": 0, "hardware watchdog": 1, exception: 2, "software restart": 4 };
+const RESET_CODES: { [k in ResetReason]: number } = {
+  "power on": 0,
+  "hardware watchdog": 1,
+  exception: 2,
+  "software restart": 4
+};
 
-export function esp8266Module(realm: Realm, runtime: Runtime, info: { reset: ResetReason; flashKB: number; freeHeap: () => number }): any {
+export function esp8266Module(
+  realm: Realm,
+  runtime: Runtime,
+  info: { reset: ResetReason; flashKB: number; freeHeap: () => number }
+): any {
   return realm.obj({
     getState() {
       runtime.check();
@@ -21,7 +30,16 @@ export function esp8266Module(realm: Realm, runtime: Runtime, info: { reset: Res
     },
     getResetInfo() {
       runtime.check();
-      return realm.copy({ code: RESET_CODES[info.reset], reason: info.reset, exccause: 0, epc1: 0, epc2: 0, epc3: 0, excvaddr: 0, depc: 0 });
+      return realm.copy({
+        code: RESET_CODES[info.reset],
+        reason: info.reset,
+        exccause: 0,
+        epc1: 0,
+        epc2: 0,
+        epc3: 0,
+        excvaddr: 0,
+        depc: 0
+      });
     }
   });
 }

@@ -15,7 +15,11 @@ export function formatValue(v: any, depth = 0): string {
   if (isError(v)) return formatError(v);
   const keys = Object.keys(v);
   if (!keys.length) return "{ }";
-  return "{ " + keys.map((k) => (IDENT.test(k) ? k : JSON.stringify(k)) + ": " + formatValue(v[k], depth + 1)).join(", ") + " }";
+  return (
+    "{ " +
+    keys.map((k) => (IDENT.test(k) ? k : JSON.stringify(k)) + ": " + formatValue(v[k], depth + 1)).join(", ") +
+    " }"
+  );
 }
 
 // print()'s argument list: strings raw, everything else formatted, joined by spaces.

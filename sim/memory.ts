@@ -51,7 +51,10 @@ function closureValues(fn: Function): Array<{ name: string; value: any }> {
           if (!v.value) continue;
           if (v.value.objectId) {
             (globalThis as any)[HANDLE] = undefined;
-            post("Runtime.callFunctionOn", { objectId: v.value.objectId, functionDeclaration: "function(){ globalThis." + HANDLE + " = this; }" });
+            post("Runtime.callFunctionOn", {
+              objectId: v.value.objectId,
+              functionDeclaration: "function(){ globalThis." + HANDLE + " = this; }"
+            });
             values.push({ name: v.name, value: (globalThis as any)[HANDLE] });
           } else values.push({ name: v.name, value: v.value.value });
         }

@@ -33,7 +33,11 @@ export class Network {
   private events: Events | null = null;
   private realm: Env | null = null;
 
-  constructor(private readonly linkUp: () => boolean, options: NetOptions = {}, private readonly clock: Clock = HOST_CLOCK) {
+  constructor(
+    private readonly linkUp: () => boolean,
+    options: NetOptions = {},
+    private readonly clock: Clock = HOST_CLOCK
+  ) {
     this.silentCloseMs = options.silentCloseMs === undefined ? 10000 : options.silentCloseMs;
   }
 
@@ -136,7 +140,8 @@ export class Network {
     });
     tcp.on("data", (buf: Buffer) => {
       if (o.closed || o.silent) return;
-      for (let i = 0; i < buf.length; i += CHUNK) this.emit(o, "data", buf.toString("latin1", i, Math.min(buf.length, i + CHUNK)));
+      for (let i = 0; i < buf.length; i += CHUNK)
+        this.emit(o, "data", buf.toString("latin1", i, Math.min(buf.length, i + CHUNK)));
     });
     tcp.on("end", () => {
       if (!o.closed && !o.silent) this.emit(o, "end");

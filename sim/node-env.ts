@@ -19,7 +19,8 @@ export function nodeEnv(): NodeEnv {
   // Espruino gives every object on/emit; here only the objects the cores make have them.
   const proto = Object.create(Object.prototype);
   const methods = events.methods();
-  for (const name of Object.keys(methods)) Object.defineProperty(proto, name, { value: methods[name], writable: true, configurable: true, enumerable: false });
+  for (const name of Object.keys(methods))
+    Object.defineProperty(proto, name, { value: methods[name], writable: true, configurable: true, enumerable: false });
   const env: Env = {
     global: globalThis,
     run: (code) => (0, eval)(code),

@@ -57,7 +57,10 @@ export class Pins {
   private readonly pinNames = new WeakMap<object, string>();
   private observers: Array<(pin: string, e: PinEvent) => void> = [];
 
-  constructor(initial: { [pin: string]: boolean } = {}, private readonly clock: Clock = HOST_CLOCK) {
+  constructor(
+    initial: { [pin: string]: boolean } = {},
+    private readonly clock: Clock = HOST_CLOCK
+  ) {
     for (const pin of Object.keys(initial)) this.driven[this.name(pin)] = initial[pin];
   }
 
@@ -134,7 +137,9 @@ export class Pins {
   // The watches set on `pin` (or on every pin), as setWatch was given them.
   watchesOn(pin?: any): Array<{ pin: string; repeat: boolean; edge: number; debounce: number }> {
     const p = pin === undefined ? undefined : this.name(pin);
-    return this.watches.filter((w) => p === undefined || w.pin === p).map((w) => ({ pin: w.pin, repeat: w.repeat, edge: w.edge, debounce: w.debounce }));
+    return this.watches
+      .filter((w) => p === undefined || w.pin === p)
+      .map((w) => ({ pin: w.pin, repeat: w.repeat, edge: w.edge, debounce: w.debounce }));
   }
 
   watchCount(pin?: any): number {
@@ -180,10 +185,18 @@ export class Pins {
     const realm = this.realm!;
     const pins = this;
     const proto = realm.obj({
-      read(this: any) { return pins.read(this); },
-      write(this: any, v: any) { pins.write(this, v); },
-      mode(this: any, m: string) { pins.pinMode(this, m); },
-      toString(this: any) { return pins.name(this); }
+      read(this: any) {
+        return pins.read(this);
+      },
+      write(this: any, v: any) {
+        pins.write(this, v);
+      },
+      mode(this: any, m: string) {
+        pins.pinMode(this, m);
+      },
+      toString(this: any) {
+        return pins.name(this);
+      }
     });
     const Pin: any = function (name: any) {
       return pins.pinObject(pins.name(name), proto);
@@ -292,7 +305,8 @@ export class Pins {
     const o = typeof options === "object" && options !== null ? options : { repeat: !!options };
     const edges: { [k: string]: number } = { rising: 1, falling: -1, both: 0, "1": 1, "-1": -1, "0": 0 };
     const edge = o.edge === undefined ? 0 : edges[String(o.edge)];
-    if (edge === undefined) throw this.realm!.error("'edge' in setWatch should be 1, -1, 0, 'rising', 'falling' or 'both'");
+    if (edge === undefined)
+      throw this.realm!.error("'edge' in setWatch should be 1, -1, 0, 'rising', 'falling' or 'both'");
     const w: Watch = {
       id: this.nextWatch++,
       pin: p,

@@ -10,7 +10,8 @@ const USAGE = "usage: npm run remote -- --broker ws://host:9001 [--topic BASE] [
 async function main(): Promise<void> {
   const f = parseFlags(process.argv.slice(2), USAGE, ["--broker", "--topic", "--http", "--http-host"]);
   const broker = f["--broker"] as string | undefined;
-  if (!broker || !/^wss?:\/\/[^/]/.test(broker)) throw new Error(`--broker ws://host:port is needed (the broker's WebSocket listener)\n${USAGE}`);
+  if (!broker || !/^wss?:\/\/[^/]/.test(broker))
+    throw new Error(`--broker ws://host:port is needed (the broker's WebSocket listener)\n${USAGE}`);
   const topic = (f["--topic"] as string | undefined) || "living_room_lights";
   if (/[+#\0]/.test(topic)) throw new Error(`--topic ${topic}: no +, # or NUL in a base topic`);
   const host = (f["--http-host"] as string | undefined) || "127.0.0.1";
@@ -20,7 +21,9 @@ async function main(): Promise<void> {
     web = await startWeb({ host, port, mqttUrl: broker, topic });
   } catch (err: any) {
     const busy = err.code === "EADDRINUSE" ? "; `npm start` serves its page there too" : "";
-    throw new Error(`cannot serve the page on ${host}:${port} (${err.code || err.message}${busy}): choose another port with --http PORT`);
+    throw new Error(
+      `cannot serve the page on ${host}:${port} (${err.code || err.message}${busy}): choose another port with --http PORT`
+    );
   }
   process.stdout.write(`lightnode remote: ${web.url}   (broker ${broker}, topic ${topic}); Ctrl-C stops it\n`);
   const stop = () => void web.close().then(() => process.exit(0));

@@ -50,7 +50,12 @@ export class Events {
     const methods = this.methods();
     const proto = realm.global.Object.prototype;
     for (const name of Object.keys(methods)) {
-      Object.defineProperty(proto, name, { value: methods[name], writable: true, configurable: true, enumerable: false });
+      Object.defineProperty(proto, name, {
+        value: methods[name],
+        writable: true,
+        configurable: true,
+        enumerable: false
+      });
     }
   }
 

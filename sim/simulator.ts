@@ -114,7 +114,9 @@ export class Simulator {
   private rebooting: Promise<void> = Promise.resolve();
 
   private constructor(options: SimulatorOptions) {
-    this.bundle = path.resolve(options.bundle || process.env.LIGHTNODE_BUNDLE || path.join(ROOT, "build", "firmware.js"));
+    this.bundle = path.resolve(
+      options.bundle || process.env.LIGHTNODE_BUNDLE || path.join(ROOT, "build", "firmware.js")
+    );
     this.ownDataDir = options.dataDir ? null : mkdtempSync(path.join(tmpdir(), "lightnode-sim-"));
     const dataDir = options.dataDir || this.ownDataDir!;
     this.storage = new FlashStorage({ dataDir, capacity: options.storageBytes });
@@ -196,7 +198,7 @@ export class Simulator {
         let m: RegExpExecArray | null;
         if (typeof pattern === "string") {
           const i = text.indexOf(pattern);
-          m = i < 0 ? null : Object.assign([pattern], { index: i, input: text }) as any;
+          m = i < 0 ? null : (Object.assign([pattern], { index: i, input: text }) as any);
         } else {
           const re = new RegExp(pattern.source, pattern.flags.replace("g", ""));
           m = re.exec(text);
@@ -215,7 +217,11 @@ export class Simulator {
         const recent = this.output.slice(Math.max(from, this.output.length - 1500));
         const errs = this.errors.length ? "\nuncaught errors: " + this.errors.map(formatError).join("; ") : "";
         const state = this.dead ? " (the board is dead: power cut)" : this.stopped ? " (the simulator is stopped)" : "";
-        reject(new Error(`waitFor ${String(pattern)}: not seen within ${timeoutMs} ms${state}.${errs}\n--- output since the cursor (last 1500 chars) ---\n${recent}\n---`));
+        reject(
+          new Error(
+            `waitFor ${String(pattern)}: not seen within ${timeoutMs} ms${state}.${errs}\n--- output since the cursor (last 1500 chars) ---\n${recent}\n---`
+          )
+        );
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
@@ -274,7 +280,10 @@ export class Simulator {
   // build/firmware.js (and their .min.js beside firmware.min.js), as `npm run flash` writes
   // build/storage/. Put there again at every power-on, so a rebuilt bundle comes with its own.
   private flashCompanions(): void {
-    for (const [name, file] of [["console", CONSOLE_FILE], ["net", NET_FILE]]) {
+    for (const [name, file] of [
+      ["console", CONSOLE_FILE],
+      ["net", NET_FILE]
+    ]) {
       const companion = this.bundle.replace(/firmware(\.min)?\.js$/, name + "$1.js");
       if (companion !== this.bundle && existsSync(companion)) this.storage.put(file, readFileSync(companion, "latin1"));
     }

@@ -142,7 +142,9 @@ export class FlashStorage {
       },
       list(pattern?: any) {
         runtime.check();
-        const names = Object.keys(s.files).filter((n) => !pattern || (typeof pattern === "string" ? n.indexOf(pattern) >= 0 : pattern.test(n)));
+        const names = Object.keys(s.files).filter(
+          (n) => !pattern || (typeof pattern === "string" ? n.indexOf(pattern) >= 0 : pattern.test(n))
+        );
         return realm.copy(names);
       }
     });

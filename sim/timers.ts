@@ -17,7 +17,11 @@ export class Timers {
   private readonly entries: { [id: number]: Entry } = {};
   private nextId = 1;
 
-  constructor(private readonly realm: Env, private readonly runtime: Runtime, private readonly clock: Clock = HOST_CLOCK) {}
+  constructor(
+    private readonly realm: Env,
+    private readonly runtime: Runtime,
+    private readonly clock: Clock = HOST_CLOCK
+  ) {}
 
   // The globals handed to the firmware.
   globals(): { [name: string]: any } {

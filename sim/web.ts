@@ -30,7 +30,12 @@ export interface WebServer {
 
 const ROOT = path.resolve(__dirname, "..");
 const PAGE_DIR = path.join(ROOT, "web");
-const TYPES: { [ext: string]: string } = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml" };
+const TYPES: { [ext: string]: string } = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml"
+};
 const PAGE_FILES = ["index.html", "phone.js", "board.js", "style.css"];
 const KEEPALIVE_MS = 15000;
 

@@ -51,7 +51,11 @@ export class AccessPoint {
   private readonly joinMs: [number, number];
   private readonly retryMs: number;
 
-  constructor(public config: ApConfig, timing: WifiTiming = {}, private readonly clock: Clock = HOST_CLOCK) {
+  constructor(
+    public config: ApConfig,
+    timing: WifiTiming = {},
+    private readonly clock: Clock = HOST_CLOCK
+  ) {
     this.joinMs = timing.joinMs || [100, 300];
     this.retryMs = timing.retryMs === undefined ? 3000 : timing.retryMs;
   }
@@ -162,12 +166,21 @@ export class AccessPoint {
     this.emit("connected", IP);
   }
 
-  private connect(ssid: string, password: string, cb: ((err: string | null) => void) | undefined, runtime: Runtime): void {
+  private connect(
+    ssid: string,
+    password: string,
+    cb: ((err: string | null) => void) | undefined,
+    runtime: Runtime
+  ): void {
     this.calls.push("connect " + ssid);
     this.cancelPending();
     if (this.station === "connected") {
       this.setLink(false);
-      this.emit("disconnected", { ssid: this.joined ? this.joined.ssid : ssid, mac: this.mac(), reason: "assoc_leave" });
+      this.emit("disconnected", {
+        ssid: this.joined ? this.joined.ssid : ssid,
+        mac: this.mac(),
+        reason: "assoc_leave"
+      });
     }
     this.station = "connecting";
     this.joined = null;
@@ -225,14 +238,26 @@ export class AccessPoint {
       },
       getStatus(cb?: any) {
         guard();
-        const s = realm.copy({ station: ap.station, ap: "disabled", mode: ap.station === "off" ? "off" : "sta", phy: "11n", powersave: "ps-poll", savedMode: "off" });
+        const s = realm.copy({
+          station: ap.station,
+          ap: "disabled",
+          mode: ap.station === "off" ? "off" : "sta",
+          phy: "11n",
+          powersave: "ps-poll",
+          savedMode: "off"
+        });
         if (typeof cb === "function") runtime.defer(() => runtime.call(cb, null, [s]));
         return s;
       },
       getIP(cb?: any) {
         guard();
         const on = ap.station === "connected";
-        const ip = realm.copy({ ip: on ? IP.ip : "0.0.0.0", netmask: on ? IP.mask : "0.0.0.0", gw: on ? IP.gw : "0.0.0.0", mac: ap.mac() });
+        const ip = realm.copy({
+          ip: on ? IP.ip : "0.0.0.0",
+          netmask: on ? IP.mask : "0.0.0.0",
+          gw: on ? IP.gw : "0.0.0.0",
+          mac: ap.mac()
+        });
         if (typeof cb === "function") runtime.defer(() => runtime.call(cb, null, [ip]));
         return ip;
       },
@@ -240,9 +265,18 @@ export class AccessPoint {
         guard();
         const on = ap.station === "connected";
         // As on the board, the details include the password of the joined network.
-        const d = realm.copy(on
-          ? { status: ap.station, rssi: ap.config.rssi === undefined ? -58 : ap.config.rssi, ssid: ap.joined!.ssid, password: ap.joined!.password, mode: "sta", savedSsid: null }
-          : { status: ap.station, mode: ap.station === "off" ? "off" : "sta", savedSsid: null });
+        const d = realm.copy(
+          on
+            ? {
+                status: ap.station,
+                rssi: ap.config.rssi === undefined ? -58 : ap.config.rssi,
+                ssid: ap.joined!.ssid,
+                password: ap.joined!.password,
+                mode: "sta",
+                savedSsid: null
+              }
+            : { status: ap.station, mode: ap.station === "off" ? "off" : "sta", savedSsid: null }
+        );
         if (typeof cb === "function") runtime.defer(() => runtime.call(cb, null, [d]));
         return d;
       },

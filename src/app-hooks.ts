@@ -22,7 +22,14 @@ export type NodeState = "Offline" | "Disconnected" | "LookingForBroker" | "Activ
 //   CONFIG (Config): the stored configuration changed (also at boot with the stored one, if valid);
 //   STOP: the interpreter is about to restart (load(), an update's switch): keep now what would
 //     only be kept later (the timers die with it).
-export const enum AppEvent { STATE, WILL, ACTIVE, LEAVE, CONFIG, STOP }
+export const enum AppEvent {
+  STATE,
+  WILL,
+  ACTIVE,
+  LEAVE,
+  CONFIG,
+  STOP
+}
 
 // The events come through one function, messages through another (the client calls it directly):
 // on Espruino each function costs about 6 variables, and these events come a few times a day. One

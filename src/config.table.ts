@@ -18,7 +18,12 @@
 export type SwitchMode = "toggle" | "button" | "detached";
 export type PowerOn = "last" | "on" | "off";
 
-export const enum Use { WIFI, BROKER, MQTT, NODE }
+export const enum Use {
+  WIFI,
+  BROKER,
+  MQTT,
+  NODE
+}
 
 interface Field<T> {
   use: Use;
@@ -74,7 +79,8 @@ var NAMES = Object.keys(FIELDS) as Name[];
 function count(last: Use): number {
   var n = 0;
   NAMES.forEach(function (k, i) {
-    if (i && FIELDS[k].use < FIELDS[NAMES[i - 1]].use) throw new Error("config: field " + k + " is out of its use's block");
+    if (i && FIELDS[k].use < FIELDS[NAMES[i - 1]].use)
+      throw new Error("config: field " + k + " is out of its use's block");
     if (FIELDS[k].use <= last) n++;
   });
   return n;

@@ -82,13 +82,18 @@ function info() {
   // this, never before start() made the runner.
   var Wifi = net!.wifi;
   var d: any = {
-    version: __VERSION__, reset: require("ESP8266").getResetInfo().reason, ip: Wifi.getIP().ip, rssi: Wifi.getDetails().rssi, free: process.memory().free,
-    uptime: Math.round((Date.now() - t0) / 1000), reconnects: net!.drops
+    version: __VERSION__,
+    reset: require("ESP8266").getResetInfo().reason,
+    ip: Wifi.getIP().ip,
+    rssi: Wifi.getDetails().rssi,
+    free: process.memory().free,
+    uptime: Math.round((Date.now() - t0) / 1000),
+    reconnects: net!.drops
   };
   // On 4 MB boards, the set of files running (the update's host tool builds the other one) and
   // whether the update key is set (never the key itself). A 1 MB board has no sets, and takes no
   // updates.
-  if (SET_LETTER) (d.set = SET_LETTER), (d.key = ctx.config && ctx.config.key ? "set" : "unset");
+  if (SET_LETTER) ((d.set = SET_LETTER), (d.key = ctx.config && ctx.config.key ? "set" : "unset"));
   return d;
 }
 
@@ -99,8 +104,14 @@ function start() {
   t0 = Date.now();
   storage = require("Storage");
   ctx = {
-    print: say, info: info, open: openRecord, command: con,
-    pins: pins, board: board, storage: storage, crc: E.CRC32
+    print: say,
+    info: info,
+    open: openRecord,
+    command: con,
+    pins: pins,
+    board: board,
+    storage: storage,
+    crc: E.CRC32
   } as ConsoleContext & LightDeps;
   ctx.config = con("load");
   net = ctx.net = createNet(
@@ -121,7 +132,7 @@ E.on("init", start);
 // links and drop every timer, watch and Wi-Fi listener, so that the image starts afresh, once.
 E.on("kill", function () {
   // Without a runner, no Wifi listener was added either.
-  if (net) net.input(In.OFFLINE), net.hooks.event(AppEvent.STOP), net.wifi.removeAllListeners("disconnected");
+  if (net) (net.input(In.OFFLINE), net.hooks.event(AppEvent.STOP), net.wifi.removeAllListeners("disconnected"));
   // With no argument: Espruino throws on clearWatch(undefined) and clearTimeout(undefined).
   clearWatch();
   clearTimeout();

@@ -49,7 +49,11 @@ export interface Pins {
   read(pin: string): boolean | number;
   mode(pin: string, mode: "input" | "input_pullup" | "output"): void;
   // Calls listener with {state: the pin's new level} after `debounce` ms of stable input.
-  watch(listener: (e: { state: boolean }) => void, pin: string, options: { repeat: boolean; edge: "both"; debounce: number }): any;
+  watch(
+    listener: (e: { state: boolean }) => void,
+    pin: string,
+    options: { repeat: boolean; edge: "both"; debounce: number }
+  ): any;
 }
 
 // Where console output goes (Espruino's print/console.log). Never pass a password to it.

@@ -45,7 +45,8 @@ describe("test brokers", function () {
     const ws = await mqtt.connectAsync(broker.wsUrl!, { reconnectPeriod: 0 });
     try {
       const seen: string[] = [];
-      const got = (c: mqtt.MqttClient) => new Promise<void>((resolve) => c.on("message", (_t, p) => (seen.push(p.toString()), resolve())));
+      const got = (c: mqtt.MqttClient) =>
+        new Promise<void>((resolve) => c.on("message", (_t, p) => (seen.push(p.toString()), resolve())));
       await tcp.subscribeAsync("probe/ws", { qos: 1 });
       await ws.subscribeAsync("probe/tcp", { qos: 1 });
       const a = got(tcp);

@@ -3,7 +3,9 @@
 "use strict";
 window.lightnodeConfig.then(function (cfg) {
   if (!cfg.board) return;
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
   var section = $("board");
   section.hidden = false;
   var board = null;
@@ -97,7 +99,9 @@ window.lightnodeConfig.then(function (cfg) {
     hold(true);
   });
   ["pointerup", "pointercancel", "lostpointercapture"].forEach(function (t) {
-    sw.addEventListener(t, function () { hold(false); });
+    sw.addEventListener(t, function () {
+      hold(false);
+    });
   });
   sw.addEventListener("keydown", function (e) {
     if (!board || board.mode !== "button" || (e.key !== " " && e.key !== "Enter")) return;
@@ -107,7 +111,9 @@ window.lightnodeConfig.then(function (cfg) {
   sw.addEventListener("keyup", function (e) {
     if (e.key === " " || e.key === "Enter") hold(false);
   });
-  sw.addEventListener("blur", function () { hold(false); });
+  sw.addEventListener("blur", function () {
+    hold(false);
+  });
 
   $("ap").addEventListener("click", function () {
     if (board) post("/board/ap?up=" + (board.ap ? "0" : "1"));
@@ -144,7 +150,11 @@ window.lightnodeConfig.then(function (cfg) {
       if (atEnd) pre.scrollTop = pre.scrollHeight;
     }
     return {
-      clear: function () { lines = [""]; row = col = 0; esc = ""; },
+      clear: function () {
+        lines = [""];
+        row = col = 0;
+        esc = "";
+      },
       write: function (text) {
         for (var i = 0; i < text.length; i++) {
           var ch = text.charAt(i);

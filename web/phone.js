@@ -2,7 +2,9 @@
 // <base>/state (retained, so it is right at once), the node's availability from <base>/status, and
 // wall-switch flips from <base>; it sends only "on", "off" or "toggle" on <base>.
 "use strict";
-window.lightnodeConfig = fetch("/config.json").then(function (r) { return r.json(); });
+window.lightnodeConfig = fetch("/config.json").then(function (r) {
+  return r.json();
+});
 
 window.lightnodeConfig.then(function (cfg) {
   var base = cfg.topic;
@@ -11,7 +13,9 @@ window.lightnodeConfig.then(function (cfg) {
   var CONFIRM_MS = 3000;
   // Own commands come back from the broker (MQTT 3.1.1 echoes them): skip them, not as flips.
   var OWN_ECHO_MS = 5000;
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
   var light = null; // "on" | "off" | null (not known)
   var online = null; // true | false | null
   var own = [];
@@ -42,7 +46,18 @@ window.lightnodeConfig.then(function (cfg) {
 
   function down(why) {
     var what = everConnected ? "Connection to the broker lost" : "No answer from the broker";
-    banner("down", what + " at " + cfg.mqtt + (why ? " (" + why + ")" : "") + ". Retrying every " + RETRY_MS / 1000 + " s" + (tries ? ", " + tries + (tries > 1 ? " tries" : " try") : "") + "…");
+    banner(
+      "down",
+      what +
+        " at " +
+        cfg.mqtt +
+        (why ? " (" + why + ")" : "") +
+        ". Retrying every " +
+        RETRY_MS / 1000 +
+        " s" +
+        (tries ? ", " + tries + (tries > 1 ? " tries" : " try") : "") +
+        "…"
+    );
     render();
   }
 
@@ -53,10 +68,19 @@ window.lightnodeConfig.then(function (cfg) {
     client.subscribe([base, base + "/state", base + "/status"], { qos: 1 });
     render();
   });
-  client.on("reconnect", function () { tries++; down(); });
-  client.on("close", function () { down(); });
-  client.on("offline", function () { down(); });
-  client.on("error", function (err) { down(err && err.message); });
+  client.on("reconnect", function () {
+    tries++;
+    down();
+  });
+  client.on("close", function () {
+    down();
+  });
+  client.on("offline", function () {
+    down();
+  });
+  client.on("error", function (err) {
+    down(err && err.message);
+  });
 
   client.on("message", function (topic, payload, packet) {
     var p = payload.toString();
@@ -67,20 +91,23 @@ window.lightnodeConfig.then(function (cfg) {
       online = p === "online" ? true : p === "offline" ? false : null;
       // An offline node will not see a command still in flight (the broker does not keep it).
       if (online === false && pending) pending.failed = true;
-    }
-    else if (topic === base && !packet.retain) flip(p);
+    } else if (topic === base && !packet.retain) flip(p);
     render();
   });
 
   // A message on <base> that this page did not send: the wall switch (or another app).
   function flip(p) {
     var now = Date.now();
-    own = own.filter(function (o) { return o.until > now; });
+    own = own.filter(function (o) {
+      return o.until > now;
+    });
     for (var i = 0; i < own.length; i++) {
       if (own[i].payload === p) return void own.splice(i, 1);
     }
     var t = new Date();
-    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    var pad = function (n) {
+      return (n < 10 ? "0" : "") + n;
+    };
     $("flip").textContent = p + " at " + pad(t.getHours()) + ":" + pad(t.getMinutes()) + ":" + pad(t.getSeconds());
   }
 
@@ -99,15 +126,27 @@ window.lightnodeConfig.then(function (cfg) {
   function hint(connected) {
     var cmd = pending ? "“" + pending.cmd + "”" : "";
     if (!connected) return everConnected ? "no broker connection" : "connecting to the broker…";
-    if (online === false) return "node offline: it cannot be switched" + (pending ? " (" + cmd + " not delivered)" : "");
-    if (pending) return pending.failed ? cmd + " not delivered: the node did not confirm it" : cmd + " sent, waiting for the node…";
-    return light === "on" ? "press to switch off" : light === "off" ? "press to switch on" : "state not known: press to toggle";
+    if (online === false)
+      return "node offline: it cannot be switched" + (pending ? " (" + cmd + " not delivered)" : "");
+    if (pending)
+      return pending.failed
+        ? cmd + " not delivered: the node did not confirm it"
+        : cmd + " sent, waiting for the node…";
+    return light === "on"
+      ? "press to switch off"
+      : light === "off"
+        ? "press to switch on"
+        : "state not known: press to toggle";
   }
 
   function render() {
     var b = $("light");
     var connected = client.connected;
-    b.className = "light " + (light || "unknown") + (online === false || !connected ? " stale" : "") + (pending && pending.failed ? " failed" : "");
+    b.className =
+      "light " +
+      (light || "unknown") +
+      (online === false || !connected ? " stale" : "") +
+      (pending && pending.failed ? " failed" : "");
     b.setAttribute("aria-pressed", light === "on" ? "true" : light === "off" ? "false" : "mixed");
     // A node known to be offline would lose the command: MQTT keeps none for it.
     b.disabled = !connected || online === false;

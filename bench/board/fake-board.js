@@ -11,10 +11,12 @@
 var BENCH = { peak: 0, level: 1, watch: 0, timer: 0, relay: 0, telnet: "" };
 BENCH.sample = function (on) {
   if (BENCH.timer) clearInterval(BENCH.timer);
-  BENCH.timer = on && setInterval(function () {
-    var u = process.memory().usage;
-    if (u > BENCH.peak) BENCH.peak = u;
-  }, 5);
+  BENCH.timer =
+    on &&
+    setInterval(function () {
+      var u = process.memory().usage;
+      if (u > BENCH.peak) BENCH.peak = u;
+    }, 5);
 };
 BENCH.flip = function (level) {
   BENCH.level = level;
@@ -45,17 +47,28 @@ Modules.addCached("Wifi", function () {
   exports.disconnect = function (callback) {
     var was = station;
     station = "off";
-    if (was == "connected") exports.emit("disconnected", { ssid: "bench", mac: "00:00:00:00:00:00", reason: "assoc_leave" });
+    if (was == "connected")
+      exports.emit("disconnected", { ssid: "bench", mac: "00:00:00:00:00:00", reason: "assoc_leave" });
     if (callback) setTimeout(callback, 1);
   };
-  exports.getStatus = function () { return { station: station }; };
-  exports.getIP = function () { return { ip: "127.0.0.1" }; };
-  exports.getDetails = function () { return { rssi: -60, ssid: "bench" }; };
+  exports.getStatus = function () {
+    return { station: station };
+  };
+  exports.getIP = function () {
+    return { ip: "127.0.0.1" };
+  };
+  exports.getDetails = function () {
+    return { rssi: -60, ssid: "bench" };
+  };
   exports.setHostname = function () {};
 });
 Modules.addCached("ESP8266", function () {
-  exports.getResetInfo = function () { return { reason: 6 }; };
-  exports.getState = function () { return { freeHeap: 20000 }; };
+  exports.getResetInfo = function () {
+    return { reason: 6 };
+  };
+  exports.getState = function () {
+    return { freeHeap: 20000 };
+  };
 });
 // Root-level names shadow the built-in functions of the same name for all code run after this.
 var digitalWrite = function (pin, value) {
@@ -64,13 +77,22 @@ var digitalWrite = function (pin, value) {
     print("#R" + BENCH.relay);
   }
 };
-var digitalRead = function () { return BENCH.level; };
+var digitalRead = function () {
+  return BENCH.level;
+};
 var pinMode = function (pin, mode) {
   if (String(pin) == "D12") print("#M" + mode);
 };
-var setWatch = function (fn) { BENCH.watch = fn; return 1; };
-var clearWatch = function () { BENCH.watch = 0; };
+var setWatch = function (fn) {
+  BENCH.watch = fn;
+  return 1;
+};
+var clearWatch = function () {
+  BENCH.watch = 0;
+};
 var Serial1 = Telnet;
 Modules.addCached("TelnetServer", function () {
-  exports.setOptions = function (options) { BENCH.telnet = options.mode; };
+  exports.setOptions = function (options) {
+    BENCH.telnet = options.mode;
+  };
 });

@@ -59,7 +59,9 @@ export interface InterpreterOptions {
 export function firmwareFiles(layout: "storage" | "storage-4mb" = "storage"): { name: string; data: string }[] {
   const dir = path.join(root, "build", layout);
   if (!existsSync(dir)) throw new Error(`board: no build/${layout}/: run npm run build first`);
-  const names = readdirSync(dir).filter((n) => statSync(path.join(dir, n)).isFile()).sort();
+  const names = readdirSync(dir)
+    .filter((n) => statSync(path.join(dir, n)).isFile())
+    .sort();
   return names.map((name) => ({ name, data: readFileSync(path.join(dir, name), "latin1") }));
 }
 
@@ -70,7 +72,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // board has no such file). Its global names (BENCH, digitalWrite...) are kept.
 let fake: Promise<string> | null = null;
 export function fakeBoard(): Promise<string> {
-  if (!fake) fake = minify(FAKE_SOURCE, { ecma: 5, compress: false, mangle: true, format: { comments: false } }).then((r) => r.code!);
+  if (!fake)
+    fake = minify(FAKE_SOURCE, { ecma: 5, compress: false, mangle: true, format: { comments: false } }).then(
+      (r) => r.code!
+    );
   return fake;
 }
 
@@ -100,7 +105,10 @@ export class Interpreter {
   private telnet: Socket | null = null;
   private seq = 0;
 
-  constructor(private readonly bin: string, private readonly options: InterpreterOptions = {}) {
+  constructor(
+    private readonly bin: string,
+    private readonly options: InterpreterOptions = {}
+  ) {
     this.ownDir = !options.dir;
     this.dir = options.dir || mkdtempSync(path.join(tmpdir(), "lightnode-board-"));
   }
@@ -109,8 +117,10 @@ export class Interpreter {
   async boot(): Promise<void> {
     await this.kill();
     if (await portTaken()) {
-      throw new Error(`board: something already listens on 127.0.0.1:${TELNET_PORT} (another interpreter?): ` +
-        "run this in a network namespace of its own (bench/board/own-network.sh COMMAND)");
+      throw new Error(
+        `board: something already listens on 127.0.0.1:${TELNET_PORT} (another interpreter?): ` +
+          "run this in a network namespace of its own (bench/board/own-network.sh COMMAND)"
+      );
     }
     this.output = "";
     this.cursor = 0;
@@ -162,7 +172,8 @@ export class Interpreter {
         });
         break;
       } catch (e) {
-        if (Date.now() > end) throw new Error(`board: no telnet console on 127.0.0.1:${TELNET_PORT} (${(e as Error).message})`);
+        if (Date.now() > end)
+          throw new Error(`board: no telnet console on 127.0.0.1:${TELNET_PORT} (${(e as Error).message})`);
         await sleep(20);
       }
     }
@@ -284,7 +295,10 @@ export class Interpreter {
   async writeFile(name: string, data: string): Promise<void> {
     for (let at = 0; at < data.length || at == 0; at += CHUNK) {
       // Bytes over 0x7e as \x escapes: the console decodes raw UTF-8 sequences as they are typed.
-      const chunk = JSON.stringify(data.slice(at, at + CHUNK)).replace(/[\x7f-\xff]/g, (c) => "\\x" + c.charCodeAt(0).toString(16));
+      const chunk = JSON.stringify(data.slice(at, at + CHUNK)).replace(
+        /[\x7f-\xff]/g,
+        (c) => "\\x" + c.charCodeAt(0).toString(16)
+      );
       const args = at == 0 ? `${chunk},0,${data.length}` : `${chunk},${at}`;
       await this.eval(`require("Storage").write(${JSON.stringify(name)},${args})`);
     }

@@ -31,7 +31,12 @@ export function decideBoot(stored: any): BootDecision {
     r.tried = 0;
   }
   if (trial) r.trial = trial;
-  if (r.boots > SAFE_AFTER) return { r: r, run: "safe", say: "safe mode: " + (r.boots - 1) + " boots without confirmation; normal() leaves it" };
+  if (r.boots > SAFE_AFTER)
+    return {
+      r: r,
+      run: "safe",
+      say: "safe mode: " + (r.boots - 1) + " boots without confirmation; normal() leaves it"
+    };
   if (trial) {
     r.tried++;
     return { r: r, run: trial, say: "trying set " + trial + " (" + r.tried + " of " + TRIES + ")" };

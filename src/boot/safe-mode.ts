@@ -62,7 +62,7 @@ function lightRecord(): Record {
 
 // The relay shows the light (always on when detached, as in the core); the LED too.
 function drive() {
-  d.pins.write(board.relay, (!!cfg && cfg.mode == "detached" || light > 0) != !!board.relayActiveLow);
+  d.pins.write(board.relay, ((!!cfg && cfg.mode == "detached") || light > 0) != !!board.relayActiveLow);
   if (board.led) d.pins.write(board.led, light != board.ledActiveLow);
 }
 
@@ -134,8 +134,14 @@ function onMessage(m: MqttMessage) {
 function toBroker() {
   var c = cfg!;
   client!.connect({
-    host: c.broker, port: c.port, clientId: c.id, username: c.user || undefined, password: c.pass || undefined,
-    keepalive: c.keepalive, clean: true, will: { topic: c.topic + "/status", payload: "offline", qos: 1, retain: true }
+    host: c.broker,
+    port: c.port,
+    clientId: c.id,
+    username: c.user || undefined,
+    password: c.pass || undefined,
+    keepalive: c.keepalive,
+    clean: true,
+    will: { topic: c.topic + "/status", payload: "offline", qos: 1, retain: true }
   });
 }
 

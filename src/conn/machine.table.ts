@@ -112,15 +112,18 @@ function pack(rows: Row[]): string {
   for (e = 0; e <= Ev.MQTT_LOST; e++) cells.push([]);
   rows.forEach(function (row) {
     var cell = cells[row[1]];
-    if (cell[row[0]] !== undefined) throw new Error("machine: state " + row[0] + " and event " + row[1] + " listed twice");
+    if (cell[row[0]] !== undefined)
+      throw new Error("machine: state " + row[0] + " and event " + row[1] + " listed twice");
     cell[row[0]] = row[2] + row[3].join("");
   });
   return cells
     .map(function (cell) {
       // A row the same in every state is written once.
-      var same = cell.length == St.HELD + 1 && cell.every(function (c) {
-        return c == cell[0];
-      });
+      var same =
+        cell.length == St.HELD + 1 &&
+        cell.every(function (c) {
+          return c == cell[0];
+        });
       var packed = cell.join(",").replace(/,+$/, "");
       // A row of Offline's cell alone keeps a comma, not to be read as the same in every state.
       return same ? cell[0] : packed.indexOf(",") < 0 && packed ? packed + "," : packed;

@@ -48,7 +48,16 @@ function onWifiGone(details: { reason: string }) {
 // already has the others: a field added on the first reconnect would read as growth.
 export function createNet(d: NetDeps, loader: (file: string) => Step | undefined): NetState {
   load = loader;
-  conn = Object.assign(d, { input: input, machine: St.OFFLINE, nodeState: "Offline", tries: 0, retryTimer: 0, drops: 0, lastError: "", generation: 0 }) as NetState;
+  conn = Object.assign(d, {
+    input: input,
+    machine: St.OFFLINE,
+    nodeState: "Offline",
+    tries: 0,
+    retryTimer: 0,
+    drops: 0,
+    lastError: "",
+    generation: 0
+  }) as NetState;
   // Each MqttEvent is the In of the same number (see In).
   d.mqtt.onEvent = input as unknown as MqttClient["onEvent"];
   d.mqtt.onMessage = d.hooks.onMessage;

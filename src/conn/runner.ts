@@ -107,8 +107,14 @@ function perform(e: Fx) {
     conn.mqttOn = 1;
     // A clean session: the client subscribes again itself after each CONNACK.
     conn.mqtt.connect({
-      host: c.broker, port: c.port, clientId: c.id, username: c.user, password: c.pass,
-      keepalive: c.keepalive, clean: true, will: conn.hooks.event(AppEvent.WILL, c)
+      host: c.broker,
+      port: c.port,
+      clientId: c.id,
+      username: c.user,
+      password: c.pass,
+      keepalive: c.keepalive,
+      clean: true,
+      will: conn.hooks.event(AppEvent.WILL, c)
     });
   } else if (e == Fx.MQTT_OFF) {
     // Also before CONNACK: once CONNECT went out, DISCONNECT makes the broker drop the will.
@@ -144,13 +150,13 @@ function dispatch(e: Ev) {
         if (conn.watchdogTimer) conn.watchdogTimer = cancel(conn.watchdogTimer);
       } else if (!conn.watchdogTimer) conn.watchdogTimer = later(conn.input, WATCHDOG, In.WATCHDOG);
       // The effects, one character each after the state's digit (no array of them: 6 bytes fewer).
-      for (i = 1; i < step.length; ) perform(step[i++] as Fx);
+      for (i = 1; i < step.length;) perform(step[i++] as Fx);
       if ((conn.nodeState = stateName(s)) != was) {
         log(was + " -> " + conn.nodeState);
         conn.hooks.event(AppEvent.STATE, conn.nodeState);
         // Active: the last error is over (status() would show it as current). The app hears of it
         // from the entry once this code is released (src/conn/net.ts).
-        if (s == St.ACTIVE) conn.arrived = 1, (conn.lastError = "");
+        if (s == St.ACTIVE) ((conn.arrived = 1), (conn.lastError = ""));
       }
     }
   } finally {
@@ -216,12 +222,12 @@ export function step(state: NetState, input: In, a?: any, b?: any) {
     // Exactly one per join, none after a stop.
     if (a == conn.generation) {
       stop();
-      if (b) conn.wifi.disconnect(), fail("wifi: " + (b == "bad_password" ? "wrong password" : b));
-      else conn.upGeneration = conn.generation, dispatch(Ev.WIFI_UP);
+      if (b) (conn.wifi.disconnect(), fail("wifi: " + (b == "bad_password" ? "wrong password" : b)));
+      else ((conn.upGeneration = conn.generation), dispatch(Ev.WIFI_UP));
     }
   } else if (input == In.WIFI_GONE) {
     // Only a link that was up is lost.
-    if (conn.upGeneration == conn.generation) stop(), fail("wifi: lost (" + a + ")", Ev.WIFI_LOST);
+    if (conn.upGeneration == conn.generation) (stop(), fail("wifi: lost (" + a + ")", Ev.WIFI_LOST));
   } else if (input == In.OFFLINE) leave(Ev.OFFLINE);
   else if (input == In.DROPPED) log("mqtt: dropped " + b + " bytes on " + a + ": too large");
   else {

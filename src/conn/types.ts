@@ -12,7 +12,14 @@ import { Print, WifiModule } from "../ports";
 // HELD (the user said offline(): the node waits for connect()) and HELD_EMPTY (held, and without a
 // configuration). The others always have a configuration. stateName() (runner.ts) gives each
 // its NodeState.
-export const enum St { OFFLINE, DISCONNECTED, LOOKING, ACTIVE, HELD_EMPTY, HELD }
+export const enum St {
+  OFFLINE,
+  DISCONNECTED,
+  LOOKING,
+  ACTIVE,
+  HELD_EMPTY,
+  HELD
+}
 
 // CFG: a valid config appeared (boot, or first config); WIFI_CFG / MQTT_CFG: Wi-Fi or broker
 // settings changed; FORGET: config erased; OFFLINE / CONNECT: the console commands; WATCHDOG: no
@@ -20,13 +27,30 @@ export const enum St { OFFLINE, DISCONNECTED, LOOKING, ACTIVE, HELD_EMPTY, HELD 
 // CONNACK accepted; FAIL: the attempt under way failed (retry soon), SLOW: it failed for wrong
 // credentials (retry slowly); WIFI_LOST / MQTT_LOST: an established link dropped (keep them last:
 // the runner counts events from WIFI_LOST on as drops).
-export const enum Ev { CFG, WIFI_CFG, MQTT_CFG, FORGET, OFFLINE, CONNECT, WATCHDOG, TIMER, WIFI_UP, MQTT_UP, FAIL, SLOW, WIFI_LOST, MQTT_LOST }
+export const enum Ev {
+  CFG,
+  WIFI_CFG,
+  MQTT_CFG,
+  FORGET,
+  OFFLINE,
+  CONNECT,
+  WATCHDOG,
+  TIMER,
+  WIFI_UP,
+  MQTT_UP,
+  FAIL,
+  SLOW,
+  WIFI_LOST,
+  MQTT_LOST
+}
 
 // The events that wait while the node says goodbye to the broker (runner.ts, leave()).
 export type LeavingEvent = Ev.OFFLINE | Ev.FORGET | Ev.WIFI_CFG | Ev.MQTT_CFG;
 // What NetState.leaving holds when no goodbye is under way: a type of its own, so that no event
 // (CFG is 0 too) can be taken for it. 0 reads as false, and no LeavingEvent is 0.
-export const enum Leaving { NONE = 0 }
+export const enum Leaving {
+  NONE = 0
+}
 // The events of an established link dropping (runner.ts, fail()); neither is 0.
 export type LostEvent = Ev.WIFI_LOST | Ev.MQTT_LOST;
 
@@ -41,10 +65,19 @@ export type LostEvent = Ev.WIFI_LOST | Ev.MQTT_LOST;
 // callback), so MqttEvent.CONNECTED is the machine's MQTT_UP; the rest are numbered past Ev.
 // test/conn/types.test.ts holds them equal and every input distinct.
 export const enum In {
-  OFFLINE = Ev.OFFLINE, CONNECT = Ev.CONNECT, WATCHDOG = Ev.WATCHDOG, TIMER = Ev.TIMER, MQTT_UP = MqttEvent.CONNECTED,
-  START = Ev.MQTT_LOST + 1, CONFIG, LEFT = MqttEvent.DRAINED, MQTT_CLOSE = MqttEvent.CLOSED,
+  OFFLINE = Ev.OFFLINE,
+  CONNECT = Ev.CONNECT,
+  WATCHDOG = Ev.WATCHDOG,
+  TIMER = Ev.TIMER,
+  MQTT_UP = MqttEvent.CONNECTED,
+  START = Ev.MQTT_LOST + 1,
+  CONFIG,
+  LEFT = MqttEvent.DRAINED,
+  MQTT_CLOSE = MqttEvent.CLOSED,
   // Numbered in full: the tests' compiler (esbuild) cannot count on from another file's constant.
-  JOINED = MqttEvent.CLOSED + 1, WIFI_GONE = MqttEvent.CLOSED + 2, DROPPED = MqttEvent.DROPPED
+  JOINED = MqttEvent.CLOSED + 1,
+  WIFI_GONE = MqttEvent.CLOSED + 2,
+  DROPPED = MqttEvent.DROPPED
 }
 
 // The runner's code: handles one input (timers and callbacks call `input`, which loads it).

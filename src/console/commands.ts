@@ -111,7 +111,7 @@ function answer(v: any, err: string) {
   if (!v && !err) v = (wizard.editing as any)[k];
   if (k == "port") v = +v;
   if ((err = err || (checkField(k, v) as string))) serial.write("error: " + err + "\r\n");
-  else (wizard.editing as any)[k] = v, wizard.i++;
+  else (((wizard.editing as any)[k] = v), wizard.i++);
   ask();
 }
 
@@ -170,7 +170,7 @@ function save(changes: any) {
   if (changes && typeof changes == "object" && !Array.isArray(changes)) {
     assign(edited, changes);
     // A copy holds its fields in the configuration's order.
-    if (inUse && json(inUse) == json(edited)) return say("unchanged"), true;
+    if (inUse && json(inUse) == json(edited)) return (say("unchanged"), true);
     error = store.save(edited);
   }
   if (error) {
@@ -223,12 +223,25 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, given: Conso
     if (running && !running.k) lent.wizard = undefined;
   } else if (name == "status") {
     shown = inUse || {};
-    say(json(assign({ state: conn.nodeState, ssid: shown.ssid, broker: shown.broker, port: shown.port, error: conn.lastError }, lent.info())));
+    say(
+      json(
+        assign(
+          { state: conn.nodeState, ssid: shown.ssid, broker: shown.broker, port: shown.port, error: conn.lastError },
+          lent.info()
+        )
+      )
+    );
   } else if (name == "forget") {
     store.erase();
     conn.input(In.CONFIG, (lent.config = undefined));
     say("forgotten");
   } else if (name == "help")
     // The fields as an array joined by commas (an array in a string is its items with commas).
-    say("setup(): wizard\n" + SET + ": save " + fields() + "\nconfig(): show\nstatus(): state, error, info\noffline(): leave until connect()\nconnect(): rejoin\nforget(): erase, go offline");
+    say(
+      "setup(): wizard\n" +
+        SET +
+        ": save " +
+        fields() +
+        "\nconfig(): show\nstatus(): state, error, info\noffline(): leave until connect()\nconnect(): rejoin\nforget(): erase, go offline"
+    );
 }

@@ -52,6 +52,12 @@ export default function run(ctx: ConsoleContext, name: string, arg?: any): Confi
     telnet(!!(cfg && cfg.telnet));
     return cfg;
   }
-  runCommand(ctx, store, { telnet: telnet, serial: name == "setup" || name == "chars" ? serialLine() : undefined }, name, arg);
+  runCommand(
+    ctx,
+    store,
+    { telnet: telnet, serial: name == "setup" || name == "chars" ? serialLine() : undefined },
+    name,
+    arg
+  );
   return undefined;
 }

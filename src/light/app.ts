@@ -145,11 +145,24 @@ function announce(remove?: 0 | 1) {
   var t = cfg.topic;
   var id = cfg.id;
   if (cfg.discovery)
-    send(HA + "light/" + id + "/config", remove ? "" : JSON.stringify({
-      name: null, uniq_id: id, cmd_t: t, stat_t: t + "/state", avty_t: t + "/status",
-      pl_on: "on", pl_off: "off", qos: 1,
-      dev: { ids: [id], name: t, sw: deps.info().version }
-    }), remove || 0, true);
+    send(
+      HA + "light/" + id + "/config",
+      remove
+        ? ""
+        : JSON.stringify({
+            name: null,
+            uniq_id: id,
+            cmd_t: t,
+            stat_t: t + "/state",
+            avty_t: t + "/status",
+            pl_on: "on",
+            pl_off: "off",
+            qos: 1,
+            dev: { ids: [id], name: t, sw: deps.info().version }
+          }),
+      remove || 0,
+      true
+    );
 }
 
 // The wall switch. Pins.watch debounces contact bounce (50 ms) and reports levels. Toggle and
@@ -168,7 +181,8 @@ function onBlink() {
 
 // The connection's events (AppEvent says what each argument is).
 function event(e: AppEvent, a?: any): any {
-  var ms: number, t = cfg.topic;
+  var ms: number,
+    t = cfg.topic;
   if (e == AppEvent.STATE) {
     // The LED's half-period in ms: slow while Offline (waiting for configuration), blinking while
     // joining Wi-Fi, fast while looking for the broker; in the other states it shows the light.
@@ -201,7 +215,7 @@ function event(e: AppEvent, a?: any): any {
     // message clears them); a node forgotten, or given another id, removes its Home Assistant
     // entity.
     send(t + "/status", "offline", 1, true);
-    if (a && a.topic != t) send(t + "/state", "", 1, true), send(t + "/info", "", 1, true);
+    if (a && a.topic != t) (send(t + "/state", "", 1, true), send(t + "/info", "", 1, true));
     if (!(a && a.id == cfg.id)) announce(1);
   } else if (e == AppEvent.STOP) {
     // A light changed less than SAVE_MS ago is saved now: after load() it must come back as it was.

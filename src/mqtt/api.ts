@@ -53,19 +53,38 @@ export interface MqttMessage {
 //   "closed"           connect() was called while a connection was up
 //   "error"            an unexpected exception inside the client (a bug)
 export type CloseReason =
-  | "refused: protocol version" | "refused: client id" | "refused: unavailable"
-  | "refused: bad user name or password" | "refused: not authorized" | `refused: ${number}`
-  | "connect failed" | "connack timeout" | "ping timeout" | "packet too large"
+  | "refused: protocol version"
+  | "refused: client id"
+  | "refused: unavailable"
+  | "refused: bad user name or password"
+  | "refused: not authorized"
+  | `refused: ${number}`
+  | "connect failed"
+  | "connack timeout"
+  | "ping timeout"
+  | "packet too large"
   | `malformed: ${Malformed}`
-  | "connection lost" | "disconnected" | "closed" | "error";
+  | "connection lost"
+  | "disconnected"
+  | "closed"
+  | "error";
 
 // What a broker's packet broke: remaining length (5th byte), type (not broker-to-client, or QoS 2
 // flow), flags, length (fields do not fit the remaining length), qos, topic length (past the packet
 // end), topic (empty, wildcard or ill-formed UTF-8), packet id (zero), connack (reserved bits,
 // session with a refusal), suback (bad return code), sequence (CONNACK not first, or twice).
 export type Malformed =
-  | "remaining length" | "type" | "flags" | "length" | "qos" | "topic length" | "topic" | "packet id"
-  | "connack" | "suback" | "sequence";
+  | "remaining length"
+  | "type"
+  | "flags"
+  | "length"
+  | "qos"
+  | "topic length"
+  | "topic"
+  | "packet id"
+  | "connack"
+  | "suback"
+  | "sequence";
 
 // The connection's events, each with its argument: CONNECTED (sessionPresent) when the CONNACK
 // accepted the connection; CLOSED (a CloseReason) when the connection attempt or the established
@@ -75,7 +94,12 @@ export type Malformed =
 // src/conn/types.ts: CONNECTED is also its machine event MQTT_UP), so that its entry function is
 // the callback itself: one function, where a callback per event cost about 5 variables each on the
 // board. test/conn/types.test.ts holds them equal.
-export const enum MqttEvent { CONNECTED = 9, DRAINED = 16, CLOSED = 17, DROPPED = 20 }
+export const enum MqttEvent {
+  CONNECTED = 9,
+  DRAINED = 16,
+  CLOSED = 17,
+  DROPPED = 20
+}
 
 export interface MqttClient {
   // The callbacks may be left unset. Exceptions they throw are swallowed, so they can never

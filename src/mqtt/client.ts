@@ -9,8 +9,20 @@ import { Net, Socket } from "../ports";
 import { CloseReason, MqttClient, MqttEvent, MqttMessage, MqttOptions } from "./api";
 import { frame } from "./framer";
 import { at, chr, text, u16 } from "./utf8";
-import { bad, badTopic, decode, encodeConnect, packet, Packet, PINGREQ, DISCONNECT, PUBACK, PUBLISH, SUBSCRIBE, Type } from "./codec";
-
+import {
+  bad,
+  badTopic,
+  decode,
+  encodeConnect,
+  packet,
+  Packet,
+  PINGREQ,
+  DISCONNECT,
+  PUBACK,
+  PUBLISH,
+  SUBSCRIBE,
+  Type
+} from "./codec";
 
 // The firmware has one client, so its state lives at module level and createClient() starts it
 // afresh: on Espruino every function nested in another costs about 3 variables more than one at
@@ -22,7 +34,12 @@ var options: MqttOptions & { connackTimeout: number; maxPacket: number; outboxSi
 // The socket of the current attempt, 0 when there is none.
 var socket: Socket | 0;
 // Where the connection is; ordered, so `phase > Phase.TCP` means CONNECT went out.
-const enum Phase { IDLE, TCP, CONNECT_SENT, CONNECTED }
+const enum Phase {
+  IDLE,
+  TCP,
+  CONNECT_SENT,
+  CONNECTED
+}
 var phase: Phase;
 // The 500 ms interval of the connection (check()).
 var ticker: any;
@@ -38,7 +55,10 @@ var outbox: (number | string)[];
 // Subscriptions, topic -> qos, plus SUBACKED once acknowledged in this session.
 var subscriptions: { [topic: string]: number };
 // The bit added to a subscription's qos once the broker acknowledged it.
-const enum Sub { QOS = 7, SUBACKED = 8 }
+const enum Sub {
+  QOS = 7,
+  SUBACKED = 8
+}
 // SUBSCRIBEs in flight: packet id -> topic (0 once acknowledged).
 var subscribing: { [id: number]: string | 0 };
 // The client object handed out (its callbacks are set by the user).
@@ -109,7 +129,8 @@ function sub(topic: string) {
 // per packet. A PUBLISH over maxPacket comes as its first bytes, up to the packet id, with its
 // size in `droppedSize`: it is acknowledged and reported, not delivered.
 function onPacket(firstByte: number, body: string, droppedSize?: number | false) {
-  var p = /*@__NOINLINE__*/ decode(firstByte, body), type = p.type;
+  var p = /*@__NOINLINE__*/ decode(firstByte, body),
+    type = p.type;
   if ((type == Type.CONNACK ? Phase.CONNECT_SENT : Phase.CONNECTED) != phase) bad("sequence");
   // Any packet shows the broker alive: it ends the CONNACK or PINGRESP deadline.
   deadline = 0;
@@ -126,10 +147,19 @@ function onPacket(firstByte: number, body: string, droppedSize?: number | false)
 // CONNACK, PUBACK and SUBACK (PINGRESP only ended the deadline; UNSUBACK never comes: the client
 // does not unsubscribe).
 function onControl(p: Packet) {
-  var type = p.type, code = p.code as number, id = p.id as number, i: number, topic: string | 0;
+  var type = p.type,
+    code = p.code as number,
+    id = p.id as number,
+    i: number,
+    topic: string | 0;
   if (type == Type.CONNACK) {
     // CONNACK return codes 1-5 [MQTT-3.2.2-3], as "refused: ..." reasons.
-    if (code) throw "refused: " + (["protocol version", "client id", "unavailable", "bad user name or password", "not authorized"][code - 1] || code);
+    if (code)
+      throw (
+        "refused: " +
+        (["protocol version", "client id", "unavailable", "bad user name or password", "not authorized"][code - 1] ||
+          code)
+      );
     phase = Phase.CONNECTED;
     // The client owns the subscriptions: without a session it subscribes them again itself.
     for (topic in subscriptions) {
@@ -179,7 +209,8 @@ function onLost() {
 // A callback run for a packet may close this connection and start another: what is left of
 // this chunk then belongs to no socket (onPacket refuses it out of sequence, and is not heard).
 function onData(chunk: string) {
-  var from = socket, left: string | number;
+  var from = socket,
+    left: string | number;
   try {
     left = /*@__NOINLINE__*/ frame(partial, chunk, options.maxPacket, onPacket);
     if (from == socket) partial = left;

@@ -17,7 +17,12 @@ export var PINGREQ = "\xc0\x00";
 export var DISCONNECT = "\xe0\x00";
 
 // The types of packet a broker may send (a fixed header's high 4 bits) the client tells apart.
-export const enum Type { CONNACK = 2, PUBLISH = 3, PUBACK = 4, SUBACK = 9 }
+export const enum Type {
+  CONNACK = 2,
+  PUBLISH = 3,
+  PUBACK = 4,
+  SUBACK = 9
+}
 
 // Remaining length of each packet type a broker may send, indexed by type: CONNACK (2) flags and
 // return code, PUBACK (4) and UNSUBACK (11) a packet id, SUBACK (9) a packet id and one return code
@@ -66,11 +71,20 @@ export interface ConnectFields {
 // only with a user name [MQTT-3.1.2-22]. The will payload is bytes; text fields are UTF-8 encoded.
 // One expression, its names unlike the client's: the minifier then writes it in place.
 export function encodeConnect(fields: ConnectFields): string {
-  var will: any = fields.will, user: any = fields.username, pass: any = user && fields.password;
+  var will: any = fields.will,
+    user: any = fields.username,
+    pass: any = user && fields.password;
   return packet(
     CONNECT,
-    "\x00\x04MQTT\x04" + chr(((fields.clean as any) << 1) | (will && 4 | (will.qos << 3) | (will.retain << 5)) | (user && 128) | (pass && 64)) +
-      u16(fields.keepalive) + text(fields.clientId) + (will ? text(will.topic) + field(will.payload) : "") + (user ? text(user) : "") + (pass ? text(pass) : "")
+    "\x00\x04MQTT\x04" +
+      chr(
+        ((fields.clean as any) << 1) | (will && 4 | (will.qos << 3) | (will.retain << 5)) | (user && 128) | (pass && 64)
+      ) +
+      u16(fields.keepalive) +
+      text(fields.clientId) +
+      (will ? text(will.topic) + field(will.payload) : "") +
+      (user ? text(user) : "") +
+      (pass ? text(pass) : "")
   );
 }
 
@@ -98,7 +112,13 @@ export function u16at(b: string, i: number, id?: boolean): number {
 
 // Decodes one whole packet: first header byte `h`, body `b` (remaining-length bytes).
 export function decode(h: number, b: string): Packet {
-  var t = h >> 4, f = h & 15, n = b.length, q = (f >> 1) & 3, i: number, id: number | undefined, topic: string | null;
+  var t = h >> 4,
+    f = h & 15,
+    n = b.length,
+    q = (f >> 1) & 3,
+    i: number,
+    id: number | undefined,
+    topic: string | null;
   if (!(FIXED[t] >= 0)) bad("type");
   // Header flags are 0 [MQTT-2.2.2-1], except PUBLISH's, where DUP needs QoS 1 [MQTT-3.3.1-2].
   if (t == Type.PUBLISH ? f > 7 && !q : f) bad("flags");
@@ -124,7 +144,9 @@ export function decode(h: number, b: string): Packet {
 
 // CONNACK, PUBACK, SUBACK, UNSUBACK, PINGRESP: each of a fixed length.
 function decodeControl(t: number, b: string): Packet {
-  var n = b.length, c: number, i: number;
+  var n = b.length,
+    c: number,
+    i: number;
   if (n != FIXED[t]) bad("length");
   // CONNACK: reserved bits are 0 [MQTT-3.2.2-1], no session with a refusal [MQTT-3.2.2-4].
   if (t == Type.CONNACK) {

@@ -13,10 +13,21 @@ import { bad, Type, u16at } from "./codec";
 // `start` walks from packet to packet: the buffer is cut once, at the end, not once per packet (a
 // chunk of many small packets was copied over and over). charCodeAt as it is, not utf8's at(): on
 // Espruino a call costs more than its bytes, here twice per packet.
-export function frame(rest: string | number, chunk: string, max: number, onPacket: (h: number, body: string, dropped?: number | false) => void): string | number {
+export function frame(
+  rest: string | number,
+  chunk: string,
+  max: number,
+  onPacket: (h: number, body: string, dropped?: number | false) => void
+): string | number {
   // `start` is the number of bytes of a dropped PUBLISH still to skip, or the packet's offset.
-  var buf = chunk, start: any = rest, first: number, headerSize: number, length: number, byte: number, needed: number;
-  if (start.charAt) buf = start + chunk, start = 0;
+  var buf = chunk,
+    start: any = rest,
+    first: number,
+    headerSize: number,
+    length: number,
+    byte: number,
+    needed: number;
+  if (start.charAt) ((buf = start + chunk), (start = 0));
   for (;;) {
     first = buf.charCodeAt(start);
     // The remaining length: 7 bits per byte, low group first, while the high bit says another
@@ -48,7 +59,10 @@ export function frame(rest: string | number, chunk: string, max: number, onPacke
 }
 
 // The same as a feed(chunk) function that keeps the partial packet itself (for tests and tools).
-export function createFramer(max: number, onPacket: (h: number, body: string, dropped?: number | false) => void): (chunk: string) => void {
+export function createFramer(
+  max: number,
+  onPacket: (h: number, body: string, dropped?: number | false) => void
+): (chunk: string) => void {
   var rest: string | number = "";
   return function (chunk: string) {
     rest = frame(rest, chunk, max, onPacket);

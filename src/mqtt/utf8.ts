@@ -25,7 +25,11 @@ export function field(s: string): string {
 // not fit the lead byte, whose room shrinks from 7 bits (ASCII) to 5, 4, 3 as the sequence grows;
 // the lead's marker (0, 0xC0, 0xE0, 0xF0) is the complement of that room.
 export function text(s: string): string {
-  var out = "", i = 0, c: number, tail: string, m: number;
+  var out = "",
+    i = 0,
+    c: number,
+    tail: string,
+    m: number;
   // ASCII is its own UTF-8: one native test instead of a loop in JavaScript.
   if (!/[^\x00-\x7f]/.test(s)) return field(s);
   while (i < s.length) {
@@ -54,7 +58,10 @@ export function utf8Encode(s: string): string {
 // surrogates, encoded differently). U+0000 and a lone surrogate would encode back unchanged, so
 // they are refused as they are read.
 export function utf8Decode(b: string): string | null {
-  var out = "", i = 0, c: number, n: number;
+  var out = "",
+    i = 0,
+    c: number,
+    n: number;
   // ASCII without NUL is well-formed as it is (the common case, checked natively).
   if (!/[^\x01-\x7f]/.test(b)) return b;
   while (i < b.length) {

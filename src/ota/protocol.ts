@@ -27,7 +27,10 @@ export var PIECE = 256;
 // HMAC-SHA1 (RFC 2104) of `msg` under `key` (at most 64 bytes, the block size), with `sha1`
 // giving a string's 20-byte digest as a string.
 export function hmac(key: string, msg: string, sha1: (s: string) => string): string {
-  var inner = "", outer = "", k = 0, c;
+  var inner = "",
+    outer = "",
+    k = 0,
+    c;
   for (; k < 64; k++) {
     c = k < key.length ? key.charCodeAt(k) : 0;
     inner += String.fromCharCode(c ^ 0x36);
@@ -39,8 +42,13 @@ export function hmac(key: string, msg: string, sha1: (s: string) => string): str
 // A file's digest, as a chain over its pieces of PIECE bytes: h = SHA1(h + piece), h starting
 // empty. `read(offset, length)` gives a piece (on the board, from flash: a whole file at once
 // would be copied onto the C stack, and into RAM).
-export function digest(size: number, read: (offset: number, length: number) => string, sha1: (s: string) => string): string {
-  var h = "", o = 0;
+export function digest(
+  size: number,
+  read: (offset: number, length: number) => string,
+  sha1: (s: string) => string
+): string {
+  var h = "",
+    o = 0;
   for (; o < size; o += PIECE) h = sha1(h + read(o, Math.min(PIECE, size - o)));
   return h;
 }
@@ -49,7 +57,9 @@ export function digest(size: number, read: (offset: number, length: number) => s
 // begins], or undefined past the last. Read by scanning in place, so that nothing parsed is held
 // between two messages.
 export function entry(m: string, k: number): [string, number, string, number] | undefined {
-  var at = m.indexOf("\n") + 1, sp, sz;
+  var at = m.indexOf("\n") + 1,
+    sp,
+    sz;
   for (;;) {
     sp = m.indexOf(" ", at);
     sz = m.indexOf(" ", sp + 1);
@@ -61,7 +71,9 @@ export function entry(m: string, k: number): [string, number, string, number] | 
 
 // True when version `a` ("1.2.3") is older than `b`.
 export function older(a: string, b: string): boolean {
-  var x = a.split("."), y = b.split("."), i = 0;
+  var x = a.split("."),
+    y = b.split("."),
+    i = 0;
   while (i < 3 && x[i] == y[i]) i++;
   return i < 3 && +x[i] < +y[i];
 }

@@ -50,13 +50,20 @@ function tools() {
     // Whether "M" + signature (base64) + manifest holds this node's key's signature. The manifest
     // is read in place (p, from MANIFEST_AT), never copied whole.
     signed: function (p: string) {
-      return p.length <= MANIFEST_AT + MANIFEST_MAX && btoa(hmac(cfg.key as string, p.slice(MANIFEST_AT), sha1)) == p.substr(1, 28);
+      return (
+        p.length <= MANIFEST_AT + MANIFEST_MAX &&
+        btoa(hmac(cfg.key as string, p.slice(MANIFEST_AT), sha1)) == p.substr(1, 28)
+      );
     },
     // A staged file's digest, read back from flash piece by piece.
     hash: function (name: string, size: number) {
-      return digest(size, function (o, n) {
-        return storage.read(name, o, n) || "";
-      }, sha1);
+      return digest(
+        size,
+        function (o, n) {
+          return storage.read(name, o, n) || "";
+        },
+        sha1
+      );
     },
     record: function () {
       return openRecord(storage, "ln.boot", 1, E.CRC32, print);
@@ -74,7 +81,11 @@ function begin(p: string) {
   if (!cfg.key) return say("refused: no update key: config({key: ...}) at the console");
   g.lnOTA = { m: p };
   setTimeout(function () {
-    var head, t = 0, f, k = 0, why;
+    var head,
+      t = 0,
+      f,
+      k = 0,
+      why;
     // Another "M" since, or a reconnect: this one is over.
     if (!g.lnOTA || g.lnOTA.m !== p) return;
     delete g.lnOTA;
@@ -86,7 +97,8 @@ function begin(p: string) {
         while ((f = entry(p, k++))) t += f[1];
         if (head[1] != other) why = "image for set " + head[1] + ", set " + SET_LETTER + " runs";
         else if (head[2] != __VERSION__) why = "image made for " + head[2] + ", " + __VERSION__ + " runs";
-        else if (older(head[0], __VERSION__) && head[3] != "1") why = "older version " + head[0] + " than " + __VERSION__ + " (--force)";
+        else if (older(head[0], __VERSION__) && head[3] != "1")
+          why = "older version " + head[0] + " than " + __VERSION__ + " (--force)";
         else if (!t) why = "no files";
         else {
           if (storage.getFree() < t + 2048) storage.compact();
@@ -107,9 +119,15 @@ function begin(p: string) {
 // Every staged file, read back from flash, against the manifest (itself checked again, as
 // stored); then the switch: the record names the other set as on trial, and the loader runs it.
 function check() {
-  var m = storage.read(prefix + "man") || "", r, rec, f, k = 0, t = tools();
+  var m = storage.read(prefix + "man") || "",
+    r,
+    rec,
+    f,
+    k = 0,
+    t = tools();
   if (!t.signed(m)) return say("refused: manifest damaged in flash");
-  while ((f = entry(m, k++))) if (t.hash(prefix + f[0], f[1]) != f[2]) return say("refused: " + prefix + f[0] + " does not match its digest");
+  while ((f = entry(m, k++)))
+    if (t.hash(prefix + f[0], f[1]) != f[2]) return say("refused: " + prefix + f[0] + " does not match its digest");
   rec = t.record();
   r = rec.read() || { set: SET_LETTER, tried: 0, boots: 0 };
   r.trial = other;
@@ -123,7 +141,14 @@ function check() {
 // expected), into the file it falls in. After the last, the check runs on its own (a timer), once
 // this message's copies in the client are freed.
 function chunk(p: string) {
-  var s = g.lnOTA, i = p.indexOf(","), at = +p.slice(1, i), n = p.length - i - 1, start = 0, f, k = 0, m;
+  var s = g.lnOTA,
+    i = p.indexOf(","),
+    at = +p.slice(1, i),
+    n = p.length - i - 1,
+    start = 0,
+    f,
+    k = 0,
+    m;
   if (!s || s.m) return say("restart", 1);
   if (at != s.o) return say(s.o, 1);
   m = storage.read(prefix + "man");
@@ -131,7 +156,7 @@ function chunk(p: string) {
   if (!f || at + n > start + f[1]) return say("refused: chunk outside the image", 0, 1);
   storage.write(prefix + f[0], p.slice(i + 1), at - start, f[1]);
   s.o = at + n;
-  if ((i = (s.o * 100 / s.t) | 0) >= s.p + 10 && s.o < s.t) say("receiving " + (s.p = i - (i % 10)) + "%");
+  if ((i = ((s.o * 100) / s.t) | 0) >= s.p + 10 && s.o < s.t) say("receiving " + (s.p = i - (i % 10)) + "%");
   say(s.o, 1);
   if (s.o == s.t) {
     say("checking", 0, 1);
@@ -153,7 +178,9 @@ function chunk(p: string) {
 // one (boots back to 0: only boots that never get this far lead to safe mode); the loader's last
 // word (rolled back...) is said once. The record is written only when something changed.
 function active(subscribe: (topic: string, qos: 0 | 1) => void) {
-  var rec = tools().record(), r = rec.read(), changed = r && (r.boots || r.said);
+  var rec = tools().record(),
+    r = rec.read(),
+    changed = r && (r.boots || r.said);
   subscribe(cfg.topic + "/ota", 1);
   if (g.lnOTA) say("idle", 0, 1);
   if (!r || (r.set != SET_LETTER && r.trial != SET_LETTER)) return;
@@ -171,10 +198,15 @@ function active(subscribe: (topic: string, qos: 0 | 1) => void) {
   }
   if (changed) rec.write(r);
   // Confirmed and counted: the loader's tick (src/boot/tail.ts) has nothing left to do.
-  if (g.LNT) clearTimeout(g.LNT), delete g.LNT;
+  if (g.LNT) (clearTimeout(g.LNT), delete g.LNT);
 }
 
-export function receive(c: Config, payload: string | undefined, publish: typeof send, subscribe: (topic: string, qos: 0 | 1) => void) {
+export function receive(
+  c: Config,
+  payload: string | undefined,
+  publish: typeof send,
+  subscribe: (topic: string, qos: 0 | 1) => void
+) {
   cfg = c;
   send = publish;
   storage = require("Storage");

@@ -11,9 +11,14 @@ import { Record } from "./record";
 // a class as "any char" and "x-]" as a range, hence "\." and a leading '-'.
 function host(v: string) {
   var p = v.split(".");
-  return !/[^-0-9A-Za-z\.]|\.\.|\.-|-\./.test("." + v + ".") && (/[^0-9\.]/.test(v) || p.length == 4 && p.every(function (n) {
-    return +n < 256;
-  }));
+  return (
+    !/[^-0-9A-Za-z\.]|\.\.|\.-|-\./.test("." + v + ".") &&
+    (/[^0-9\.]/.test(v) ||
+      (p.length == 4 &&
+        p.every(function (n) {
+          return +n < 256;
+        })))
+  );
 }
 
 // The broken rule of one field, as "field: rule", or undefined when the value is fine. n is the
@@ -33,20 +38,36 @@ export function checkField(field: string, v: any): string | undefined {
   var r = range.split("-");
   if (typeof v == (k == "i" ? "number" : k == "b" ? "boolean" : "string")) {
     var n = k == "i" ? v : v.length;
-    if (k == "p" && !v || !(n % 1 || n < +r[0] || n > +r[1] || n != n || (k == "p" ? /[^ -~]/ : /[^ -~\x80-\xff]/).test(v)) &&
-      (k == "|" ? rule.split("|").indexOf(v) > 0 : k == "h" ? host(v) : k == "d" ? !/[^-0-9A-Za-z_]/.test(v) : k != "t" || !/[+#]/.test(v)))
+    if (
+      (k == "p" && !v) ||
+      (!(n % 1 || n < +r[0] || n > +r[1] || n != n || (k == "p" ? /[^ -~]/ : /[^ -~\x80-\xff]/).test(v)) &&
+        (k == "|"
+          ? rule.split("|").indexOf(v) > 0
+          : k == "h"
+            ? host(v)
+            : k == "d"
+              ? !/[^-0-9A-Za-z_]/.test(v)
+              : k != "t" || !/[+#]/.test(v)))
+    )
       return;
   }
   // The rule of each kind (in the order of "sphdtib|") in words; # stands for the bounds (or the
   // listed values).
-  return field + ": " + "text of # bytes;# ASCII chars or empty;host name or IPv4;# of 0-9A-Za-z_-;text of # bytes, no + or #;integer #;true or false;#"
-    .split(";")["sphdtib|".indexOf(k)].replace("#", range);
+  return (
+    field +
+    ": " +
+    "text of # bytes;# ASCII chars or empty;host name or IPv4;# of 0-9A-Za-z_-;text of # bytes, no + or #;integer #;true or false;#"
+      .split(";")
+      ["sphdtib|".indexOf(k)].replace("#", range)
+  );
 }
 
 // The first broken rule of a whole configuration (a missing field, then an unknown one), or
 // undefined when it is valid. Field by field, holding no array of their names (see checkField).
 export function check(c: Config): string | undefined {
-  var e: string | undefined, k: string, i = 0;
+  var e: string | undefined,
+    k: string,
+    i = 0;
   while (!e && (k = fields()[i++])) e = checkField(k, (c as any)[k]);
   for (k in c) e = e || checkField(k, (c as any)[k]);
   return e;

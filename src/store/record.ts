@@ -15,7 +15,13 @@ export interface Record {
 }
 
 // `log` hears why a slot was rejected: "<name>.<i>: corrupt | checksum | version".
-export function openRecord(storage: StorageModule, name: string, version: number, crc: (s: string) => number, log: Print): Record {
+export function openRecord(
+  storage: StorageModule,
+  name: string,
+  version: number,
+  crc: (s: string) => number,
+  log: Print
+): Record {
   // The newest valid slot's sequence number (0: none) and slot number (1 when none, so that the
   // first write goes to slot 0), as the last read found them.
   var seq: number;

@@ -32,4 +32,8 @@ interface ObjectConstructor {
 declare function digitalWrite(pin: string, value: boolean): void;
 declare function digitalRead(pin: string): number;
 declare function pinMode(pin: string, mode: "input" | "input_pullup" | "output"): void;
-declare function setWatch(listener: (e: { state: boolean }) => void, pin: string, options: { repeat: boolean; edge: "both"; debounce: number }): number;
+declare function setWatch(
+  listener: (e: { state: boolean }) => void,
+  pin: string,
+  options: { repeat: boolean; edge: "both"; debounce: number }
+): number;

@@ -65,7 +65,11 @@ forShapes(["4mb"], "board: the relay holds its level across restarts", function 
       const log = await restartEveryWay(b.i.output.length);
       console.log(`      relay pin across 7 restarts: ${log.join(" ")}`);
       assert.ok(log.length > 0, "the relay was written at boot");
-      assert.deepEqual(log.filter((e) => e[0] === "R" && e !== "R" + level), [], "no write of the other level");
+      assert.deepEqual(
+        log.filter((e) => e[0] === "R" && e !== "R" + level),
+        [],
+        "no write of the other level"
+      );
       // A boot writes the level, then makes the pin an output: never output first.
       log.forEach((e, i) => {
         if (e === "Moutput") assert.equal(log[i - 1], "R" + level, "the level is written before output mode");
@@ -82,7 +86,11 @@ forShapes(["4mb"], "board: the relay holds its level across restarts", function 
       b.i.skip();
       b.i.line(restart);
       await b.active();
-      assert.deepEqual(relayLog(b, from).filter((e) => e[0] === "R" && e !== "R1"), [], `${restart} 100 ms after "on"`);
+      assert.deepEqual(
+        relayLog(b, from).filter((e) => e[0] === "R" && e !== "R1"),
+        [],
+        `${restart} 100 ms after "on"`
+      );
     }
   });
 });

@@ -51,17 +51,26 @@ export async function typeSetup(b: Board, answers: [string, string][]): Promise<
   await b.i.waitFor(answers.some((a) => a[1]) ? SAVED : /(^|\n|>)unchanged\r?\n/);
 }
 
-
 // Mocha's describe for a shape: the suite runs once per interpreter, under test/board/run.mjs.
 export function forShapes(shapes: string[], title: string, fn: (this: Mocha.Suite) => void): void {
-  if (!BIN) describe(title, () => it("needs BOARD_BIN: run it through test/board/run.mjs", function () { this.skip(); }));
+  if (!BIN)
+    describe(title, () =>
+      it("needs BOARD_BIN: run it through test/board/run.mjs", function () {
+        this.skip();
+      })
+    );
   else if (shapes.indexOf(SHAPE) >= 0) describe(`${title} (espruino-esp8266-${SHAPE})`, fn);
 }
 
 // A test that also fails on any OUT OF MEMORY the console printed while it ran (not an afterEach:
 // a failing hook ends the whole suite). With `recover`, a node left dead or disconnected by the
 // step before is powered on again first.
-export function step(board: () => Board, title: string, fn: (this: Mocha.Context) => Promise<void>, recover = false): void {
+export function step(
+  board: () => Board,
+  title: string,
+  fn: (this: Mocha.Context) => Promise<void>,
+  recover = false
+): void {
   it(title, async function () {
     const b = board();
     const errors = b.i.memoryErrors.length;
@@ -107,7 +116,9 @@ export class Board {
     await b.startBroker(0);
     b.phone = mqtt.connect(b.broker.url, { clientId: PHONE_ID, reconnectPeriod: 100 });
     b.phone.on("error", () => {});
-    b.phone.on("message", (topic, payload, packet) => b.heard.push([topic, payload.toString("latin1"), !!packet.retain]));
+    b.phone.on("message", (topic, payload, packet) =>
+      b.heard.push([topic, payload.toString("latin1"), !!packet.retain])
+    );
     b.phone.subscribe([TOPIC, TOPIC + "/#", "homeassistant/#"]);
     b.i = new Interpreter(BIN, { env: options.env });
     await b.i.boot();
@@ -200,7 +211,9 @@ export class Board {
   // Types config({...}) for the board's Wi-Fi and this broker; resolves once Active.
   async configure(extra = ""): Promise<void> {
     this.i.skip();
-    this.i.line(`config({ssid:"${WIFI.ssid}",password:"${WIFI.password}",broker:"127.0.0.1",port:${this.port}${extra}})`);
+    this.i.line(
+      `config({ssid:"${WIFI.ssid}",password:"${WIFI.password}",broker:"127.0.0.1",port:${this.port}${extra}})`
+    );
     await this.i.waitFor(SAVED);
     await this.active();
   }

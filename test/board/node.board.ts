@@ -104,7 +104,15 @@ forShapes(["4mb", "1mb"], "board: the firmware on the real interpreter", functio
   });
 
   test("setup() typed key by key saves and reconnects, the password never echoed", async () => {
-    await typeSetup(b, [["ssid", WIFI.ssid], ["password", "setuppass2"], ["broker", "127.0.0.1"], ["port", String(b.port)], ["id", ""], ["user", ""], ["pass", ""]]);
+    await typeSetup(b, [
+      ["ssid", WIFI.ssid],
+      ["password", "setuppass2"],
+      ["broker", "127.0.0.1"],
+      ["port", String(b.port)],
+      ["id", ""],
+      ["user", ""],
+      ["pass", ""]
+    ]);
     await b.active();
     assert.doesNotMatch(b.i.output, /setuppass2/);
     await b.flipByCommand();

@@ -8,88 +8,113 @@ import { strict as assert } from "node:assert";
 import { BIG_PAYLOAD, Board, forShapes, HA_STATUS, sleep, step, typeSetup } from "./harness";
 import { CEILINGS } from "./ceilings";
 
-forShapes(["4mb"], `board: every peak within ${CEILINGS.peak} variables (a filler leaves exactly that many free)`, function () {
-  this.timeout(120000);
-  let b: Board;
+forShapes(
+  ["4mb"],
+  `board: every peak within ${CEILINGS.peak} variables (a filler leaves exactly that many free)`,
+  function () {
+    this.timeout(120000);
+    let b: Board;
 
-  before(async () => {
-    b = await Board.start({ fill: CEILINGS.peak });
-    await b.configure();
-  });
-  after(async () => {
-    if (b) await b.stop();
-  });
+    before(async () => {
+      b = await Board.start({ fill: CEILINGS.peak });
+      await b.configure();
+    });
+    after(async () => {
+      if (b) await b.stop();
+    });
 
-  // Each step on its own: one that runs out of memory leaves the next to power the node on again.
-  const peak = (title: string, fn: () => Promise<void>) =>
-    step(() => b, title, async () => {
-      await b.fillNow();
-      await fn();
-    }, true);
+    // Each step on its own: one that runs out of memory leaves the next to power the node on again.
+    const peak = (title: string, fn: () => Promise<void>) =>
+      step(
+        () => b,
+        title,
+        async () => {
+          await b.fillNow();
+          await fn();
+        },
+        true
+      );
 
-  peak("100 commands and 100 wall switch flips", async () => {
-    for (let n = 0; n < 100; n++) await b.flipByCommand();
-    b.i.skip();
-    await b.i.eval("BENCH.flips(100,20),1");
-    await b.i.waitFor(/#F/, 30000);
-    await b.flipByCommand();
-  });
-
-  peak(`a ${BIG_PAYLOAD}-byte message (1 KB packet)`, async () => {
-    await b.publish(HA_STATUS, "x".repeat(BIG_PAYLOAD), 0);
-    await b.flipByCommand();
-  });
-
-  peak("a broker restart until Active", async () => {
-    await b.restartBroker();
-    await b.active(30000);
-    await b.flipByCommand();
-  });
-
-  peak("20 reconnects", async () => {
-    for (let n = 0; n < 20; n++) await b.reconnect();
-    await b.flipByCommand();
-  });
-
-  peak("setup() typed key by key, until Active", async () => {
-    await typeSetup(b, [["ssid", ""], ["password", ""], ["broker", ""], ["port", ""], ["id", ""], ["user", ""], ["pass", ""]]);
-    await b.flipByCommand();
-  });
-
-  // Each waits for its own answer, not just the prompt: a command that fails (an exception, or
-  // its file refused by the interpreter's parser) also ends at a prompt.
-  peak("status(), config(), help()", async () => {
-    for (const [c, answer] of [["status()", /\{"state":"Active"/], ["config()", /\{"ssid":/], ["help()", /setup\(\): /]] as const) {
+    peak("100 commands and 100 wall switch flips", async () => {
+      for (let n = 0; n < 100; n++) await b.flipByCommand();
       b.i.skip();
-      b.i.line(c);
-      await b.i.waitFor(answer);
-      await b.i.waitFor(/\n>/);
-    }
-  });
+      await b.i.eval("BENCH.flips(100,20),1");
+      await b.i.waitFor(/#F/, 30000);
+      await b.flipByCommand();
+    });
 
-  peak("offline(), connect()", async () => {
-    b.i.skip();
-    b.i.line("offline()");
-    await b.i.waitFor(/-> Offline/);
-    b.i.line("connect()");
-    await b.active();
-  });
+    peak(`a ${BIG_PAYLOAD}-byte message (1 KB packet)`, async () => {
+      await b.publish(HA_STATUS, "x".repeat(BIG_PAYLOAD), 0);
+      await b.flipByCommand();
+    });
 
-  peak("forget(), then config({...}) from a new board until Active", async () => {
-    b.i.skip();
-    b.i.line("forget()");
-    await b.i.waitFor(/-> Offline/);
-    await sleep(200);
-    await b.configure();
-    await b.flipByCommand();
-  });
+    peak("a broker restart until Active", async () => {
+      await b.restartBroker();
+      await b.active(30000);
+      await b.flipByCommand();
+    });
 
-  // Last: with the filler stored, every later boot would start short of memory.
-  step(() => b, "boot with a configuration until Active", async () => {
-    await b.powerCut();
-    if (/no config/.test(b.i.output)) await b.configure();
-    await b.fill(true);
-    await b.powerCut();
-    await b.active();
-  });
-});
+    peak("20 reconnects", async () => {
+      for (let n = 0; n < 20; n++) await b.reconnect();
+      await b.flipByCommand();
+    });
+
+    peak("setup() typed key by key, until Active", async () => {
+      await typeSetup(b, [
+        ["ssid", ""],
+        ["password", ""],
+        ["broker", ""],
+        ["port", ""],
+        ["id", ""],
+        ["user", ""],
+        ["pass", ""]
+      ]);
+      await b.flipByCommand();
+    });
+
+    // Each waits for its own answer, not just the prompt: a command that fails (an exception, or
+    // its file refused by the interpreter's parser) also ends at a prompt.
+    peak("status(), config(), help()", async () => {
+      for (const [c, answer] of [
+        ["status()", /\{"state":"Active"/],
+        ["config()", /\{"ssid":/],
+        ["help()", /setup\(\): /]
+      ] as const) {
+        b.i.skip();
+        b.i.line(c);
+        await b.i.waitFor(answer);
+        await b.i.waitFor(/\n>/);
+      }
+    });
+
+    peak("offline(), connect()", async () => {
+      b.i.skip();
+      b.i.line("offline()");
+      await b.i.waitFor(/-> Offline/);
+      b.i.line("connect()");
+      await b.active();
+    });
+
+    peak("forget(), then config({...}) from a new board until Active", async () => {
+      b.i.skip();
+      b.i.line("forget()");
+      await b.i.waitFor(/-> Offline/);
+      await sleep(200);
+      await b.configure();
+      await b.flipByCommand();
+    });
+
+    // Last: with the filler stored, every later boot would start short of memory.
+    step(
+      () => b,
+      "boot with a configuration until Active",
+      async () => {
+        await b.powerCut();
+        if (/no config/.test(b.i.output)) await b.configure();
+        await b.fill(true);
+        await b.powerCut();
+        await b.active();
+      }
+    );
+  }
+);

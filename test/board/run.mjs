@@ -9,7 +9,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
-const SHAPES = [["4mb", "ESPRUINO_BIN_4MB"], ["1mb", "ESPRUINO_BIN_1MB"]];
+const SHAPES = [
+  ["4mb", "ESPRUINO_BIN_4MB"],
+  ["1mb", "ESPRUINO_BIN_1MB"]
+];
 const ci = process.env.CI === "true";
 
 const runs = [];
@@ -20,8 +23,10 @@ for (const [shape, variable] of SHAPES) {
   else {
     missing++;
     const why = bin ? `${variable}=${bin} does not exist` : `${variable} is not set`;
-    console.log(`board suite (espruino-esp8266-${shape}): ${ci ? "ERROR" : "skipped"}: ${why}; ` +
-      "build the interpreters with ../shared/espruino/build.sh DIR, or as the README's \"Building the interpreters\" says");
+    console.log(
+      `board suite (espruino-esp8266-${shape}): ${ci ? "ERROR" : "skipped"}: ${why}; ` +
+        'build the interpreters with ../shared/espruino/build.sh DIR, or as the README\'s "Building the interpreters" says'
+    );
   }
 }
 

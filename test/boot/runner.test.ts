@@ -62,8 +62,17 @@ describe("boot/runner", function () {
     powerOn();
     assert.deepEqual(ran, ["ln.b.boot"]);
     assert.equal(restarts, 1);
-    assert.deepEqual(record(), { set: "a", tried: 0, boots: 1, said: "rolled back: b failed at boot: Error: boom in ln.b.boot" });
-    assert.deepEqual(printed, ["[boot] trying set b (1 of 3)", "[boot] ln.b.boot failed: Error: boom in ln.b.boot", "[boot] rolled back: b failed at boot: Error: boom in ln.b.boot"]);
+    assert.deepEqual(record(), {
+      set: "a",
+      tried: 0,
+      boots: 1,
+      said: "rolled back: b failed at boot: Error: boom in ln.b.boot"
+    });
+    assert.deepEqual(printed, [
+      "[boot] trying set b (1 of 3)",
+      "[boot] ln.b.boot failed: Error: boom in ln.b.boot",
+      "[boot] rolled back: b failed at boot: Error: boom in ln.b.boot"
+    ]);
     powerOn();
     assert.deepEqual(ran, ["ln.b.boot", "ln.a.boot"]);
     assert.equal(record().boots, 2);
@@ -150,7 +159,10 @@ describe("boot/runner", function () {
       assert.deepEqual(record(), { set: "b", tried: 0, boots: 3 });
       powerOn();
       assert.deepEqual(record(), { set: "b", tried: 0, boots: 4 });
-      assert.deepEqual(ran.filter((f) => f !== "ln.b.boot"), []);
+      assert.deepEqual(
+        ran.filter((f) => f !== "ln.b.boot"),
+        []
+      );
     });
   }
 });

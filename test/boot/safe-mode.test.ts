@@ -45,12 +45,27 @@ describe("boot/safe-mode", function () {
     const { storage, flash } = flashStorage();
     const { pins, wire, log } = boardPins(undefined, { D0: true });
     const { wifi } = accessPoint(WIFI, { joinMs: [5, 5] });
-    const rig = { flash, wire, log, printed: [] as string[], received: [] as (string | undefined)[], restarts: 0, files: [] as string[] };
+    const rig = {
+      flash,
+      wire,
+      log,
+      printed: [] as string[],
+      received: [] as (string | undefined)[],
+      restarts: 0,
+      files: [] as string[]
+    };
     if (cfg) openRecord(storage, "cfg", 1, crc, () => {}).write(cfg);
     openRecord(storage, "light", 1, crc, () => {}).write(stored);
     openRecord(storage, BOOT_RECORD, 1, crc, () => {}).write({ set: "b", tried: 0, boots: 6 } as BootRecord);
     const deps: SafeDeps = {
-      pins, board: BOARD, storage, crc, print: (l) => rig.printed.push(l), wifi, net: tcpNet().net, serial: "aabbccdd-eeff",
+      pins,
+      board: BOARD,
+      storage,
+      crc,
+      print: (l) => rig.printed.push(l),
+      wifi,
+      net: tcpNet().net,
+      serial: "aabbccdd-eeff",
       restart: () => rig.restarts++,
       evaluate: (file) => {
         rig.files.push(file);
@@ -58,7 +73,7 @@ describe("boot/safe-mode", function () {
         return (c: Config, p: string | undefined, send: any, sub: any) => {
           if (receiver == "throws") throw new Error("receiver broken");
           rig.received.push(p);
-          if (p === undefined) sub(c.topic + "/ota", 1), send(c.topic + "/ota/state", "ready", 1, true);
+          if (p === undefined) (sub(c.topic + "/ota", 1), send(c.topic + "/ota/state", "ready", 1, true));
           else send(c.topic + "/ota/state", "got " + p, 1, true);
         };
       }
@@ -77,7 +92,10 @@ describe("boot/safe-mode", function () {
 
   it("starts the relay as stored (level written before output mode), and the wall switch drives it", async function () {
     const rig = board(config({ ssid: WIFI.ssid, password: WIFI.password, port: broker.port, power: "last" }), 1);
-    assert.deepEqual(rig.log.filter((l) => l.includes("D12 ")), ["write D12 1", "mode D12 output"]);
+    assert.deepEqual(
+      rig.log.filter((l) => l.includes("D12 ")),
+      ["write D12 1", "mode D12 output"]
+    );
     for (const level of [false, true, false]) {
       const before = rig.wire.level("D12");
       rig.wire.set("D0", level);
@@ -111,7 +129,9 @@ describe("boot/safe-mode", function () {
     assert.deepEqual(rig.files, ["ln.b.ota", "ln.b.ota"], "the confirmed set's receiver (the record says b)");
     // Retained: a phone connecting later sees it.
     const late = await mqtt.connectAsync(broker.url, { clientId: "late" });
-    const got = new Promise<string>((r) => late.on("message", (t, p) => t == "living_room_lights/status" && r(p.toString())));
+    const got = new Promise<string>((r) =>
+      late.on("message", (t, p) => t == "living_room_lights/status" && r(p.toString()))
+    );
     await late.subscribeAsync("living_room_lights/status");
     assert.equal(await got, "safe mode");
     await late.endAsync(true);

@@ -4,12 +4,19 @@ import { transition, stateName } from "../../src/conn/runner";
 import { Fx, ROWS, TRANSITIONS } from "../../src/conn/machine.table";
 import { Ev, St } from "../../src/conn/types";
 
-const OFF = "Offline", DIS = "Disconnected", LFB = "LookingForBroker", ACT = "Active";
+const OFF = "Offline",
+  DIS = "Disconnected",
+  LFB = "LookingForBroker",
+  ACT = "Active";
 // Short state codes: the NodeState, then c (has config) and/or h (held by offline()). Offline with a
 // config but not held is not a state: such a node leaves Offline at once.
 const CODES: { [code: string]: St } = {
-  [`${OFF}:`]: St.OFFLINE, [`${OFF}:h`]: St.HELD_EMPTY, [`${OFF}:ch`]: St.HELD,
-  [`${DIS}:c`]: St.DISCONNECTED, [`${LFB}:c`]: St.LOOKING, [`${ACT}:c`]: St.ACTIVE
+  [`${OFF}:`]: St.OFFLINE,
+  [`${OFF}:h`]: St.HELD_EMPTY,
+  [`${OFF}:ch`]: St.HELD,
+  [`${DIS}:c`]: St.DISCONNECTED,
+  [`${LFB}:c`]: St.LOOKING,
+  [`${ACT}:c`]: St.ACTIVE
 };
 function st(code: string): St {
   assert.ok(code in CODES, code);
@@ -17,31 +24,72 @@ function st(code: string): St {
 }
 // The events by the names the table uses (wifiFail and mqttFail are both a failed attempt).
 const EV: { [name: string]: Ev } = {
-  cfg: Ev.CFG, wifiCfg: Ev.WIFI_CFG, mqttCfg: Ev.MQTT_CFG, forget: Ev.FORGET, offline: Ev.OFFLINE, connect: Ev.CONNECT,
-  watchdog: Ev.WATCHDOG, timer: Ev.TIMER, wifiUp: Ev.WIFI_UP, mqttUp: Ev.MQTT_UP, wifiFail: Ev.FAIL, mqttFail: Ev.FAIL,
-  wifiSlow: Ev.SLOW, mqttSlow: Ev.SLOW, wifiLost: Ev.WIFI_LOST, mqttLost: Ev.MQTT_LOST
+  cfg: Ev.CFG,
+  wifiCfg: Ev.WIFI_CFG,
+  mqttCfg: Ev.MQTT_CFG,
+  forget: Ev.FORGET,
+  offline: Ev.OFFLINE,
+  connect: Ev.CONNECT,
+  watchdog: Ev.WATCHDOG,
+  timer: Ev.TIMER,
+  wifiUp: Ev.WIFI_UP,
+  mqttUp: Ev.MQTT_UP,
+  wifiFail: Ev.FAIL,
+  mqttFail: Ev.FAIL,
+  wifiSlow: Ev.SLOW,
+  mqttSlow: Ev.SLOW,
+  wifiLost: Ev.WIFI_LOST,
+  mqttLost: Ev.MQTT_LOST
 };
 
 // Every state and every event, by name (const enums cannot be listed at run time).
 const STATES: [string, St][] = [
-  ["OFFLINE", St.OFFLINE], ["DISCONNECTED", St.DISCONNECTED], ["LOOKING", St.LOOKING], ["ACTIVE", St.ACTIVE],
-  ["HELD_EMPTY", St.HELD_EMPTY], ["HELD", St.HELD]
+  ["OFFLINE", St.OFFLINE],
+  ["DISCONNECTED", St.DISCONNECTED],
+  ["LOOKING", St.LOOKING],
+  ["ACTIVE", St.ACTIVE],
+  ["HELD_EMPTY", St.HELD_EMPTY],
+  ["HELD", St.HELD]
 ];
 const EVENTS: [string, Ev][] = [
-  ["CFG", Ev.CFG], ["WIFI_CFG", Ev.WIFI_CFG], ["MQTT_CFG", Ev.MQTT_CFG], ["FORGET", Ev.FORGET], ["OFFLINE", Ev.OFFLINE],
-  ["CONNECT", Ev.CONNECT], ["WATCHDOG", Ev.WATCHDOG], ["TIMER", Ev.TIMER], ["WIFI_UP", Ev.WIFI_UP], ["MQTT_UP", Ev.MQTT_UP],
-  ["FAIL", Ev.FAIL], ["SLOW", Ev.SLOW], ["WIFI_LOST", Ev.WIFI_LOST], ["MQTT_LOST", Ev.MQTT_LOST]
+  ["CFG", Ev.CFG],
+  ["WIFI_CFG", Ev.WIFI_CFG],
+  ["MQTT_CFG", Ev.MQTT_CFG],
+  ["FORGET", Ev.FORGET],
+  ["OFFLINE", Ev.OFFLINE],
+  ["CONNECT", Ev.CONNECT],
+  ["WATCHDOG", Ev.WATCHDOG],
+  ["TIMER", Ev.TIMER],
+  ["WIFI_UP", Ev.WIFI_UP],
+  ["MQTT_UP", Ev.MQTT_UP],
+  ["FAIL", Ev.FAIL],
+  ["SLOW", Ev.SLOW],
+  ["WIFI_LOST", Ev.WIFI_LOST],
+  ["MQTT_LOST", Ev.MQTT_LOST]
 ];
 const EFFECT_NAMES: { [c: string]: string } = {
-  [Fx.WIFI_ON]: "wifiOn", [Fx.WIFI_OFF]: "wifiOff", [Fx.MQTT_ON]: "mqttOn", [Fx.MQTT_OFF]: "mqttOff",
-  [Fx.RETRY]: "retry", [Fx.RETRY_SLOW]: "slow", [Fx.RESET_BACKOFF]: "reset", [Fx.HINT]: "hint"
+  [Fx.WIFI_ON]: "wifiOn",
+  [Fx.WIFI_OFF]: "wifiOff",
+  [Fx.MQTT_ON]: "mqttOn",
+  [Fx.MQTT_OFF]: "mqttOff",
+  [Fx.RETRY]: "retry",
+  [Fx.RETRY_SLOW]: "slow",
+  [Fx.RESET_BACKOFF]: "reset",
+  [Fx.HINT]: "hint"
 };
 
 // What the runner reads for a cell, as [next state, effects by name].
 function step(s: St, e: Ev): [St, string] {
   const r = transition(s, e);
   assert.match(r, /^[0-5][wWmMrs0h]*$/, `state ${s}, event ${e}: ${JSON.stringify(r)}`);
-  return [+r[0], r.slice(1).split("").map((c) => EFFECT_NAMES[c]).join(" ")];
+  return [
+    +r[0],
+    r
+      .slice(1)
+      .split("")
+      .map((c) => EFFECT_NAMES[c])
+      .join(" ")
+  ];
 }
 
 // The behaviour in the test's own words, written apart from the source's rows: every cell that
@@ -113,8 +161,14 @@ describe("conn/machine", function () {
   }
 
   it("lists every state and event (6 x 14 cells)", function () {
-    assert.deepEqual(STATES.map((s) => s[1]), [0, 1, 2, 3, 4, 5]);
-    assert.deepEqual(EVENTS.map((e) => e[1]), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    assert.deepEqual(
+      STATES.map((s) => s[1]),
+      [0, 1, 2, 3, 4, 5]
+    );
+    assert.deepEqual(
+      EVENTS.map((e) => e[1]),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+    );
     assert.equal(EVENTS.length - 1, Ev.MQTT_LOST);
   });
 
@@ -123,7 +177,9 @@ describe("conn/machine", function () {
   for (const [sName, s] of STATES) {
     for (const [eName, e] of EVENTS) {
       const rows = ROWS.filter((r) => r[0] == s && r[1] == e);
-      const expected: [St, string] = rows.length ? [rows[0][2], rows[0][3].map((c) => EFFECT_NAMES[c]).join(" ")] : [s, ""];
+      const expected: [St, string] = rows.length
+        ? [rows[0][2], rows[0][3].map((c) => EFFECT_NAMES[c]).join(" ")]
+        : [s, ""];
       it(`cell ${sName} x ${eName}: ${expected[0] == s ? "stays" : "-> " + STATES[expected[0]][0]}${expected[1] ? ", " + expected[1] : ""}`, function () {
         assert.ok(rows.length <= 1, "listed once at most");
         assert.deepEqual(step(s, e), expected);
@@ -157,6 +213,13 @@ describe("conn/machine", function () {
   });
 
   it("names every state by its NodeState", function () {
-    assert.deepEqual([St.OFFLINE, St.DISCONNECTED, St.LOOKING, St.ACTIVE, St.HELD_EMPTY, St.HELD].map(stateName), [OFF, DIS, LFB, ACT, OFF, OFF]);
+    assert.deepEqual([St.OFFLINE, St.DISCONNECTED, St.LOOKING, St.ACTIVE, St.HELD_EMPTY, St.HELD].map(stateName), [
+      OFF,
+      DIS,
+      LFB,
+      ACT,
+      OFF,
+      OFF
+    ]);
   });
 });

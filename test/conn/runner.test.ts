@@ -21,8 +21,19 @@ const MQTT_PW = "mqtt-pass-456";
 function config(port: number, more: Partial<Config> = {}): Config {
   return Object.assign(
     {
-      ssid: "home", password: WIFI_PW, broker: "127.0.0.1", port, id: "lightnode-test", user: "", pass: "",
-      topic: "living_room_lights", keepalive: 30, telnet: false, mode: "toggle", power: "last", retained: false,
+      ssid: "home",
+      password: WIFI_PW,
+      broker: "127.0.0.1",
+      port,
+      id: "lightnode-test",
+      user: "",
+      pass: "",
+      topic: "living_room_lights",
+      keepalive: 30,
+      telnet: false,
+      mode: "toggle",
+      power: "last",
+      retained: false,
       discovery: true
     } as Config,
     more
@@ -86,7 +97,9 @@ function rig(random = () => 0, clock?: Clock): Rig {
     event: (e, a) => {
       if (e == AppEvent.STATE) {
         states.push(a);
-        for (const w of waiters.splice(0)) if (w[0] == a) w[1](); else waiters.push(w);
+        for (const w of waiters.splice(0))
+          if (w[0] == a) w[1]();
+          else waiters.push(w);
       } else if (e == AppEvent.WILL) return { topic: a.topic + "/status", payload: "offline", qos: 1, retain: true };
       else if (e == AppEvent.ACTIVE) {
         rg.actives++;
@@ -207,9 +220,15 @@ describe("conn/runner", function () {
     await rg.until("Active");
     await broker.close();
     await rg.until("LookingForBroker");
-    assert.ok(rg.lines.some((l) => /^\[net\] mqtt: connection lost, retry in about 1s$/.test(l)), rg.lines.join("|"));
+    assert.ok(
+      rg.lines.some((l) => /^\[net\] mqtt: connection lost, retry in about 1s$/.test(l)),
+      rg.lines.join("|")
+    );
     await new Promise((r) => setTimeout(r, 1200));
-    assert.ok(rg.lines.some((l) => l.startsWith("[net] mqtt: connect failed, retry in about 2s")), rg.lines.join("|"));
+    assert.ok(
+      rg.lines.some((l) => l.startsWith("[net] mqtt: connect failed, retry in about 2s")),
+      rg.lines.join("|")
+    );
     assert.equal(rg.r.error, "mqtt: connect failed");
     broker = await startAedes({ port });
     brokers.push(broker);

@@ -15,9 +15,23 @@ describe("conn/types", function () {
 
   // The runner tells inputs apart by number alone.
   it("every input has a number of its own", function () {
-    const inputs = [In.OFFLINE, In.CONNECT, In.WATCHDOG, In.TIMER, In.MQTT_UP, In.START, In.CONFIG, In.LEFT, In.MQTT_CLOSE, In.JOINED, In.WIFI_GONE, In.DROPPED];
+    const inputs = [
+      In.OFFLINE,
+      In.CONNECT,
+      In.WATCHDOG,
+      In.TIMER,
+      In.MQTT_UP,
+      In.START,
+      In.CONFIG,
+      In.LEFT,
+      In.MQTT_CLOSE,
+      In.JOINED,
+      In.WIFI_GONE,
+      In.DROPPED
+    ];
     assert.equal(new Set(inputs).size, inputs.length);
     // Those past the machine's events are not taken for one.
-    for (const i of [In.START, In.CONFIG, In.LEFT, In.MQTT_CLOSE, In.JOINED, In.WIFI_GONE, In.DROPPED]) assert.ok(i > Ev.MQTT_LOST, String(i));
+    for (const i of [In.START, In.CONFIG, In.LEFT, In.MQTT_CLOSE, In.JOINED, In.WIFI_GONE, In.DROPPED])
+      assert.ok(i > Ev.MQTT_LOST, String(i));
   });
 });

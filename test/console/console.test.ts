@@ -36,8 +36,20 @@ class FakeSerial implements Serial {
 
 // A valid configuration for setup() to start from: an empty answer keeps its value.
 const CUR = {
-  ssid: "home", password: PW, broker: "b", port: 1883, id: "lightnode-1", user: "", pass: "", topic: "t", keepalive: 30,
-  telnet: false, mode: "toggle", power: "last", retained: false, discovery: true
+  ssid: "home",
+  password: PW,
+  broker: "b",
+  port: 1883,
+  id: "lightnode-1",
+  user: "",
+  pass: "",
+  topic: "t",
+  keepalive: 30,
+  telnet: false,
+  mode: "toggle",
+  power: "last",
+  retained: false,
+  discovery: true
 } as Config;
 
 // Types chunks into setup(), then empty answers for any remaining question; returns what the
@@ -56,7 +68,10 @@ function typeInto(...chunks: string[]) {
 describe("console/wizard: line input", function () {
   it("splits on CR, LF and CRLF across chunk borders", function () {
     const r = typeInto("ne", "t1\r", "\n12345678\nmq.local\r");
-    assert.deepEqual([r.answers.ssid, r.answers.password, r.answers.broker, r.answers.port], ["net1", "12345678", "mq.local", 1883]);
+    assert.deepEqual(
+      [r.answers.ssid, r.answers.password, r.answers.broker, r.answers.port],
+      ["net1", "12345678", "mq.local", 1883]
+    );
   });
   it("edits with backspace and DEL", function () {
     const r = typeInto("abx\x7fc\b\bz\r");
@@ -64,7 +79,7 @@ describe("console/wizard: line input", function () {
     assert.ok(r.out.includes("\b \b"));
   });
   it("keeps quotes and unicode bytes as typed", function () {
-    assert.equal(typeInto("it's \"q\" caf\xc3\xa9\r").answers.ssid, "it's \"q\" caf\xc3\xa9");
+    assert.equal(typeInto('it\'s "q" caf\xc3\xa9\r').answers.ssid, 'it\'s "q" caf\xc3\xa9');
   });
   it("refuses a very long line whole and recovers", function () {
     const r = typeInto("x".repeat(5000) + "\rok\r");
@@ -113,21 +128,38 @@ function fakeClock(this: Mocha.Suite) {
 
 function rig() {
   const { storage, flash } = flashStorage();
-  const store = configStore(openRecord(storage, "cfg", 1, crc, () => {}), "aabbccdd-eeff", () => {});
+  const store = configStore(
+    openRecord(storage, "cfg", 1, crc, () => {}),
+    "aabbccdd-eeff",
+    () => {}
+  );
   const lines: string[] = [];
   const serial = new FakeSerial();
   const { r, calls } = fakeNet();
   const telnet: boolean[] = [];
   const info = () => ({ ip: "10.0.0.9", rssi: -55, free: 1234, uptime: 61, reconnects: 2 });
-  const deps: ConsoleDeps = { net: r, print: (l) => lines.push(l), info, config: store.load(), command: (name, arg) => runCommand(deps, store, devices, name, arg) };
+  const deps: ConsoleDeps = {
+    net: r,
+    print: (l) => lines.push(l),
+    info,
+    config: store.load(),
+    command: (name, arg) => runCommand(deps, store, devices, name, arg)
+  };
   const devices = { serial, telnet: (on: boolean) => void telnet.push(on) };
   // Each command by name, as the console's file runs it.
   const cmds: any = {};
-  for (const name of ["config", "setup", "chars", "status", "forget", "help"]) cmds[name] = (arg?: any) => deps.command(name, arg);
+  for (const name of ["config", "setup", "chars", "status", "forget", "help"])
+    cmds[name] = (arg?: any) => deps.command(name, arg);
   // The console applies a saved configuration from a timer (after the command returned): reading
   // the calls first lets those timers run.
   return {
-    storage, flash, store, lines, serial, telnet, cmds,
+    storage,
+    flash,
+    store,
+    lines,
+    serial,
+    telnet,
+    cmds,
     get calls() {
       clock.tick(1);
       return calls;
@@ -233,8 +265,14 @@ describe("console/commands", function () {
     // Issue 20: help() listed names only. A line per command, and the fields.
     const help = t.lines[t.lines.length - 1].split("\n");
     for (const c of ["setup()", "config({", "config()", "status()", "offline()", "connect()", "forget()"])
-      assert.ok(help.some((l) => l.startsWith(c) && /: \w/.test(l)), c + " in " + help.join(" | "));
-    assert.match(help.join("\n"), /ssid,password,broker,port,id,user,pass,topic,keepalive,telnet,mode,power,retained,discovery/);
+      assert.ok(
+        help.some((l) => l.startsWith(c) && /: \w/.test(l)),
+        c + " in " + help.join(" | ")
+      );
+    assert.match(
+      help.join("\n"),
+      /ssid,password,broker,port,id,user,pass,topic,keepalive,telnet,mode,power,retained,discovery/
+    );
   });
 
   // Issue 20: config({}) said "saved", and wrote flash.
@@ -275,7 +313,10 @@ describe("console/wizard (setup)", function () {
     assert.match(t.serial.out, /\nid \[lightnode-ddeeff\]: \r\nuser \[\]: /);
     noSecret(t.serial.out + t.lines.join("\n"));
     const c = t.store.load()!;
-    assert.deepEqual([c.ssid, c.password, c.broker, c.port, c.id, c.user, c.pass], ["home", PW, "mqtt.local", 1884, "lightnode-ddeeff", "bob", MPW]);
+    assert.deepEqual(
+      [c.ssid, c.password, c.broker, c.port, c.id, c.user, c.pass],
+      ["home", PW, "mqtt.local", 1884, "lightnode-ddeeff", "bob", MPW]
+    );
     assert.deepEqual(t.lines, ["saved"]);
     assert.deepEqual(t.calls, ["set home mqtt.local", "connect"]);
   });
@@ -286,8 +327,11 @@ describe("console/wizard (setup)", function () {
     t.cmds.config({ ssid: "home", password: PW, broker: "b", user: "bob", pass: MPW });
     t.cmds.setup();
     t.serial.type("\r\r\r\r\r\r\r");
-    assert.equal(t.serial.out, "setup (Enter: keep, Esc: quit)\r\nssid [home]: \r\npassword [***]: \r\nbroker [b]: \r\nport [1883]: \r\n" +
-      "id [lightnode-ddeeff]: \r\nuser [bob]: \r\npass [***]: \r\n");
+    assert.equal(
+      t.serial.out,
+      "setup (Enter: keep, Esc: quit)\r\nssid [home]: \r\npassword [***]: \r\nbroker [b]: \r\nport [1883]: \r\n" +
+        "id [lightnode-ddeeff]: \r\nuser [bob]: \r\npass [***]: \r\n"
+    );
     assert.deepEqual(t.lines, ["saved", "unchanged"]);
     const open = rig();
     open.cmds.setup();
@@ -319,7 +363,12 @@ describe("console/wizard (setup)", function () {
   });
 
   it("is abandoned by Ctrl-C or Esc at any question, with or without a config; nothing saved", function () {
-    for (const [abandon, configured] of [["home\r\x03", false], ["\x1b", false], ["\r\r\x1b", true], ["\x03", true]] as [string, boolean][]) {
+    for (const [abandon, configured] of [
+      ["home\r\x03", false],
+      ["\x1b", false],
+      ["\r\r\x1b", true],
+      ["\x03", true]
+    ] as [string, boolean][]) {
       const t = rig();
       if (configured) t.cmds.config({ ssid: "home", password: PW, broker: "b" });
       const writes = t.flash.writes;

@@ -24,7 +24,10 @@ describe("e2e: boot", () => {
     const m = await sim.waitFor(/setup\(\): [^]*forget\(\): [^\n]*\n/, 2000);
     const lines = m[0].split("\n");
     for (const c of ["setup()", "config({...})", "config()", "status()", "offline()", "connect()", "forget()"])
-      assert.ok(lines.some((l) => l.startsWith(c + ": ") && l.length > c.length + 3), c + " in " + lines.join(" | "));
+      assert.ok(
+        lines.some((l) => l.startsWith(c + ": ") && l.length > c.length + 3),
+        c + " in " + lines.join(" | ")
+      );
     assert.deepEqual(sim.errors, []);
   });
 

@@ -4,7 +4,6 @@ import { Simulator } from "../../sim/simulator";
 import { startAedes } from "../support/brokers";
 import { AP, configLine } from "../support/node";
 
-
 describe("e2e: connectivity", function () {
   this.timeout(30000);
   let sim: Simulator | undefined;

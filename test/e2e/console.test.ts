@@ -23,7 +23,6 @@ async function retained(broker: RunningBroker, topic: string, ms = 500): Promise
   }
 }
 
-
 describe("e2e: console", function () {
   this.timeout(30000);
   let sim: Simulator | undefined;
@@ -141,7 +140,7 @@ describe("e2e: console", function () {
 
   // Leaving the broker on purpose: DISCONNECT makes the broker drop the will, so the node says
   // "offline" itself first (and forget() removes its Home Assistant entity).
-  it("offline() leaves <base>/status retained \"offline\"; connect() makes it \"online\" again", async function () {
+  it('offline() leaves <base>/status retained "offline"; connect() makes it "online" again', async function () {
     broker = await startAedes();
     sim = await Simulator.start({ ap: AP });
     await bringUp(sim, broker);
@@ -156,7 +155,7 @@ describe("e2e: console", function () {
 
   // Issue 20: a change of broker while Active reconnected without a goodbye, leaving a retained
   // "online" on the old broker for good.
-  it("a new broker while Active: the old one is told \"offline\" first, the new one says \"online\"", async function () {
+  it('a new broker while Active: the old one is told "offline" first, the new one says "online"', async function () {
     broker = await startAedes();
     const other = await startAedes();
     try {
@@ -174,7 +173,7 @@ describe("e2e: console", function () {
     }
   });
 
-  it("a new base topic while Active: the old one keeps \"offline\" and no light state or diagnostics", async function () {
+  it('a new base topic while Active: the old one keeps "offline" and no light state or diagnostics', async function () {
     broker = await startAedes();
     sim = await Simulator.start({ ap: AP });
     await bringUp(sim, broker);
@@ -213,7 +212,8 @@ describe("e2e: console", function () {
     await bringUp(sim, broker);
     sim.type("help()");
     await sim.waitFor(/forget\(\): [^\n]+\n/);
-    for (const c of ["setup()", "config({", "config()", "status()", "offline()", "connect()"]) assert.ok(sim.output.includes("\n" + c), c);
+    for (const c of ["setup()", "config({", "config()", "status()", "offline()", "connect()"])
+      assert.ok(sim.output.includes("\n" + c), c);
     const writes = sim.storage.writes;
     sim.type("config({})");
     await sim.waitFor(/\nunchanged\n/);
@@ -224,7 +224,7 @@ describe("e2e: console", function () {
     assert.ok(!/Active -> /.test(sim.output), "nothing changed, no reconnect");
   });
 
-  it("forget() says \"offline\" and removes the Home Assistant entity before it forgets the broker", async function () {
+  it('forget() says "offline" and removes the Home Assistant entity before it forgets the broker', async function () {
     broker = await startAedes();
     sim = await Simulator.start({ ap: AP });
     await bringUp(sim, broker);
@@ -278,7 +278,9 @@ describe("e2e: console", function () {
 
   it("with the runner's file cut short by a power loss while flashing, says so, stays Offline, and the switch and console still work", async function () {
     // Flash not yet written reads as 0xff.
-    await configWithBrokenRunner((whole) => whole.slice(0, whole.length >> 1) + "\xff".repeat(whole.length - (whole.length >> 1)));
+    await configWithBrokenRunner(
+      (whole) => whole.slice(0, whole.length >> 1) + "\xff".repeat(whole.length - (whole.length >> 1))
+    );
   });
 
   it("with one character of the runner's file changed (it still parses), says so and never runs it", async function () {

@@ -36,7 +36,9 @@ describe("e2e: faults", function () {
     broker = aedes;
     const per: string[][] = [];
     aedes.aedes.on("client", () => per.push([]));
-    aedes.aedes.on("subscribe", (subs: Array<{ topic: string }>) => per[per.length - 1].push(...subs.map((x) => x.topic)));
+    aedes.aedes.on("subscribe", (subs: Array<{ topic: string }>) =>
+      per[per.length - 1].push(...subs.map((x) => x.topic))
+    );
     sim = await Simulator.start({ ap: AP });
     await bringUp(sim, aedes);
     for (let i = 0; i < 2; i++) {

@@ -60,9 +60,16 @@ describe("e2e: the relay holds its level across restarts", function () {
       const events = sim.pins.history(RELAY).slice(from);
       const writes = events.filter((e) => e.kind === "write").map((e) => !!e.level);
       assert.ok(writes.length >= 3, "each boot writes the relay");
-      assert.deepEqual(writes.filter((level) => level !== on), [], "no write of the other level");
+      assert.deepEqual(
+        writes.filter((level) => level !== on),
+        [],
+        "no write of the other level"
+      );
       for (let boot = firstBoot + 1; boot <= sim.pins.currentBoot(); boot++) {
-        const kinds = sim.pins.history(RELAY, boot).map((e) => e.kind).filter((k) => k === "write" || k === "mode");
+        const kinds = sim.pins
+          .history(RELAY, boot)
+          .map((e) => e.kind)
+          .filter((k) => k === "write" || k === "mode");
         assert.equal(kinds[0], "write", `boot ${boot}: the level is written before the pin is an output`);
       }
       assert.equal(sim.pins.level(RELAY), on);

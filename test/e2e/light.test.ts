@@ -26,7 +26,10 @@ interface Seen {
 
 // A phone app: subscribes to the node's topics and records what arrives.
 async function phoneApp(url: string, topics: string[]) {
-  const c = await mqtt.connectAsync(url, { clientId: "phone" + Math.random().toString(16).slice(2, 8), reconnectPeriod: 0 });
+  const c = await mqtt.connectAsync(url, {
+    clientId: "phone" + Math.random().toString(16).slice(2, 8),
+    reconnectPeriod: 0
+  });
   const seen: Seen[] = [];
   c.on("message", (topic, p, packet) => seen.push({ topic, payload: p.toString(), retain: packet.retain }));
   await c.subscribeAsync(topics, { qos: 1 });
@@ -60,7 +63,13 @@ for (const kind of ["aedes", "mosquitto"] as const) {
       await phone.c.endAsync();
       // Clear what this test left retained on the broker.
       const c = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
-      for (const t of [BASE + "/state", BASE + "/status", BASE + "/info", "homeassistant/light/lightnode-0a1b2c/config"]) await c.publishAsync(t, "", { retain: true });
+      for (const t of [
+        BASE + "/state",
+        BASE + "/status",
+        BASE + "/info",
+        "homeassistant/light/lightnode-0a1b2c/config"
+      ])
+        await c.publishAsync(t, "", { retain: true });
       await c.endAsync();
     });
 
@@ -103,8 +112,14 @@ for (const kind of ["aedes", "mosquitto"] as const) {
       await until("state on", () => phone.on(BASE + "/state").slice(-1)[0] === "on");
       await sleep(300);
       const after = phone.seen.slice(start);
-      assert.deepEqual(after.filter((s) => s.topic === BASE).map((s) => s.payload), ["on"]);
-      assert.deepEqual(after.filter((s) => s.topic === BASE + "/state").map((s) => s.payload), ["on"]);
+      assert.deepEqual(
+        after.filter((s) => s.topic === BASE).map((s) => s.payload),
+        ["on"]
+      );
+      assert.deepEqual(
+        after.filter((s) => s.topic === BASE + "/state").map((s) => s.payload),
+        ["on"]
+      );
       assert.equal(sim.pins.level("D12"), true);
       const late = await phoneApp(broker.url, [BASE + "/state"]);
       await until("retained state", () => late.seen.length > 0);
@@ -133,11 +148,25 @@ for (const kind of ["aedes", "mosquitto"] as const) {
       const cfg = expandDiscovery(d.payload);
       for (const k of Object.keys(cfg)) assert.ok(LIGHT_FIELDS.includes(k), k);
       for (const k of Object.keys(cfg.device)) assert.ok(DEVICE_FIELDS.includes(k), k);
-      for (const k of ["unique_id", "command_topic", "state_topic", "availability_topic", "payload_on", "payload_off", "payload_available", "payload_not_available", "device"]) assert.ok(k in cfg, k);
+      for (const k of [
+        "unique_id",
+        "command_topic",
+        "state_topic",
+        "availability_topic",
+        "payload_on",
+        "payload_off",
+        "payload_available",
+        "payload_not_available",
+        "device"
+      ])
+        assert.ok(k in cfg, k);
       assert.equal(cfg.command_topic, BASE);
       assert.equal(cfg.state_topic, BASE + "/state");
       assert.equal(cfg.availability_topic, BASE + "/status");
-      assert.deepEqual([cfg.payload_on, cfg.payload_off, cfg.payload_available, cfg.payload_not_available], ["on", "off", "online", "offline"]);
+      assert.deepEqual(
+        [cfg.payload_on, cfg.payload_off, cfg.payload_available, cfg.payload_not_available],
+        ["on", "off", "online", "offline"]
+      );
       assert.deepEqual(cfg.device.identifiers, ["lightnode-0a1b2c"]);
       // Re-published when Home Assistant comes online.
       const n = phone.seen.length;
@@ -155,12 +184,21 @@ for (const kind of ["aedes", "mosquitto"] as const) {
       await flip();
       await until("relay on again", () => sim.pins.level("D12") && sim.pins.writes("D12").slice(-1)[0] === true);
       await sleep(200);
-      assert.deepEqual(phone.seen.slice(start).filter((s) => s.topic === BASE || s.topic.endsWith("/state")), []);
+      assert.deepEqual(
+        phone.seen.slice(start).filter((s) => s.topic === BASE || s.topic.endsWith("/state")),
+        []
+      );
       sim.wifi.apUp();
       await sim.waitFor(/-> Active/, 20000);
       await until("state on", () => phone.on(BASE + "/state").slice(-1)[0] === "on", 5000);
       await sleep(300);
-      assert.deepEqual(phone.seen.slice(start).filter((s) => s.topic === BASE).map((s) => s.payload), ["on"]);
+      assert.deepEqual(
+        phone.seen
+          .slice(start)
+          .filter((s) => s.topic === BASE)
+          .map((s) => s.payload),
+        ["on"]
+      );
     });
 
     it("restores the power-on state after a restart, with no relay blip", async function () {
@@ -171,7 +209,13 @@ for (const kind of ["aedes", "mosquitto"] as const) {
       const boot = sim.pins.currentBoot();
       await until("relay driven", () => sim.pins.writes("D12", boot).length > 0);
       assert.equal(sim.pins.writes("D12", boot)[0], true);
-      assert.equal(sim.pins.history("D12", boot).filter((e) => e.kind === "write").every((e) => e.level === true), true);
+      assert.equal(
+        sim.pins
+          .history("D12", boot)
+          .filter((e) => e.kind === "write")
+          .every((e) => e.level === true),
+        true
+      );
       assert.equal(sim.pins.level("D12"), true);
     });
 
@@ -186,9 +230,15 @@ for (const kind of ["aedes", "mosquitto"] as const) {
       assert.equal(sim.pins.level("D12"), true);
       assert.deepEqual(sim.pins.writes("D12").slice(writes), [true, false, true, false, true]);
       const got = phone.seen.slice(start);
-      assert.deepEqual(got.filter((s) => s.topic === BASE).map((s) => s.payload), ["on", "off", "on", "off", "on"]);
+      assert.deepEqual(
+        got.filter((s) => s.topic === BASE).map((s) => s.payload),
+        ["on", "off", "on", "off", "on"]
+      );
       // One state per flip: no echo was taken for a command.
-      assert.deepEqual(got.filter((s) => s.topic === BASE + "/state").map((s) => s.payload), ["on", "off", "on", "off", "on"]);
+      assert.deepEqual(
+        got.filter((s) => s.topic === BASE + "/state").map((s) => s.payload),
+        ["on", "off", "on", "off", "on"]
+      );
       assert.deepEqual(sim.errors, []);
     });
   });

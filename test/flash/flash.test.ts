@@ -6,7 +6,11 @@ import { readdirSync, readFileSync } from "node:fs";
 
 function flash(...args: string[]) {
   const started = Date.now();
-  const run = spawnSync(process.execPath, ["scripts/flash.mjs", ...args], { encoding: "utf8", timeout: 30000, env: { ...process.env, ESPRUINO_PORT: "" } });
+  const run = spawnSync(process.execPath, ["scripts/flash.mjs", ...args], {
+    encoding: "utf8",
+    timeout: 30000,
+    env: { ...process.env, ESPRUINO_PORT: "" }
+  });
   return { status: run.status, out: run.stdout, err: run.stderr, ms: Date.now() - started };
 }
 
@@ -29,17 +33,24 @@ describe("flash", () => {
   it("--dry-run prints the espruino command from espruino.config.js (a 4 MB board: build/storage-4mb/)", () => {
     const r = flash("--dry-run");
     assert.equal(r.status, 0, r.err);
-    assert.match(r.out, /espruino --no-ble --board scripts\/boards\/ESP8266_4MB\.json -p \/dev\/ttyUSB0 -b 115200 --storage \.bootcde:build\/storage-4mb\/\.bootcde --storage ln\.a\.boot:build\/storage-4mb\/ln\.a\.boot --storage ln\.a\.con:build\/storage-4mb\/ln\.a\.con --storage ln\.a\.net:build\/storage-4mb\/ln\.a\.net /);
+    assert.match(
+      r.out,
+      /espruino --no-ble --board scripts\/boards\/ESP8266_4MB\.json -p \/dev\/ttyUSB0 -b 115200 --storage \.bootcde:build\/storage-4mb\/\.bootcde --storage ln\.a\.boot:build\/storage-4mb\/ln\.a\.boot --storage ln\.a\.con:build\/storage-4mb\/ln\.a\.con --storage ln\.a\.net:build\/storage-4mb\/ln\.a\.net /
+    );
   });
 
   it("--dry-run on a 1 MB board sends every file of build/storage/ byte for byte under its name, then load()", () => {
     const r = flash("--dry-run", "--board", "ESP8266_BOARD");
     assert.equal(r.status, 0, r.err);
-    assert.match(r.out, /--storage \.bootcde:build\/storage\/\.bootcde --storage lightnode\.con:build\/storage\/lightnode\.con --storage lightnode\.net:build\/storage\/lightnode\.net -e 'load\(\)'/);
+    assert.match(
+      r.out,
+      /--storage \.bootcde:build\/storage\/\.bootcde --storage lightnode\.con:build\/storage\/lightnode\.con --storage lightnode\.net:build\/storage\/lightnode\.net -e 'load\(\)'/
+    );
     const { stored, last } = sentFiles(r.out);
     assert.equal(last, "load()");
     assert.deepEqual(Object.keys(stored).sort(), readdirSync("build/storage").sort());
-    for (const name of Object.keys(stored)) assert.equal(stored[name], readFileSync("build/storage/" + name, "latin1"), name);
+    for (const name of Object.keys(stored))
+      assert.equal(stored[name], readFileSync("build/storage/" + name, "latin1"), name);
     assert.equal(Object.keys(stored).length, 3);
   });
 
@@ -48,7 +59,8 @@ describe("flash", () => {
     const { stored, last } = sentFiles(r.out);
     for (const name of [".bootcde", "ln.a.boot", "ln.a.con", "ln.a.net", "ln.tick"]) assert.ok(name in stored, name);
     assert.deepEqual(Object.keys(stored).sort(), readdirSync("build/storage-4mb").sort());
-    for (const name of Object.keys(stored)) assert.equal(stored[name], readFileSync("build/storage-4mb/" + name, "latin1"), name);
+    for (const name of Object.keys(stored))
+      assert.equal(stored[name], readFileSync("build/storage-4mb/" + name, "latin1"), name);
     assert.equal(last, 'var s=require("Storage");s.list(/^ln\\.b/).forEach(function(f){s.erase(f)});load()');
   });
 

@@ -8,8 +8,15 @@ import { ABSENT_GLOBALS, ABSENT_STATICS, ABSENT_METHODS, NOT_BY_NAME } from "../
 
 // Every file the build writes, and what is flashed (pretokenised, in build/storage/).
 const BUILT = [
-  "build/firmware.js", "build/firmware.min.js", "build/console.js", "build/console.min.js", "build/net.js", "build/net.min.js",
-  "build/storage/.bootcde", "build/storage/lightnode.con", "build/storage/lightnode.net",
+  "build/firmware.js",
+  "build/firmware.min.js",
+  "build/console.js",
+  "build/console.min.js",
+  "build/net.js",
+  "build/net.min.js",
+  "build/storage/.bootcde",
+  "build/storage/lightnode.con",
+  "build/storage/lightnode.net",
   ...readdirSync("build/storage-4mb").map((name) => "build/storage-4mb/" + name)
 ];
 
@@ -28,9 +35,17 @@ const BAD: Array<[string, string, string]> = [
   ["es5-syntax", "ES2015 syntax (let / template)", "let x = `t`;"],
   ["label", "labelled loop", "outer: for (var i = 0; i < 2; i++) { break outer; }"],
   // Seen on the board: config() ran out as `Got '^' expected EOF` (the minifier wrote this shape).
-  ["regexp-after-paren", "a regex literal right after a loop's head", "for (var k in o) /^pass/.test(k) && (o[k] = 1);"],
+  [
+    "regexp-after-paren",
+    "a regex literal right after a loop's head",
+    "for (var k in o) /^pass/.test(k) && (o[k] = 1);"
+  ],
   ["use-before-declaration", "call before the declaration ran", "start();\nfunction start() {}"],
-  ["use-before-declaration", "TypeScript __extends pattern", "var D = (function (_super) { __extends(D, _super); function D() {} return D; })(Object);"],
+  [
+    "use-before-declaration",
+    "TypeScript __extends pattern",
+    "var D = (function (_super) { __extends(D, _super); function D() {} return D; })(Object);"
+  ],
   ["use-before-declaration", "call through an earlier function", "function a() { b(); }\na();\nfunction b() {}"],
   ["use-before-declaration", "inside a function body", "function outer() { inner(); function inner() {} }\nouter();"],
   ["array-prototype", "Array.prototype.slice", "var s = Array.prototype.slice.call(arguments);"],
@@ -48,7 +63,11 @@ const BAD: Array<[string, string, string]> = [
   ["absent-method", ".search()", "var i = 'abc'.search('b');"],
   ["ts-helper", "__assign", "var __assign = function () {}; var o = __assign({}, {});"],
   ["ts-helper", "__spreadArray", "var a = __spreadArray([], [1], false);"],
-  ["module-interop", "__esModule marker", "var exports = {}; Object.defineProperty(exports, '__esModule', { value: true });"],
+  [
+    "module-interop",
+    "__esModule marker",
+    "var exports = {}; Object.defineProperty(exports, '__esModule', { value: true });"
+  ],
   ["regexp", "? quantifier", "var r = /ab?c/;"],
   ["regexp", "\\b and {n,m}", "var r = /\\bx{2,3}/;"],
   ["regexp", ". inside a class (any character on Espruino)", "var r = /[a-z.]/;"],
@@ -64,7 +83,11 @@ describe("gate: Espruino compatibility", () => {
     it(`passes on ${file}`, () => {
       assert.ok(existsSync(file), `${file} is missing: run npm run build first`);
       const violations = checkFile(file);
-      assert.deepEqual(violations, [], violations.map((v: any) => `${file}:${v.line}:${v.column} ${v.rule}: ${v.message}`).join("\n"));
+      assert.deepEqual(
+        violations,
+        [],
+        violations.map((v: any) => `${file}:${v.line}:${v.column} ${v.rule}: ${v.message}`).join("\n")
+      );
     });
   }
 
@@ -87,7 +110,10 @@ describe("gate: Espruino compatibility", () => {
   for (const [rule, what, body] of BAD) {
     it(`fails a bundle with ${what} (${rule})`, () => {
       const found = checkSource(bundle(body));
-      assert.ok(found.some((v: any) => v.rule === rule), `expected ${rule}, got ${JSON.stringify(found)}`);
+      assert.ok(
+        found.some((v: any) => v.rule === rule),
+        `expected ${rule}, got ${JSON.stringify(found)}`
+      );
       for (const v of found) {
         assert.ok(v.line >= 1 && v.column >= 1, "each violation has a line and column");
         assert.ok(v.message.length > 10);
@@ -103,7 +129,8 @@ describe("gate: Espruino compatibility", () => {
   }
   for (const [owner, names] of Object.entries(ABSENT_STATICS as { [k: string]: string[] })) {
     it(`flags the absent statics of ${owner}: ${names.join(", ")}`, () => {
-      for (const name of names) assert.deepEqual(rules(bundle(`var x = ${owner}.${name};`)), ["absent-static"], `${owner}.${name}`);
+      for (const name of names)
+        assert.deepEqual(rules(bundle(`var x = ${owner}.${name};`)), ["absent-static"], `${owner}.${name}`);
     });
   }
   for (const [owner, names] of Object.entries(ABSENT_METHODS as { [k: string]: string[] })) {

@@ -15,26 +15,46 @@ import { fields } from "../../src/config";
 const PUBLIC = [
   // Espruino modules the firmware reaches without @types/espruino (src/ports.ts types them): the
   // ESP8266 module, a socket's and Serial1's listeners, the Wifi module's "disconnected" details.
-  "getResetInfo", "removeAllListeners", "reason",
+  "getResetInfo",
+  "removeAllListeners",
+  "reason",
   // The console commands (src/main.ts puts them on the REPL's global object).
-  "config", "setup", "status", "forget", "offline", "connect",
+  "config",
+  "setup",
+  "status",
+  "forget",
+  "offline",
+  "connect",
   // status() and <topic>/info (src/main.ts, src/console/commands.ts).
-  "state", "error", "version", "reset", "uptime", "reconnects",
+  "state",
+  "error",
+  "version",
+  "reset",
+  "uptime",
+  "reconnects",
   // Home Assistant's discovery, in its documented abbreviations (src/light/app.ts).
-  "uniq_id", "cmd_t", "stat_t", "avty_t", "pl_on", "pl_off"
+  "uniq_id",
+  "cmd_t",
+  "stat_t",
+  "avty_t",
+  "pl_on",
+  "pl_off"
 ];
 
 // Every name JavaScript's own objects have (the interpreter has a subset of them).
 function builtins(): Set<string> {
   const names = new Set<string>();
   for (const o of [Object, Array, String, Number, Math, JSON, Date, Promise, RegExp, Function, Error])
-    for (const target of [o, (o as any).prototype]) if (target) for (const n of Object.getOwnPropertyNames(target)) names.add(n);
+    for (const target of [o, (o as any).prototype])
+      if (target) for (const n of Object.getOwnPropertyNames(target)) names.add(n);
   return names;
 }
 
 // Every word of Espruino's declared API: @types/espruino and what the firmware adds to it.
 function espruino(): Set<string> {
-  const text = readFileSync("node_modules/@types/espruino/index.d.ts", "utf8") + readFileSync("src/types/espruino-extra.d.ts", "utf8");
+  const text =
+    readFileSync("node_modules/@types/espruino/index.d.ts", "utf8") +
+    readFileSync("src/types/espruino-extra.d.ts", "utf8");
   return new Set(text.match(/[A-Za-z_$][\w$]*/g));
 }
 
@@ -42,7 +62,12 @@ function espruino(): Set<string> {
 function longProperties(file: string): Set<string> {
   const names = new Set<string>();
   walk.full(acorn.parse(readFileSync(file, "latin1"), { ecmaVersion: 5 }), (n: any) => {
-    const name = n.type == "MemberExpression" && !n.computed ? n.property.name : n.type == "Property" ? (n.key.name ?? String(n.key.value)) : undefined;
+    const name =
+      n.type == "MemberExpression" && !n.computed
+        ? n.property.name
+        : n.type == "Property"
+          ? (n.key.name ?? String(n.key.value))
+          : undefined;
     if (name && name.length >= 5) names.add(name);
   });
   return names;
@@ -53,7 +78,11 @@ describe("gate: internal property names are shortened", function () {
   for (const file of ["build/firmware.min.js", "build/console.min.js", "build/net.min.js"]) {
     it(`${file}: every unshortened property of 5+ characters is public`, function () {
       const unknown = [...longProperties(file)].filter((n) => !known.has(n));
-      assert.deepEqual(unknown, [], "list these in INTERNAL_PROPERTIES (scripts/minify-options.mjs), or, if public, in PUBLIC here");
+      assert.deepEqual(
+        unknown,
+        [],
+        "list these in INTERNAL_PROPERTIES (scripts/minify-options.mjs), or, if public, in PUBLIC here"
+      );
     });
   }
 

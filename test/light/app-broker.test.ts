@@ -19,15 +19,30 @@ const DEBOUNCE_MS = 50;
 // The `mqtt` package dressed as the MqttClient contract, connected, feeding the app.
 async function nodeClient(url: string, app: ReturnType<typeof byName>) {
   const will = app.will(config())!;
-  const c = await mqtt.connectAsync(url, { clientId: "node1", protocolVersion: 4, clean: true, reconnectPeriod: 0, will: { ...will, payload: Buffer.from(will.payload) } });
+  const c = await mqtt.connectAsync(url, {
+    clientId: "node1",
+    protocolVersion: 4,
+    clean: true,
+    reconnectPeriod: 0,
+    will: { ...will, payload: Buffer.from(will.payload) }
+  });
   const port = {
     get connected() {
       return c.connected;
     },
     subscribe: (topic: string, qos: 0 | 1) => void c.subscribe(topic, { qos }),
-    publish: (topic: string, payload: string, qos: 0 | 1, retain: boolean) => (c.connected ? (c.publish(topic, payload, { qos, retain }), true) : false)
+    publish: (topic: string, payload: string, qos: 0 | 1, retain: boolean) =>
+      c.connected ? (c.publish(topic, payload, { qos, retain }), true) : false
   };
-  c.on("message", (topic, payload, packet) => app.onMessage({ topic, payload: payload.toString("latin1"), qos: packet.qos, retain: packet.retain, dup: packet.dup }));
+  c.on("message", (topic, payload, packet) =>
+    app.onMessage({
+      topic,
+      payload: payload.toString("latin1"),
+      qos: packet.qos,
+      retain: packet.retain,
+      dup: packet.dup
+    })
+  );
   app.onState("Active");
   app.onConfig(config());
   app.onActive(port as unknown as MqttClient);
@@ -41,8 +56,8 @@ for (const kind of ["aedes", "mosquitto"] as const) {
     let phone: mqtt.MqttClient;
     let node: mqtt.MqttClient;
     let pins: Pins;
-  let wire: SimPins;
-  let pinLog: string[];
+    let wire: SimPins;
+    let pinLog: string[];
     let app: ReturnType<typeof byName>;
     let seen: string[];
 
@@ -54,7 +69,17 @@ for (const kind of ["aedes", "mosquitto"] as const) {
     });
     beforeEach(async function () {
       ({ pins, wire, log: pinLog } = boardPins(undefined, { D0: true }));
-      app = byName(createLightApp({ pins, board: BOARD, storage: flashStorage().storage, crc, print: () => {}, info: () => ({ version: "t" }), config: config() }));
+      app = byName(
+        createLightApp({
+          pins,
+          board: BOARD,
+          storage: flashStorage().storage,
+          crc,
+          print: () => {},
+          info: () => ({ version: "t" }),
+          config: config()
+        })
+      );
       node = await nodeClient(broker.url, app);
       phone = await mqtt.connectAsync(broker.url, { clientId: "phone", reconnectPeriod: 0 });
       seen = [];
@@ -81,9 +106,18 @@ for (const kind of ["aedes", "mosquitto"] as const) {
       await sleep(400);
       assert.equal(wire.level(BOARD.relay), true);
       // The relay moved exactly three times: no echo dragged it back through an old state.
-      assert.deepEqual(pinLog.slice(before).filter((l) => l.startsWith("write D12")), ["write D12 1", "write D12 0", "write D12 1"]);
-      assert.deepEqual(seen.filter((s) => !s.includes("/state")), ["living_room_lights on", "living_room_lights off", "living_room_lights on"]);
-      assert.deepEqual(seen.filter((s) => s.includes("/state")), ["living_room_lights/state on", "living_room_lights/state off", "living_room_lights/state on"]);
+      assert.deepEqual(
+        pinLog.slice(before).filter((l) => l.startsWith("write D12")),
+        ["write D12 1", "write D12 0", "write D12 1"]
+      );
+      assert.deepEqual(
+        seen.filter((s) => !s.includes("/state")),
+        ["living_room_lights on", "living_room_lights off", "living_room_lights on"]
+      );
+      assert.deepEqual(
+        seen.filter((s) => s.includes("/state")),
+        ["living_room_lights/state on", "living_room_lights/state off", "living_room_lights/state on"]
+      );
     });
 
     it("five flips within a second end in the state of the last flip", async function () {

@@ -17,7 +17,18 @@ describe("light/app MQTT contract", function () {
   let sw: WallSwitch;
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
-    byName(createLightApp({ pins: sw.pins, board: BOARD, storage: flashStorage().storage, crc, print: (l) => log.push(l), info: () => ({ version: "0.1.0" }), config: config(), ...over }));
+    byName(
+      createLightApp({
+        pins: sw.pins,
+        board: BOARD,
+        storage: flashStorage().storage,
+        crc,
+        print: (l) => log.push(l),
+        info: () => ({ version: "0.1.0" }),
+        config: config(),
+        ...over
+      })
+    );
   // An app that is Active on a recording client, with the connect-time publications taken.
   function active(over: Partial<LightDeps> = {}) {
     const app = make(over);
@@ -74,10 +85,26 @@ describe("light/app MQTT contract", function () {
   describe("light/app commands", function () {
     // 1 on, 0 off, 2 toggle, -1 not a command.
     const cases: [string, number][] = [
-      ["on", 1], ["ON", 1], ["On", 1], ["1", 1], ["true", 1], [" on\n", 1],
-      ["off", 0], ["OFF", 0], ["0", 0], ["false", 0], ["FALSE", 0],
-      ["toggle", 2], ["TOGGLE", 2],
-      ["", -1], ["onn", -1], ["2", -1], ["yes", -1], ["constructor", -1], ["hasOwnProperty", -1], ["\u0000", -1]
+      ["on", 1],
+      ["ON", 1],
+      ["On", 1],
+      ["1", 1],
+      ["true", 1],
+      [" on\n", 1],
+      ["off", 0],
+      ["OFF", 0],
+      ["0", 0],
+      ["false", 0],
+      ["FALSE", 0],
+      ["toggle", 2],
+      ["TOGGLE", 2],
+      ["", -1],
+      ["onn", -1],
+      ["2", -1],
+      ["yes", -1],
+      ["constructor", -1],
+      ["hasOwnProperty", -1],
+      ["\u0000", -1]
     ];
     for (const [payload, want] of cases) {
       it(`takes ${JSON.stringify(payload)} as ${["not a command", "off", "on", "toggle"][want + 1]}`, function () {

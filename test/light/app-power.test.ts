@@ -21,7 +21,17 @@ describe("light/app power-on state", function () {
   // An app booting on the board's storage with fresh pins.
   const boot = (power: PowerOn = "last") => {
     sw = wallSwitch(clock);
-    return byName(createLightApp({ pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l), info: () => ({ version: "t" }), config: config({ power }) }));
+    return byName(
+      createLightApp({
+        pins: sw.pins,
+        board: BOARD,
+        storage,
+        crc,
+        print: (l) => log.push(l),
+        info: () => ({ version: "t" }),
+        config: config({ power })
+      })
+    );
   };
 
   beforeEach(function () {
@@ -49,7 +59,16 @@ describe("light/app power-on state", function () {
     sw.flip();
     clock.tick(SAVE_DELAY_MS);
     sw = wallSwitch(clock);
-    byName(createLightApp({ pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l), info: () => ({ version: "t" }) }));
+    byName(
+      createLightApp({
+        pins: sw.pins,
+        board: BOARD,
+        storage,
+        crc,
+        print: (l) => log.push(l),
+        info: () => ({ version: "t" })
+      })
+    );
     assert.equal(relayOn(sw), true);
   });
 

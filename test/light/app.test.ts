@@ -12,17 +12,24 @@ import { espruinoTimers } from "../support/espruino-timers";
 // The app saves the light to flash once it has been stable this long (3 s).
 const SAVE_DELAY_MS = 3000;
 
-
 describe("light/app", function () {
   let clock: sinon.SinonFakeTimers;
   let sw: WallSwitch;
   let storage: StorageModule;
   let log: string[];
   const make = (over: Partial<LightDeps> = {}) =>
-    byName(createLightApp({
-      pins: sw.pins, board: BOARD, storage, crc, print: (l) => log.push(l),
-      info: () => ({ version: "0.1.0", ip: "10.0.0.2" }), config: config(), ...over
-    }));
+    byName(
+      createLightApp({
+        pins: sw.pins,
+        board: BOARD,
+        storage,
+        crc,
+        print: (l) => log.push(l),
+        info: () => ({ version: "0.1.0", ip: "10.0.0.2" }),
+        config: config(),
+        ...over
+      })
+    );
 
   // An app Active on a recording client, under `over`'s configuration, its announcements taken.
   const active = (over: Partial<LightDeps> = {}) => {
@@ -44,7 +51,10 @@ describe("light/app", function () {
 
   it("boots with the relay at its power-on state, first write final", function () {
     make({ config: config({ power: "on" }) });
-    assert.deepEqual(sw.log.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
+    assert.deepEqual(
+      sw.log.filter((l) => l.includes("D12")),
+      ["write D12 1", "mode D12 output"]
+    );
   });
 
   it("restores the last state saved in flash", function () {
@@ -56,7 +66,10 @@ describe("light/app", function () {
     sw = wallSwitch(clock);
     make();
     assert.equal(relayOn(sw), true);
-    assert.deepEqual(sw.log.filter((l) => l.includes("D12")), ["write D12 1", "mode D12 output"]);
+    assert.deepEqual(
+      sw.log.filter((l) => l.includes("D12")),
+      ["write D12 1", "mode D12 output"]
+    );
   });
 
   it("the wall switch drives the relay while Offline, with no client at all", function () {
@@ -85,7 +98,12 @@ describe("light/app", function () {
   });
 
   it("the will is offline, retained, on the status topic of the given config", function () {
-    assert.deepEqual(make().will(config({ topic: "hall" })), { topic: "hall/status", payload: "offline", qos: 1, retain: true });
+    assert.deepEqual(make().will(config({ topic: "hall" })), {
+      topic: "hall/status",
+      payload: "offline",
+      qos: 1,
+      retain: true
+    });
   });
 
   it("a flip while Active publishes the command and the retained state at QoS 1", function () {
@@ -106,8 +124,14 @@ describe("light/app", function () {
     app.onConfig(config());
     app.onActive(c as unknown as MqttClient);
     const sent = c.take();
-    assert.deepEqual(sent.filter((s) => s.startsWith("living_room_lights ")), ["living_room_lights on q1"]);
-    assert.deepEqual(sent.filter((s) => s.startsWith("living_room_lights/state")), ["living_room_lights/state on q1 r"]);
+    assert.deepEqual(
+      sent.filter((s) => s.startsWith("living_room_lights ")),
+      ["living_room_lights on q1"]
+    );
+    assert.deepEqual(
+      sent.filter((s) => s.startsWith("living_room_lights/state")),
+      ["living_room_lights/state on q1 r"]
+    );
     clock.tick(10000);
     assert.deepEqual(c.take(), []);
   });
@@ -129,7 +153,11 @@ describe("light/app", function () {
     assert.equal(sw.wire.level("D12"), false);
     app.onMessage(msg("living_room_lights", "1"));
     assert.equal(sw.wire.level("D12"), true);
-    assert.deepEqual(c.take(), ["living_room_lights/state on q1 r", "living_room_lights/state off q1 r", "living_room_lights/state on q1 r"]);
+    assert.deepEqual(c.take(), [
+      "living_room_lights/state on q1 r",
+      "living_room_lights/state off q1 r",
+      "living_room_lights/state on q1 r"
+    ]);
   });
 
   it("ignores anything else with a console note, and other topics silently", function () {
@@ -235,6 +263,9 @@ describe("light/app", function () {
     sw = wallSwitch(clock);
     const bare = make({ board: { ...BOARD, led: null } });
     bare.onState("Disconnected");
-    assert.equal(sw.log.some((l) => l.includes("D13")), false);
+    assert.equal(
+      sw.log.some((l) => l.includes("D13")),
+      false
+    );
   });
 });

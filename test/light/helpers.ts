@@ -5,19 +5,39 @@ import { Config } from "../../src/config";
 import { MqttClient, Will } from "../../src/mqtt/api";
 import { boardPins } from "../support/ports";
 
-export const BOARD = { relay: "D12", relayActiveLow: false, button: "D0", buttonPressedLow: true, led: "D13" as string | null, ledActiveLow: true };
+export const BOARD = {
+  relay: "D12",
+  relayActiveLow: false,
+  button: "D0",
+  buttonPressedLow: true,
+  led: "D13" as string | null,
+  ledActiveLow: true
+};
 
 export function config(over: Partial<Config> = {}): Config {
   return {
-    ssid: "ap", password: "", broker: "127.0.0.1", port: 1883, id: "node1", user: "", pass: "",
-    topic: "living_room_lights", keepalive: 30, telnet: false, mode: "toggle", power: "last",
-    retained: false, discovery: true, ...over
+    ssid: "ap",
+    password: "",
+    broker: "127.0.0.1",
+    port: 1883,
+    id: "node1",
+    user: "",
+    pass: "",
+    topic: "living_room_lights",
+    keepalive: 30,
+    telnet: false,
+    mode: "toggle",
+    power: "last",
+    retained: false,
+    discovery: true,
+    ...over
   };
 }
 
 // The light as the relay shows it (BOARD's relay is active high). Not for detached mode, where the
 // relay stays energised.
-export const relayOn = (sw: { wire: { level(pin: string): boolean } }) => sw.wire.level(BOARD.relay) != BOARD.relayActiveLow;
+export const relayOn = (sw: { wire: { level(pin: string): boolean } }) =>
+  sw.wire.level(BOARD.relay) != BOARD.relayActiveLow;
 // The light as the status LED shows it while it is not blinking (before any state, or Active).
 export const ledOn = (sw: { wire: { level(pin: string): boolean } }) => sw.wire.level(BOARD.led!) != BOARD.ledActiveLow;
 
@@ -56,7 +76,9 @@ export class RecordingClient {
   publish(topic: string, payload: string, qos: number, retain: boolean) {
     if (!this.connected || !this.accept) return false;
     this.last[topic] = payload;
-    this.sent.push(`${topic} ${topic.endsWith("/config") || topic.endsWith("/info") ? "{...}" : payload} q${qos}${retain ? " r" : ""}`);
+    this.sent.push(
+      `${topic} ${topic.endsWith("/config") || topic.endsWith("/info") ? "{...}" : payload} q${qos}${retain ? " r" : ""}`
+    );
     return true;
   }
   take() {

@@ -22,7 +22,17 @@ describe("light/app pins", function () {
   });
   afterEach(() => clock.restore());
   const make = (board: Partial<typeof BOARD> = {}, power: "on" | "off" = "off") =>
-    byName(createLightApp({ pins, board: { ...BOARD, ...board }, storage: flashStorage().storage, crc, print: () => {}, info: () => ({ version: "t" }), config: config({ power }) }));
+    byName(
+      createLightApp({
+        pins,
+        board: { ...BOARD, ...board },
+        storage: flashStorage().storage,
+        crc,
+        print: () => {},
+        info: () => ({ version: "t" }),
+        config: config({ power })
+      })
+    );
   const on = (pin: string) => log.filter((l) => l.includes(pin + " "));
 
   describe("relay", function () {

@@ -17,7 +17,16 @@ const PINGRESP = bytes(0xd0, 0);
 const suback = (id: number, code: number) => bytes(0x90, 3, id >> 8, id & 255, code);
 const puback = (id: number) => bytes(0x40, 2, id >> 8, id & 255);
 const pub = (topic: string, payload: string, qos: 0 | 1, id?: number, extra: any = {}) =>
-  gen({ cmd: "publish", topic, payload: Buffer.from(payload, "latin1"), qos, messageId: id, retain: false, dup: false, ...extra });
+  gen({
+    cmd: "publish",
+    topic,
+    payload: Buffer.from(payload, "latin1"),
+    qos,
+    messageId: id,
+    retain: false,
+    dup: false,
+    ...extra
+  });
 
 // Decodes what the client wrote with mqtt-packet.
 function sent(s: ScriptedSocket): any[] {
@@ -51,7 +60,18 @@ interface Rig {
 function rig(opts: Partial<MqttOptions> = {}): Rig {
   const net = scriptedNet();
   const client = createClient(net, { ...OPTS, ...opts });
-  const r: Rig = { net, client, closes: [], messages: [], subacks: [], connects: [], drops: [], up: false, on: {}, clock: undefined as any };
+  const r: Rig = {
+    net,
+    client,
+    closes: [],
+    messages: [],
+    subacks: [],
+    connects: [],
+    drops: [],
+    up: false,
+    on: {},
+    clock: undefined as any
+  };
   r.on = onEvents(client, {
     closed: (reason) => {
       r.up = false;
@@ -162,7 +182,7 @@ describe("mqtt client session", function () {
       assert.equal(liveTimers(clock), 0);
     });
 
-    it("a refused TCP connection is \"connect failed\"; a drop after opening is \"connection lost\"", function () {
+    it('a refused TCP connection is "connect failed"; a drop after opening is "connection lost"', function () {
       const r = rig();
       r.client.connect();
       r.net.last().emit("error", { code: "ECONNREFUSED" });
@@ -175,7 +195,7 @@ describe("mqtt client session", function () {
       assert.equal(liveTimers(clock), 0);
     });
 
-    it("net.connect throwing is \"connect failed\", not an exception", function () {
+    it('net.connect throwing is "connect failed", not an exception', function () {
       const r = rig();
       r.net.connect = () => {
         throw new Error("no network");
@@ -196,7 +216,7 @@ describe("mqtt client session", function () {
       assert.deepEqual(r.messages, []);
     });
 
-    it("a second CONNACK, or a packet before CONNACK, is \"malformed: sequence\"", function () {
+    it('a second CONNACK, or a packet before CONNACK, is "malformed: sequence"', function () {
       const r = rig();
       const s = up(r);
       s.feed(CONNACK);
@@ -234,7 +254,7 @@ describe("mqtt client session", function () {
       assert.deepEqual(cmds(s), ["publish", "pingreq"]);
     });
 
-    it("no PINGRESP within keepalive/2 of the PINGREQ: \"ping timeout\"; a PINGRESP keeps the link", function () {
+    it('no PINGRESP within keepalive/2 of the PINGREQ: "ping timeout"; a PINGRESP keeps the link', function () {
       const r = rig({ keepalive: 10 });
       const s = up(r);
       clock.tick(10_500);
@@ -263,7 +283,10 @@ describe("mqtt client session", function () {
       const s = up(r);
       assert.equal(r.client.publish("a/b", "2", 0, true), true);
       const p = sent(s)[1];
-      assert.deepEqual([p.cmd, p.topic, p.payload.toString(), p.qos, p.retain, p.dup], ["publish", "a/b", "2", 0, true, false]);
+      assert.deepEqual(
+        [p.cmd, p.topic, p.payload.toString(), p.qos, p.retain, p.dup],
+        ["publish", "a/b", "2", 0, true, false]
+      );
       assert.equal(r.client.publish("", "x", 0, false), false);
       assert.equal(r.client.publish("a/#", "x", 0, false), false);
       assert.equal(r.client.publish("a/+/b", "x", 0, false), false);
@@ -298,7 +321,13 @@ describe("mqtt client session", function () {
       assert.equal(r.client.publish("q", "3", 1, false), false);
       const s = up(r);
       const pubs = sent(s).filter((p) => p.cmd === "publish");
-      assert.deepEqual(pubs.map((p) => [p.payload.toString(), p.dup, p.messageId]), [["1", false, 1], ["2", false, 2]]);
+      assert.deepEqual(
+        pubs.map((p) => [p.payload.toString(), p.dup, p.messageId]),
+        [
+          ["1", false, 1],
+          ["2", false, 2]
+        ]
+      );
     });
 
     it("QoS 1 is kept until PUBACK and resent after a dropped connection with DUP and the same id", function () {
@@ -312,7 +341,10 @@ describe("mqtt client session", function () {
       assert.deepEqual(r.closes, ["connection lost"]);
       s = up(r, CONNACK_SESSION);
       const again = sent(s).filter((p) => p.cmd === "publish");
-      assert.deepEqual(again.map((p) => [p.payload.toString(), p.messageId, p.dup, p.qos]), [["b", first[1].messageId, true, 1]]);
+      assert.deepEqual(
+        again.map((p) => [p.payload.toString(), p.messageId, p.dup, p.qos]),
+        [["b", first[1].messageId, true, 1]]
+      );
       s.feed(puback(first[1].messageId));
       s.emit("close");
       s = up(r);
@@ -328,7 +360,10 @@ describe("mqtt client session", function () {
       assert.deepEqual(sa.subscriptions, [{ topic: "a", qos: 1 }]);
       assert.deepEqual(sb.subscriptions, [{ topic: "b", qos: 0 }]);
       s.feed(suback(sb.messageId, 0x80), suback(sa.messageId, 1));
-      assert.deepEqual(r.subacks, [["b", 0x80], ["a", 1]]);
+      assert.deepEqual(r.subacks, [
+        ["b", 0x80],
+        ["a", 1]
+      ]);
     });
 
     it("subscriptions are re-sent after a reconnect without session, not with one (unless never acked)", function () {
@@ -339,11 +374,22 @@ describe("mqtt client session", function () {
       s.emit("close");
       r.client.subscribe("b", 1); // while offline
       s = up(r, CONNACK_SESSION);
-      assert.deepEqual(sent(s).slice(1).map((p) => p.subscriptions[0].topic), ["b"]);
+      assert.deepEqual(
+        sent(s)
+          .slice(1)
+          .map((p) => p.subscriptions[0].topic),
+        ["b"]
+      );
       s.feed(suback(sent(s)[1].messageId, 1));
       s.emit("close");
       s = up(r, CONNACK); // the broker lost the session
-      assert.deepEqual(sent(s).slice(1).map((p) => p.subscriptions[0].topic).sort(), ["a", "b"]);
+      assert.deepEqual(
+        sent(s)
+          .slice(1)
+          .map((p) => p.subscriptions[0].topic)
+          .sort(),
+        ["a", "b"]
+      );
     });
 
     it("incoming QoS 1 is acknowledged with its id, in arrival order, even when the handler throws", function () {
@@ -355,8 +401,21 @@ describe("mqtt client session", function () {
       };
       s.writes.length = 0;
       s.feed(pub("a", "1", 1, 9) + pub("b", "2", 0) + pub("c", "3", 1, 4));
-      assert.deepEqual(sent(s).map((p) => [p.cmd, p.messageId]), [["puback", 9], ["puback", 4]]);
-      assert.deepEqual(r.messages.map((m) => [m.topic, m.payload, m.qos]), [["a", "1", 1], ["b", "2", 0], ["c", "3", 1]]);
+      assert.deepEqual(
+        sent(s).map((p) => [p.cmd, p.messageId]),
+        [
+          ["puback", 9],
+          ["puback", 4]
+        ]
+      );
+      assert.deepEqual(
+        r.messages.map((m) => [m.topic, m.payload, m.qos]),
+        [
+          ["a", "1", 1],
+          ["b", "2", 0],
+          ["c", "3", 1]
+        ]
+      );
       assert.deepEqual(r.closes, []);
       assert.equal(r.up, true);
     });
@@ -471,12 +530,18 @@ describe("mqtt client session", function () {
 
     function expectAll(r: Rig, s: ScriptedSocket) {
       assert.deepEqual(r.closes, []);
-      assert.deepEqual(r.messages.map((m) => [m.topic, m.payload.length, m.qos, m.retain]), [
-        ["home/light/set", 2, 1, false],
-        ["a/b", 300, 0, true]
-      ]);
+      assert.deepEqual(
+        r.messages.map((m) => [m.topic, m.payload.length, m.qos, m.retain]),
+        [
+          ["home/light/set", 2, 1, false],
+          ["a/b", 300, 0, true]
+        ]
+      );
       assert.deepEqual(r.subacks, [["home/#", 1]]);
-      assert.deepEqual(sent(s).map((p) => [p.cmd, p.messageId]), [["puback", 7]]);
+      assert.deepEqual(
+        sent(s).map((p) => [p.cmd, p.messageId]),
+        [["puback", 7]]
+      );
     }
 
     it("whole packets, one per chunk", function () {
@@ -518,8 +583,14 @@ describe("mqtt client session", function () {
       s.feed(CONNACK + suback(1, 1) + pub("t/1", "a", 1, 11) + pub("t/2", "b", 0) + pub("t/3", "c", 1, 12) + PINGRESP);
       assert.deepEqual(r.connects, [false]);
       assert.deepEqual(r.subacks, [["t/#", 1]]);
-      assert.deepEqual(r.messages.map((m) => m.topic), ["t/1", "t/2", "t/3"]);
-      assert.deepEqual(sent(s).map((p) => p.cmd), ["connect", "subscribe", "puback", "puback"]);
+      assert.deepEqual(
+        r.messages.map((m) => m.topic),
+        ["t/1", "t/2", "t/3"]
+      );
+      assert.deepEqual(
+        sent(s).map((p) => p.cmd),
+        ["connect", "subscribe", "puback", "puback"]
+      );
     });
 
     // Issue 20: one large retained message knocked the node off the broker at every connect.
@@ -538,8 +609,14 @@ describe("mqtt client session", function () {
         s.writes.length = 0;
         for (const c of chunks) s.feed(c);
         assert.deepEqual(r.drops, [["home/big", big.length]], chunks.map((c) => c.length).join(","));
-        assert.deepEqual(sent(s).map((p) => [p.cmd, p.messageId]), [["puback", 9]]);
-        assert.deepEqual(r.messages.map((m) => [m.topic, m.payload]), [["home/light/set", "ON"]]);
+        assert.deepEqual(
+          sent(s).map((p) => [p.cmd, p.messageId]),
+          [["puback", 9]]
+        );
+        assert.deepEqual(
+          r.messages.map((m) => [m.topic, m.payload]),
+          [["home/light/set", "ON"]]
+        );
         assert.deepEqual(r.closes, []);
         assert.equal(r.up, true);
       }

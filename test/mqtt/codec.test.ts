@@ -2,7 +2,16 @@
 // codec, in both directions.
 import { strict as assert } from "node:assert";
 import mqttPacket from "mqtt-packet";
-import { decode, encodeConnect, encodeUnsubscribe, remLength, PINGREQ, DISCONNECT, ConnectFields, Packet } from "../../src/mqtt/codec";
+import {
+  decode,
+  encodeConnect,
+  encodeUnsubscribe,
+  remLength,
+  PINGREQ,
+  DISCONNECT,
+  ConnectFields,
+  Packet
+} from "../../src/mqtt/codec";
 import { createFramer, frame } from "../../src/mqtt/framer";
 import { createClient } from "../../src/mqtt/client";
 import { MqttClient } from "../../src/mqtt/api";
@@ -70,12 +79,18 @@ const OUTGOING: Outgoing[] = [
     name: "CONNECT, clean, keepalive 60, no will or credentials",
     encode: () => encodeConnect({ clientId: "node-1", clean: true, keepalive: 60 }),
     bytes: bytes(
-      0x10, 18, // CONNECT, remaining length 18
-      0, 4, "MQTT", // protocol name
+      0x10,
+      18, // CONNECT, remaining length 18
+      0,
+      4,
+      "MQTT", // protocol name
       4, // protocol level 3.1.1
       0x02, // flags: clean session
-      0, 60, // keepalive
-      0, 6, "node-1" // client id
+      0,
+      60, // keepalive
+      0,
+      6,
+      "node-1" // client id
     ),
     ref: { cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, keepalive: 60, clientId: "node-1" }
   },
@@ -91,39 +106,84 @@ const OUTGOING: Outgoing[] = [
         password: "pw"
       }),
     bytes: bytes(
-      0x10, 35, // CONNECT, remaining length: 10 + 3 + 5 + 7 + 6 + 4
-      0, 4, "MQTT", 4,
+      0x10,
+      35, // CONNECT, remaining length: 10 + 3 + 5 + 7 + 6 + 4
+      0,
+      4,
+      "MQTT",
+      4,
       0xec, // flags: user name 0x80, password 0x40, will retain 0x20, will QoS 1 0x08, will 0x04
-      0, 30, // keepalive
-      0, 1, "n", // client id
-      0, 3, "s/a", // will topic
-      0, 5, "off\x00\xff", // will payload: raw bytes
-      0, 4, "user", // user name
-      0, 2, "pw" // password
+      0,
+      30, // keepalive
+      0,
+      1,
+      "n", // client id
+      0,
+      3,
+      "s/a", // will topic
+      0,
+      5,
+      "off\x00\xff", // will payload: raw bytes
+      0,
+      4,
+      "user", // user name
+      0,
+      2,
+      "pw" // password
     ),
     ref: {
-      cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: false, keepalive: 30, clientId: "n",
+      cmd: "connect",
+      protocolId: "MQTT",
+      protocolVersion: 4,
+      clean: false,
+      keepalive: 30,
+      clientId: "n",
       will: { topic: "s/a", payload: Buffer.from("off\x00\xff", "latin1"), qos: 1, retain: true },
-      username: "user", password: Buffer.from("pw")
+      username: "user",
+      password: Buffer.from("pw")
     }
   },
   {
     name: "CONNECT, will QoS 0 not retained, UTF-8 client id and user name, keepalive 0",
     encode: () =>
-      encodeConnect({ clientId: "lümen", clean: true, keepalive: 0, will: { topic: "t", payload: "", qos: 0, retain: false }, username: "Ωmega" }),
+      encodeConnect({
+        clientId: "lümen",
+        clean: true,
+        keepalive: 0,
+        will: { topic: "t", payload: "", qos: 0, retain: false },
+        username: "Ωmega"
+      }),
     bytes: bytes(
-      0x10, 31, // remaining length: 10 + 8 + 3 + 2 + 8
-      0, 4, "MQTT", 4,
+      0x10,
+      31, // remaining length: 10 + 8 + 3 + 2 + 8
+      0,
+      4,
+      "MQTT",
+      4,
       0x86, // flags: user name, will, clean session
-      0, 0, // keepalive 0: disabled
-      0, 6, utf8("lümen"), // client id, 6 bytes of UTF-8
-      0, 1, "t", // will topic
-      0, 0, // empty will payload
-      0, 6, utf8("Ωmega") // user name
+      0,
+      0, // keepalive 0: disabled
+      0,
+      6,
+      utf8("lümen"), // client id, 6 bytes of UTF-8
+      0,
+      1,
+      "t", // will topic
+      0,
+      0, // empty will payload
+      0,
+      6,
+      utf8("Ωmega") // user name
     ),
     ref: {
-      cmd: "connect", protocolId: "MQTT", protocolVersion: 4, clean: true, keepalive: 0, clientId: "lümen",
-      will: { topic: "t", payload: Buffer.alloc(0), qos: 0, retain: false }, username: "Ωmega"
+      cmd: "connect",
+      protocolId: "MQTT",
+      protocolVersion: 4,
+      clean: true,
+      keepalive: 0,
+      clientId: "lümen",
+      will: { topic: "t", payload: Buffer.alloc(0), qos: 0, retain: false },
+      username: "Ωmega"
     }
   },
   {
@@ -136,13 +196,29 @@ const OUTGOING: Outgoing[] = [
     name: "PUBLISH QoS 1, retained, id 0x0312, binary payload",
     encode: () => clientWrites((c) => c.publish("a/b", "\x00\x80\xff", 1, true), 0x0312),
     bytes: bytes(0x33, 10, 0, 3, "a/b", 0x03, 0x12, "\x00\x80\xff"),
-    ref: { cmd: "publish", topic: "a/b", payload: Buffer.from([0, 0x80, 0xff]), qos: 1, retain: true, dup: false, messageId: 0x0312 }
+    ref: {
+      cmd: "publish",
+      topic: "a/b",
+      payload: Buffer.from([0, 0x80, 0xff]),
+      qos: 1,
+      retain: true,
+      dup: false,
+      messageId: 0x0312
+    }
   },
   {
     name: "PUBLISH QoS 1, UTF-8 topic with an astral character, 200-byte payload (2-byte length)",
     encode: () => clientWrites((c) => c.publish("€/😀", "x".repeat(200), 1, false)),
     bytes: bytes(0x32, 0xd4, 0x01, 0, 8, utf8("€/😀"), 0, 1, "x".repeat(200)), // 212 = 0xd4 0x01; topic 3+1+4 bytes
-    ref: { cmd: "publish", topic: "€/😀", payload: Buffer.from("x".repeat(200)), qos: 1, retain: false, dup: false, messageId: 1 }
+    ref: {
+      cmd: "publish",
+      topic: "€/😀",
+      payload: Buffer.from("x".repeat(200)),
+      qos: 1,
+      retain: false,
+      dup: false,
+      messageId: 1
+    }
   },
   {
     name: "PUBACK id 65535, for an incoming QoS 1 PUBLISH",
@@ -202,7 +278,15 @@ const INCOMING: Incoming[] = [
   },
   {
     name: "PUBLISH QoS 1 DUP, id 513, UTF-8 topic, binary payload",
-    ref: { cmd: "publish", topic: "ü/😀", payload: Buffer.from([0, 255]), qos: 1, retain: false, dup: true, messageId: 513 },
+    ref: {
+      cmd: "publish",
+      topic: "ü/😀",
+      payload: Buffer.from([0, 255]),
+      qos: 1,
+      retain: false,
+      dup: true,
+      messageId: 513
+    },
     bytes: bytes(0x3a, 2 + 7 + 2 + 2, 0, 7, utf8("ü/😀"), 2, 1, "\x00\xff"),
     ours: { type: 3, topic: "ü/😀", payload: "\x00\xff", qos: 1, retain: false, dup: true, id: 513 }
   },
@@ -242,7 +326,8 @@ const INCOMING: Incoming[] = [
 // The fields of `want` (deeply) found in `got`; Buffers compared by content.
 function assertFields(got: any, want: any, path = "") {
   for (const k of Object.keys(want)) {
-    const w = want[k], g = got[k];
+    const w = want[k],
+      g = got[k];
     if (Buffer.isBuffer(w)) assert.equal(hex(Buffer.from(g).toString("latin1")), hex(w.toString("latin1")), path + k);
     else if (w && typeof w === "object") assertFields(g, w, path + k + ".");
     else assert.deepEqual(g, w, path + k);
@@ -287,13 +372,23 @@ describe("mqtt codec", function () {
         assert.equal(hex(remLength(n)), hex(String.fromCharCode(...enc)));
         if (n >= 3 && n <= 2097152) {
           // mqtt-packet's header for a PUBLISH of that remaining length (topic "t", QoS 0).
-          const ref = refGenerate({ cmd: "publish", topic: "t", payload: Buffer.alloc(n - 3), qos: 0, retain: false, dup: false });
+          const ref = refGenerate({
+            cmd: "publish",
+            topic: "t",
+            payload: Buffer.alloc(n - 3),
+            qos: 0,
+            retain: false,
+            dup: false
+          });
           assert.equal(hex(ref.substr(1, enc.length)), hex(remLength(n)));
         }
         // The framer announces exactly 1 + enc.length + n bytes: one byte over the limit is refused
         // (a SUBACK's header here: a PUBLISH over it is dropped instead, below).
         const header = String.fromCharCode(0x90, ...enc);
-        assert.throws(() => createFramer(header.length + n - 1, () => undefined)(header), (e) => e === "packet too large");
+        assert.throws(
+          () => createFramer(header.length + n - 1, () => undefined)(header),
+          (e) => e === "packet too large"
+        );
         assert.doesNotThrow(() => createFramer(header.length + n, () => undefined)(header));
       });
     }
@@ -304,12 +399,18 @@ describe("mqtt codec", function () {
         const rest = frame("", head, 16, (h, b, big) => got.push([h, hex(b), big]));
         assert.deepEqual(got, [[0x32, hex(bytes(0, 1, "t", 0, 9)), 1 + enc.length + n]]);
         assert.equal(rest, n - 5);
-        assert.throws(() => frame("", String.fromCharCode(0x90, ...enc), 16, () => undefined), (e) => e === "packet too large");
+        assert.throws(
+          () => frame("", String.fromCharCode(0x90, ...enc), 16, () => undefined),
+          (e) => e === "packet too large"
+        );
       }
     });
     it("a fifth length byte is malformed, before it even arrives", function () {
       const feed = createFramer(1 << 30, () => undefined);
-      assert.throws(() => feed(bytes(0x30, 0xff, 0xff, 0xff, 0xff)), (e) => e === "malformed: remaining length");
+      assert.throws(
+        () => feed(bytes(0x30, 0xff, 0xff, 0xff, 0xff)),
+        (e) => e === "malformed: remaining length"
+      );
     });
   });
 
@@ -318,7 +419,15 @@ describe("mqtt codec", function () {
   describe("framer: a PUBLISH over the limit", function () {
     const MAX = 1024;
     const pub = (topic: string, n: number, qos: 0 | 1, id?: number) =>
-      refGenerate({ cmd: "publish", topic, payload: Buffer.alloc(n, 0x41), qos, messageId: id, retain: true, dup: false });
+      refGenerate({
+        cmd: "publish",
+        topic,
+        payload: Buffer.alloc(n, 0x41),
+        qos,
+        messageId: id,
+        retain: true,
+        dup: false
+      });
     const big = pub("living_room_lights", 2000, 1, 7);
     const STREAM = [pub("a", 3, 0), big, pub("b", 1000, 1, 8), bytes(0xd0, 0), pub("huge", 70000, 0)];
     const EXPECTED = [
@@ -345,7 +454,8 @@ describe("mqtt codec", function () {
     it("split at every offset of its head, and in 536-byte reads", function () {
       const all = STREAM.join("");
       const at = STREAM[0].length;
-      for (let i = at; i <= at + 30; i++) assert.deepEqual(run([all.slice(0, i), all.slice(i, i + 1), all.slice(i + 1)]), EXPECTED, "split at " + i);
+      for (let i = at; i <= at + 30; i++)
+        assert.deepEqual(run([all.slice(0, i), all.slice(i, i + 1), all.slice(i + 1)]), EXPECTED, "split at " + i);
       const reads: string[] = [];
       for (let i = 0; i < all.length; i += 536) reads.push(all.slice(i, i + 536));
       assert.deepEqual(run(reads), EXPECTED);
@@ -354,8 +464,14 @@ describe("mqtt codec", function () {
       assert.deepEqual(run(STREAM.slice(0, 4).join("").split("")), EXPECTED.slice(0, 4));
     });
     it("refuses one whose topic and packet id alone are over the limit, and any other packet over it", function () {
-      assert.throws(() => frame("", pub("t".repeat(1100), 2000, 1, 1), MAX, () => undefined), (e) => e === "packet too large");
-      assert.throws(() => frame("", bytes(0x90, 0x81, 0x08), MAX, () => undefined), (e) => e === "packet too large");
+      assert.throws(
+        () => frame("", pub("t".repeat(1100), 2000, 1, 1), MAX, () => undefined),
+        (e) => e === "packet too large"
+      );
+      assert.throws(
+        () => frame("", bytes(0x90, 0x81, 0x08), MAX, () => undefined),
+        (e) => e === "packet too large"
+      );
     });
   });
 
@@ -393,7 +509,10 @@ describe("mqtt codec", function () {
     ];
     for (const [name, data, reason] of CASES) {
       it(`${name}: "${reason}"`, function () {
-        assert.throws(() => ourDecode(data), (e) => e === reason);
+        assert.throws(
+          () => ourDecode(data),
+          (e) => e === reason
+        );
       });
     }
   });

@@ -10,7 +10,8 @@ import { onEvents } from "../support/mqtt-events";
 
 const STREAMS = 100_000;
 const SEED = 0x5eed1e55;
-const KNOWN = /^(refused: .+|packet too large|malformed: (remaining length|type|flags|length|qos|topic length|topic|packet id|connack|suback|sequence))$/;
+const KNOWN =
+  /^(refused: .+|packet too large|malformed: (remaining length|type|flags|length|qos|topic length|topic|packet id|connack|suback|sequence))$/;
 
 // mulberry32: small, seeded, good enough to pick bytes.
 function prng(seed: number) {
@@ -26,7 +27,15 @@ const gen = (p: any) => (mqttPacket.generate(p, { protocolVersion: 4 }) as Buffe
 const VALID = [
   gen({ cmd: "connack", returnCode: 0, sessionPresent: false }),
   gen({ cmd: "suback", messageId: 1, granted: [1] }),
-  gen({ cmd: "publish", topic: "home/light/set", payload: Buffer.from("ON"), qos: 1, messageId: 5, retain: false, dup: false }),
+  gen({
+    cmd: "publish",
+    topic: "home/light/set",
+    payload: Buffer.from("ON"),
+    qos: 1,
+    messageId: 5,
+    retain: false,
+    dup: false
+  }),
   gen({ cmd: "publish", topic: "a/ü", payload: Buffer.from("x".repeat(140)), qos: 0, retain: true, dup: false }),
   gen({ cmd: "puback", messageId: 2 }),
   gen({ cmd: "pingresp" }),
@@ -38,7 +47,9 @@ function makeStream(rnd: () => number, n: number): string {
   const int = (k: number) => Math.floor(rnd() * k);
   if (n % 4 === 0) {
     // Pure noise, sometimes after a valid CONNACK.
-    return (rnd() < 0.5 ? VALID[0] : "") + Array.from({ length: int(64) }, () => String.fromCharCode(int(256))).join("");
+    return (
+      (rnd() < 0.5 ? VALID[0] : "") + Array.from({ length: int(64) }, () => String.fromCharCode(int(256))).join("")
+    );
   }
   const parts = [VALID[0]];
   for (let k = int(6); k >= 0; k--) parts.push(VALID[int(VALID.length)]);
@@ -69,7 +80,8 @@ function outcome(stream: string, sizes: number[]): string {
   client.connect();
   const s = net.last();
   s.open();
-  for (let i = 0, k = 0; i < stream.length; i += sizes[k++ % sizes.length]) s.feed(stream.slice(i, i + sizes[k % sizes.length]));
+  for (let i = 0, k = 0; i < stream.length; i += sizes[k++ % sizes.length])
+    s.feed(stream.slice(i, i + sizes[k % sizes.length]));
   client.disconnect();
   log.push(["writes", s.writes.join("")]);
   return JSON.stringify(log);
@@ -89,7 +101,14 @@ describe("mqtt fuzz", function () {
     for (let n = 0; n < STREAMS; n++) {
       const stream = makeStream(rnd, n);
       const net = scriptedNet();
-      const client = createClient(net, { host: "h", port: 1, clientId: "f", keepalive: 5, clean: true, maxPacket: 256 });
+      const client = createClient(net, {
+        host: "h",
+        port: 1,
+        clientId: "f",
+        keepalive: 5,
+        clean: true,
+        maxPacket: 256
+      });
       let closes = 0;
       let reason = "";
       onEvents(client, {
@@ -123,9 +142,14 @@ describe("mqtt fuzz", function () {
       assert.equal(s.listenerCount(), 0);
       assert.equal(liveTimers(clock), 0);
     }
-    const refused = Object.keys(reasons).filter((r) => r.startsWith("refused")).reduce((n, r) => n + reasons[r], 0);
+    const refused = Object.keys(reasons)
+      .filter((r) => r.startsWith("refused"))
+      .reduce((n, r) => n + reasons[r], 0);
     for (const r of Object.keys(reasons)) if (r.startsWith("refused")) delete reasons[r];
-    console.log(`      ${STREAMS} streams: ${alive} stayed connected, ${refused} refused by CONNACK, others:`, JSON.stringify(reasons));
+    console.log(
+      `      ${STREAMS} streams: ${alive} stayed connected, ${refused} refused by CONNACK, others:`,
+      JSON.stringify(reasons)
+    );
   });
 
   it("20000 seeded streams: whole, in random chunks and byte by byte, the client does exactly the same", function () {

@@ -26,17 +26,52 @@ const isUp = (n: Node) => n.client.publish("lightnode/probe", "", 0, false);
 
 function node(broker: RunningBroker, opts: Partial<MqttOptions> = {}): Node {
   const { net: port, network: net } = tcpNet();
-  const client = createClient(port, { host: broker.host, port: broker.port, clientId: "node-" + Math.random().toString(16).slice(2, 8), keepalive: 30, clean: true, ...opts });
+  const client = createClient(port, {
+    host: broker.host,
+    port: broker.port,
+    clientId: "node-" + Math.random().toString(16).slice(2, 8),
+    keepalive: 30,
+    clean: true,
+    ...opts
+  });
   const n: Node = {
-    client, net, messages: [], closes: [],
-    connected: () => new Promise((resolve, reject) => {
-      onEvents(client, { connected: resolve, closed: (r) => { n.closes.push(r); reject(new Error(r)); } });
-    }),
-    closed: () => new Promise((resolve) => onEvents(client, { closed: (r) => { n.closes.push(r); resolve(r); } })),
-    message: (topic) => new Promise((resolve) => {
-      client.onMessage = (m) => { n.messages.push(m); if (m.topic === topic) resolve(m); };
-    }),
-    subscribed: (topic) => new Promise((resolve) => (client.onSubscribed = (t, q) => { if (t === topic) resolve(q); }))
+    client,
+    net,
+    messages: [],
+    closes: [],
+    connected: () =>
+      new Promise((resolve, reject) => {
+        onEvents(client, {
+          connected: resolve,
+          closed: (r) => {
+            n.closes.push(r);
+            reject(new Error(r));
+          }
+        });
+      }),
+    closed: () =>
+      new Promise((resolve) =>
+        onEvents(client, {
+          closed: (r) => {
+            n.closes.push(r);
+            resolve(r);
+          }
+        })
+      ),
+    message: (topic) =>
+      new Promise((resolve) => {
+        client.onMessage = (m) => {
+          n.messages.push(m);
+          if (m.topic === topic) resolve(m);
+        };
+      }),
+    subscribed: (topic) =>
+      new Promise(
+        (resolve) =>
+          (client.onSubscribed = (t, q) => {
+            if (t === topic) resolve(q);
+          })
+      )
   };
   client.onMessage = (m) => n.messages.push(m);
   return n;
@@ -53,7 +88,11 @@ async function peer(broker: RunningBroker, opts: any = {}): Promise<PeerClient> 
 }
 
 function peerMessage(p: PeerClient, topic: string): Promise<{ payload: Buffer; packet: any }> {
-  return new Promise((resolve) => p.on("message", (t, payload, packet) => { if (t === topic) resolve({ payload, packet }); }));
+  return new Promise((resolve) =>
+    p.on("message", (t, payload, packet) => {
+      if (t === topic) resolve({ payload, packet });
+    })
+  );
 }
 
 const within = <T>(p: Promise<T>, ms: number, what: string) =>
@@ -76,8 +115,17 @@ function suite(name: string, start: (ctx: Mocha.Context, o?: BrokerOptions) => P
       for (const f of cleanup.splice(0)) await f();
       if (started) await broker.close();
     });
-    const track = (n: Node) => { cleanup.push(() => { n.client.disconnect(); n.net.destroyAll(); }); return n; };
-    const trackPeer = (p: PeerClient) => { cleanup.push(() => p.endAsync(true)); return p; };
+    const track = (n: Node) => {
+      cleanup.push(() => {
+        n.client.disconnect();
+        n.net.destroyAll();
+      });
+      return n;
+    };
+    const trackPeer = (p: PeerClient) => {
+      cleanup.push(() => p.endAsync(true));
+      return p;
+    };
 
     it("connects, subscribes, and gets QoS 1 both ways with PUBACKs", async function () {
       const n = track(node(broker));
@@ -100,14 +148,14 @@ function suite(name: string, start: (ctx: Mocha.Context, o?: BrokerOptions) => P
 
     it("delivers retained messages on subscribe, with the retain flag", async function () {
       const p = trackPeer(await peer(broker));
-      await p.publishAsync("lamp/config", "{\"name\":\"Wohnzimmer\"}", { qos: 1, retain: true });
+      await p.publishAsync("lamp/config", '{"name":"Wohnzimmer"}', { qos: 1, retain: true });
       const n = track(node(broker));
       await up(n);
       const got = n.message("lamp/config");
       n.client.subscribe("lamp/config", 1);
       const m = await within(got, 5000, "retained message");
       assert.equal(m.retain, true);
-      assert.equal(m.payload, "{\"name\":\"Wohnzimmer\"}");
+      assert.equal(m.payload, '{"name":"Wohnzimmer"}');
     });
 
     it("publishes a 10 KB payload; drops 10 KB incoming ones over maxPacket without buffering them, acknowledged, the link kept", async function () {
@@ -140,7 +188,9 @@ function suite(name: string, start: (ctx: Mocha.Context, o?: BrokerOptions) => P
       const p = trackPeer(await peer(broker));
       await p.subscribeAsync("lamp/status", { qos: 1 });
       const wills: string[] = [];
-      p.on("message", (t, payload) => { if (t === "lamp/status") wills.push(payload.toString()); });
+      p.on("message", (t, payload) => {
+        if (t === "lamp/status") wills.push(payload.toString());
+      });
       const will = { topic: "lamp/status", payload: "offline", qos: 1 as const, retain: false };
       const a = track(node(broker, { will }));
       await up(a);
@@ -231,7 +281,10 @@ describe("mqtt interop: credentials", function () {
       };
       try {
         assert.equal(await attempt({ username: "node", password: "pässwort-1" }), false);
-        await assert.rejects(attempt({ username: "node", password: "wrong" }), /^Error: refused: (bad user name or password|not authorized)$/);
+        await assert.rejects(
+          attempt({ username: "node", password: "wrong" }),
+          /^Error: refused: (bad user name or password|not authorized)$/
+        );
         await assert.rejects(attempt({}), /^Error: refused: (bad user name or password|not authorized)$/);
       } finally {
         await broker.close();

@@ -4,7 +4,16 @@ import { utf8Encode, utf8Decode } from "../../src/mqtt/utf8";
 const latin1 = (b: Buffer) => b.toString("latin1");
 
 describe("mqtt utf8", function () {
-  const SAMPLES = ["", "plain ascii", "Wohnzimmer/Läuchte", "€", "日本語", "😀 and 𝄞", "\u007f\u0080\u07ff\u0800\uffff", "\u{10000}\u{10ffff}"];
+  const SAMPLES = [
+    "",
+    "plain ascii",
+    "Wohnzimmer/Läuchte",
+    "€",
+    "日本語",
+    "😀 and 𝄞",
+    "\u007f\u0080\u07ff\u0800\uffff",
+    "\u{10000}\u{10ffff}"
+  ];
   for (const s of SAMPLES) {
     it(`encodes and decodes ${JSON.stringify(s)} as Node's UTF-8 does`, function () {
       const enc = utf8Encode(s);
@@ -56,7 +65,10 @@ describe("mqtt utf8", function () {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       return (seed >>> 8) % n;
     };
-    const POOL = [0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf8, 0xfe, 0xff];
+    const POOL = [
+      0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef,
+      0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf8, 0xfe, 0xff
+    ];
     const strict = new TextDecoder("utf-8", { fatal: true });
     for (let k = 0; k < 200_000; k++) {
       const b = Array.from({ length: 1 + rnd(6) }, () => (rnd(3) ? POOL[rnd(POOL.length)] : rnd(256)));
@@ -68,7 +80,8 @@ describe("mqtt utf8", function () {
         want = null;
       }
       const got = utf8Decode(String.fromCharCode(...b));
-      if (got !== want) assert.fail(Buffer.from(b).toString("hex") + ": got " + JSON.stringify(got) + ", want " + JSON.stringify(want));
+      if (got !== want)
+        assert.fail(Buffer.from(b).toString("hex") + ": got " + JSON.stringify(got) + ", want " + JSON.stringify(want));
     }
   });
 

@@ -20,7 +20,11 @@ describe("ota: manifest, HMAC and chunks", function () {
     for (const key of ["0123456789abcdef", "0123456789abcdef0123456789abcdef01234567", "k".repeat(64)])
       for (const n of [0, 1, 63, 64, 65, 200, MANIFEST_MAX]) {
         const msg = latin1(randomBytes(n));
-        assert.equal(hmac(key, msg, sha1), createHmac("sha1", Buffer.from(key, "latin1")).update(Buffer.from(msg, "latin1")).digest("latin1"), `key ${key.length}, message ${n}`);
+        assert.equal(
+          hmac(key, msg, sha1),
+          createHmac("sha1", Buffer.from(key, "latin1")).update(Buffer.from(msg, "latin1")).digest("latin1"),
+          `key ${key.length}, message ${n}`
+        );
       }
   });
 
@@ -28,7 +32,10 @@ describe("ota: manifest, HMAC and chunks", function () {
     for (const n of [1, PIECE - 1, PIECE, PIECE + 1, 7145]) {
       const data = randomBytes(n);
       let h = Buffer.alloc(0);
-      for (let o = 0; o < n; o += PIECE) h = createHash("sha1").update(Buffer.concat([h, data.subarray(o, o + PIECE)])).digest();
+      for (let o = 0; o < n; o += PIECE)
+        h = createHash("sha1")
+          .update(Buffer.concat([h, data.subarray(o, o + PIECE)]))
+          .digest();
       const onBoard = digest(n, (o, len) => latin1(data.subarray(o, o + len)), sha1);
       assert.equal(onBoard, latin1(h));
       assert.equal(latin1(host.digest(data)), onBoard);
@@ -53,7 +60,10 @@ describe("ota: manifest, HMAC and chunks", function () {
     assert.equal(message.slice(MANIFEST_AT, message.indexOf("\n")), "0.2.0 b 0.1.0 1");
     const read = [];
     for (let k = 0, e; (e = entry(message, k)); k++) read.push(e.slice(0, 3));
-    assert.deepEqual(read, f.map((x) => [x.name.slice(5), x.data.length, latin1(host.digest(x.data))]));
+    assert.deepEqual(
+      read,
+      f.map((x) => [x.name.slice(5), x.data.length, latin1(host.digest(x.data))])
+    );
   });
 
   it("a digest holding spaces and newlines is read by its length, not by separators", function () {
@@ -64,7 +74,18 @@ describe("ota: manifest, HMAC and chunks", function () {
       if (d.includes(" ") && d.includes("\n")) break;
       f[0].data = randomBytes(10);
     }
-    const message = latin1(host.begin("0123456789abcdef", host.manifest({ version: "1.0.0", set: "a", from: "0.9.0", force: false, files: [{ name: "ln.a.con", data: f[0].data }, ...files([5]).map((x) => ({ ...x, name: "ln.a.net" }))] })));
+    const message = latin1(
+      host.begin(
+        "0123456789abcdef",
+        host.manifest({
+          version: "1.0.0",
+          set: "a",
+          from: "0.9.0",
+          force: false,
+          files: [{ name: "ln.a.con", data: f[0].data }, ...files([5]).map((x) => ({ ...x, name: "ln.a.net" }))]
+        })
+      )
+    );
     assert.equal(entry(message, 0)![2], latin1(host.digest(f[0].data)));
     assert.equal(entry(message, 1)![0], "net");
     assert.equal(entry(message, 2), undefined);
@@ -74,11 +95,16 @@ describe("ota: manifest, HMAC and chunks", function () {
     const key = "fedcba9876543210fedcba9876543210fedcba98";
     const m = host.manifest({ version: "0.2.0", set: "b", from: "0.1.0", force: false, files: files([100, 200]) });
     const msg = latin1(host.begin(key, m));
-    const check = (k: string, p: string) => Buffer.from(hmac(k, p.slice(MANIFEST_AT), sha1), "latin1").toString("base64") == p.substr(1, 28);
+    const check = (k: string, p: string) =>
+      Buffer.from(hmac(k, p.slice(MANIFEST_AT), sha1), "latin1").toString("base64") == p.substr(1, 28);
     assert.equal(msg[0], "M");
     assert.ok(check(key, msg));
     assert.ok(!check("0123456789abcdef0123456789abcdef01234567", msg));
-    for (const at of [1, MANIFEST_AT, msg.length - 1]) assert.ok(!check(key, msg.slice(0, at) + String.fromCharCode(msg.charCodeAt(at) ^ 1) + msg.slice(at + 1)), `byte ${at}`);
+    for (const at of [1, MANIFEST_AT, msg.length - 1])
+      assert.ok(
+        !check(key, msg.slice(0, at) + String.fromCharCode(msg.charCodeAt(at) ^ 1) + msg.slice(at + 1)),
+        `byte ${at}`
+      );
   });
 
   it("chunks: in order, never across two files, within the node's 1,024-byte packet limit", function () {
@@ -113,7 +139,17 @@ describe("ota: manifest, HMAC and chunks", function () {
   });
 
   it("a manifest over the limit is refused by the host", function () {
-    assert.throws(() => host.manifest({ version: "0.2.0", set: "b", from: "0.1.0", force: false, files: Array.from({ length: 20 }, (_, i) => ({ name: "ln.b.file" + i, data: Buffer.alloc(10) })) }), /over 440/);
+    assert.throws(
+      () =>
+        host.manifest({
+          version: "0.2.0",
+          set: "b",
+          from: "0.1.0",
+          force: false,
+          files: Array.from({ length: 20 }, (_, i) => ({ name: "ln.b.file" + i, data: Buffer.alloc(10) }))
+        }),
+      /over 440/
+    );
   });
 
   it("a new key is 24 characters of base64, within the node's rule (16-64 printable ASCII)", function () {

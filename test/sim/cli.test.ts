@@ -37,7 +37,11 @@ describe("sim: cli (npm start)", function () {
   });
 
   function start(): { child: ChildProcess; out: () => string } {
-    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["sim/cli.ts", "--broker", broker.url, "--data", dataDir, "--ssid", "testnet", "--password", "pw-12345678"], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(
+      path.resolve("node_modules/.bin/tsx"),
+      ["sim/cli.ts", "--broker", broker.url, "--data", dataDir, "--ssid", "testnet", "--password", "pw-12345678"],
+      { stdio: ["pipe", "pipe", "pipe"] }
+    );
     let out = "";
     child.stdout!.on("data", (d) => (out += d));
     child.stderr!.on("data", (d) => (out += d));
@@ -54,7 +58,10 @@ describe("sim: cli (npm start)", function () {
     await waitOutput(child, out, /lightnode \d+\.\d+\.\d+/, 20000);
     const text = out();
     assert.match(text, /access point "testnet", password "pw-12345678"/);
-    assert.match(text, new RegExp(`config\\(\\{ssid:"testnet", password:"pw-12345678", broker:"127.0.0.1", port:${broker.port}\\}\\)`));
+    assert.match(
+      text,
+      new RegExp(`config\\(\\{ssid:"testnet", password:"pw-12345678", broker:"127.0.0.1", port:${broker.port}\\}\\)`)
+    );
     assert.match(text, new RegExp(`mosquitto_pub -h 127.0.0.1 -p ${broker.port} -t living_room_lights -m on`));
     child.stdin!.write("help()\n");
     child.stdin!.write("6*7\n");
@@ -72,7 +79,10 @@ describe("sim: cli (npm start)", function () {
     child.stdin!.write(`config({ssid:"testnet", password:"pw-12345678", broker:"127.0.0.1", port:${broker.port}})\n`);
     await waitOutput(child, out, /-> Active/, 15000);
     const flips: string[] = [];
-    broker.aedes.on("publish", (p: any, c: any) => c && p.topic === "living_room_lights" && flips.push(p.payload.toString()));
+    broker.aedes.on(
+      "publish",
+      (p: any, c: any) => c && p.topic === "living_room_lights" && flips.push(p.payload.toString())
+    );
     child.stdin!.write(".relay\n");
     await waitOutput(child, out, /relay D12: off/, 5000);
     child.stdin!.write(".switch\n");
@@ -100,7 +110,9 @@ describe("sim: cli (npm start)", function () {
     const { child, out } = start();
     child.kill("SIGINT");
     await exited(child);
-    const bad = spawn(path.resolve("node_modules/.bin/tsx"), ["sim/cli.ts", "--brokr", "x"], { stdio: ["ignore", "pipe", "pipe"] });
+    const bad = spawn(path.resolve("node_modules/.bin/tsx"), ["sim/cli.ts", "--brokr", "x"], {
+      stdio: ["ignore", "pipe", "pipe"]
+    });
     let err = "";
     bad.stderr!.on("data", (d) => (err += d));
     assert.equal(await exited(bad), 1);
@@ -110,7 +122,11 @@ describe("sim: cli (npm start)", function () {
   });
 
   it("names a mistyped option as unknown, with the one meant, before asking for its value", async () => {
-    for (const [program, flag, meant] of [["sim/cli.ts", "--verbos", "--verbose"], ["sim/cli.ts", "--htp", "--http"], ["sim/remote.ts", "--brokr", "--broker"]]) {
+    for (const [program, flag, meant] of [
+      ["sim/cli.ts", "--verbos", "--verbose"],
+      ["sim/cli.ts", "--htp", "--http"],
+      ["sim/remote.ts", "--brokr", "--broker"]
+    ]) {
       const bad = spawn(path.resolve("node_modules/.bin/tsx"), [program, flag], { stdio: ["ignore", "pipe", "pipe"] });
       let err = "";
       bad.stderr!.on("data", (d) => (err += d));
@@ -139,7 +155,10 @@ describe("sim: cli (npm start)", function () {
     assert.doesNotMatch(out(), /unknown simulator command \.help/);
     await command(".switch", /wall switch D0 flipped closed: mode toggle, each flip toggles the light\n/m);
     await command(".switch", /wall switch D0 flipped open: mode toggle/m);
-    await command(".press", /D0 pressed and released: mode toggle reads a wall switch, so that is two flips and the light toggles twice, on and off again; \.switch flips it once\n/m);
+    await command(
+      ".press",
+      /D0 pressed and released: mode toggle reads a wall switch, so that is two flips and the light toggles twice, on and off again; \.switch flips it once\n/m
+    );
     child.stdin!.write('config({ssid:"testnet", password:"pw-12345678", broker:"127.0.0.1", mode:"button"})\n');
     await waitOutput(child, () => out().slice(mark), /saved/, 5000);
     await command(".press", /push button D0 pressed and released: mode button, each press toggles the light\n/m);
@@ -147,7 +166,10 @@ describe("sim: cli (npm start)", function () {
     await command(".switch", /D0 let go: mode button/m);
     child.stdin!.write('config({mode:"detached"})\n');
     await waitOutput(child, () => out().slice(mark), /saved/, 5000);
-    await command(".switch", /wall switch D0 flipped closed: mode detached, each flip toggles the light \(detached: the node publishes it, the relay stays on\)\n/m);
+    await command(
+      ".switch",
+      /wall switch D0 flipped closed: mode detached, each flip toggles the light \(detached: the node publishes it, the relay stays on\)\n/m
+    );
     assert.doesNotMatch(out(), /Uncaught/);
     child.kill("SIGINT");
     assert.equal(await done, 0);
@@ -158,11 +180,20 @@ describe("sim: cli (npm start)", function () {
     await new Promise<void>((r) => busy.listen(0, "127.0.0.1", () => r()));
     const port = (busy.address() as any).port;
     try {
-      const child = spawn(path.resolve("node_modules/.bin/tsx"), ["sim/remote.ts", "--broker", "ws://127.0.0.1:9", "--http", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        path.resolve("node_modules/.bin/tsx"),
+        ["sim/remote.ts", "--broker", "ws://127.0.0.1:9", "--http", String(port)],
+        { stdio: ["ignore", "pipe", "pipe"] }
+      );
       let err = "";
       child.stderr!.on("data", (d) => (err += d));
       assert.equal(await exited(child), 1);
-      assert.match(err, new RegExp(`cannot serve the page on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE; \`npm start\` serves its page there too\\): choose another port with --http PORT`));
+      assert.match(
+        err,
+        new RegExp(
+          `cannot serve the page on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE; \`npm start\` serves its page there too\\): choose another port with --http PORT`
+        )
+      );
     } finally {
       await new Promise<void>((r) => busy.close(() => r()));
     }
@@ -170,7 +201,11 @@ describe("sim: cli (npm start)", function () {
 
   it("serves the web page (phone app, board panel, the mqtt browser build) with --ws and --http", async () => {
     const ws = await startAedes({ wsPort: 0 });
-    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["sim/cli.ts", "--broker", ws.url, "--ws", ws.wsUrl!, "--http", "0", "--data", dataDir], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(
+      path.resolve("node_modules/.bin/tsx"),
+      ["sim/cli.ts", "--broker", ws.url, "--ws", ws.wsUrl!, "--http", "0", "--data", dataDir],
+      { stdio: ["pipe", "pipe", "pipe"] }
+    );
     let out = "";
     child.stdout!.on("data", (d) => (out += d));
     child.stderr!.on("data", (d) => (out += d));
@@ -188,7 +223,10 @@ describe("sim: cli (npm start)", function () {
       assert.match(await lib.text(), /var mqtt=/);
       // The board's controls want the page's header: another site cannot press the switch.
       assert.equal((await fetch(url + "board/flip", { method: "POST" })).status, 404);
-      assert.equal((await fetch(url + "board/flip", { method: "POST", headers: { "x-lightnode": "board" } })).status, 204);
+      assert.equal(
+        (await fetch(url + "board/flip", { method: "POST", headers: { "x-lightnode": "board" } })).status,
+        204
+      );
       // The hint comes before the board's first words.
       assert.ok(out.indexOf("web page:") < out.indexOf("lightnode 0"), out);
     } finally {
@@ -199,19 +237,29 @@ describe("sim: cli (npm start)", function () {
   });
 
   it("npm run remote serves the phone app alone, and wants a ws:// broker", async () => {
-    const bad = spawn(path.resolve("node_modules/.bin/tsx"), ["sim/remote.ts", "--broker", "mqtt://127.0.0.1:1883"], { stdio: ["ignore", "pipe", "pipe"] });
+    const bad = spawn(path.resolve("node_modules/.bin/tsx"), ["sim/remote.ts", "--broker", "mqtt://127.0.0.1:1883"], {
+      stdio: ["ignore", "pipe", "pipe"]
+    });
     let err = "";
     bad.stderr!.on("data", (d) => (err += d));
     assert.equal(await exited(bad), 1);
     assert.match(err, /--broker ws:\/\/host:port is needed/);
-    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["sim/remote.ts", "--broker", "ws://127.0.0.1:9", "--topic", "hall", "--http", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      path.resolve("node_modules/.bin/tsx"),
+      ["sim/remote.ts", "--broker", "ws://127.0.0.1:9", "--topic", "hall", "--http", "0"],
+      { stdio: ["ignore", "pipe", "pipe"] }
+    );
     let out = "";
     child.stdout!.on("data", (d) => (out += d));
     const done = exited(child);
     try {
       await waitOutput(child, () => out, /lightnode remote: http:\S+/, 20000);
       const url = /remote: (http:\S+)/.exec(out)![1];
-      assert.deepEqual(await (await fetch(url + "config.json")).json(), { mqtt: "ws://127.0.0.1:9", topic: "hall", board: false });
+      assert.deepEqual(await (await fetch(url + "config.json")).json(), {
+        mqtt: "ws://127.0.0.1:9",
+        topic: "hall",
+        board: false
+      });
       assert.equal((await fetch(url + "events")).status, 404);
     } finally {
       child.kill("SIGINT");

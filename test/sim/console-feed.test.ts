@@ -6,12 +6,30 @@ const SECRET = 'Zq8#v"X!k2w';
 
 const CASES: Array<{ name: string; pieces: string[]; page: string; typed?: string }> = [
   { name: "a secret in one piece", pieces: ["pw " + SECRET + " end\n"], page: "pw *** end\n" },
-  { name: "a secret split over pieces is held back, then masked", pieces: ["pw Zq8#", 'v"X!k', "2w end\n"], page: "pw *** end\n" },
+  {
+    name: "a secret split over pieces is held back, then masked",
+    pieces: ["pw Zq8#", 'v"X!k', "2w end\n"],
+    page: "pw *** end\n"
+  },
   { name: "a held start that turns out not to be one is given back", pieces: ["Zq8#", "-no\n"], page: "Zq8#-no\n" },
   { name: "quoted as the console prints a string", pieces: [JSON.stringify("x" + SECRET) + "\n"], page: '"x***"\n' },
-  { name: "quoted twice: a JSON record shown as a string", pieces: [JSON.stringify(JSON.stringify({ password: SECRET })) + "\n"], page: JSON.stringify(JSON.stringify({ password: "***" })) + "\n" },
-  { name: "the typed line's words are masked in the error it causes", typed: "purple Xyzzy", pieces: ["Uncaught SyntaxError: Unexpected identifier 'Xyzzy'\n"], page: "…\nUncaught SyntaxError: Unexpected identifier '***'\n" },
-  { name: "a console command shows its name, with its arguments left out", typed: 'config({pass:"abc"})', pieces: ["saved\n"], page: "config(…)\nsaved\n" },
+  {
+    name: "quoted twice: a JSON record shown as a string",
+    pieces: [JSON.stringify(JSON.stringify({ password: SECRET })) + "\n"],
+    page: JSON.stringify(JSON.stringify({ password: "***" })) + "\n"
+  },
+  {
+    name: "the typed line's words are masked in the error it causes",
+    typed: "purple Xyzzy",
+    pieces: ["Uncaught SyntaxError: Unexpected identifier 'Xyzzy'\n"],
+    page: "…\nUncaught SyntaxError: Unexpected identifier '***'\n"
+  },
+  {
+    name: "a console command shows its name, with its arguments left out",
+    typed: 'config({pass:"abc"})',
+    pieces: ["saved\n"],
+    page: "config(…)\nsaved\n"
+  },
   { name: "a command without arguments shows as typed", typed: " status() ", pieces: [], page: "status()\n" }
 ];
 

@@ -13,7 +13,10 @@ import { startAedes } from "../support/brokers";
 const BENCH = { boot: 546, active: 659 };
 
 function within10(estimate: number, real: number, what: string) {
-  assert.ok(Math.abs(estimate - real) <= real / 10, `${what}: the simulator estimates ${estimate} variables, the bench measured ${real}`);
+  assert.ok(
+    Math.abs(estimate - real) <= real / 10,
+    `${what}: the simulator estimates ${estimate} variables, the bench measured ${real}`
+  );
 }
 
 describe("sim: memory estimate against the real interpreter's figures", function () {

@@ -35,21 +35,65 @@ describe("sim: simulator", () => {
   describe("globals", () => {
     it("lacks what Espruino lacks and has what it has", async () => {
       sim = await boot("");
-      const absent = ["Map", "Set", "WeakMap", "Symbol", "Proxy", "Reflect", "structuredClone", "RangeError", "Object.freeze", "Object.is", "Array.from", "Math.trunc", "Number.isInteger", "''.trimStart", "''.search", "new Uint8Array(1).slice", "Promise.race"];
+      const absent = [
+        "Map",
+        "Set",
+        "WeakMap",
+        "Symbol",
+        "Proxy",
+        "Reflect",
+        "structuredClone",
+        "RangeError",
+        "Object.freeze",
+        "Object.is",
+        "Array.from",
+        "Math.trunc",
+        "Number.isInteger",
+        "''.trimStart",
+        "''.search",
+        "new Uint8Array(1).slice",
+        "Promise.race"
+      ];
       for (const expr of absent) assert.equal(sim.eval("typeof " + expr), "undefined", expr);
       // Every entry of the list the gate checks too.
-      const instance: { [owner: string]: string } = { "Array.prototype": "[]", "String.prototype": "''", "Promise.prototype": "Promise.resolve()", "TypedArray.prototype": "new Uint8Array(1)" };
+      const instance: { [owner: string]: string } = {
+        "Array.prototype": "[]",
+        "String.prototype": "''",
+        "Promise.prototype": "Promise.resolve()",
+        "TypedArray.prototype": "new Uint8Array(1)"
+      };
       for (const name of ABSENT_GLOBALS as string[]) assert.equal(sim.eval("typeof " + name), "undefined", name);
       for (const [owner, names] of Object.entries(ABSENT_STATICS as { [k: string]: string[] })) {
         // V8's constants (Number.EPSILON...) cannot be deleted: only the gate catches those.
-        const fixed = (name: string) => Object.getOwnPropertyDescriptor((globalThis as any)[owner], name)?.configurable === false;
-        for (const name of names) if (!fixed(name)) assert.equal(sim.eval(`typeof ${owner}.${name}`), "undefined", `${owner}.${name}`);
+        const fixed = (name: string) =>
+          Object.getOwnPropertyDescriptor((globalThis as any)[owner], name)?.configurable === false;
+        for (const name of names)
+          if (!fixed(name)) assert.equal(sim.eval(`typeof ${owner}.${name}`), "undefined", `${owner}.${name}`);
       }
       for (const [owner, names] of Object.entries(ABSENT_METHODS as { [k: string]: string[] })) {
         assert.ok(instance[owner], "no instance for " + owner);
-        for (const name of names) assert.equal(sim.eval(`typeof ${instance[owner]}.${name}`), "undefined", `${owner}.${name}`);
+        for (const name of names)
+          assert.equal(sim.eval(`typeof ${instance[owner]}.${name}`), "undefined", `${owner}.${name}`);
       }
-      const present = ["Promise", "JSON", "Object.assign", "Uint8Array", "DataView", "E.CRC32", "getSerial", "process.memory", "setWatch", "D12", "Serial1", "LoopbackA", "require", "global", "save", "reset", "load"];
+      const present = [
+        "Promise",
+        "JSON",
+        "Object.assign",
+        "Uint8Array",
+        "DataView",
+        "E.CRC32",
+        "getSerial",
+        "process.memory",
+        "setWatch",
+        "D12",
+        "Serial1",
+        "LoopbackA",
+        "require",
+        "global",
+        "save",
+        "reset",
+        "load"
+      ];
       for (const expr of present) assert.notEqual(sim.eval("typeof " + expr), "undefined", expr);
       assert.equal(sim.eval("global === this"), true);
       assert.match(sim.eval("getSerial()"), /^[0-9a-f]{8}-[0-9a-f]{4}$/);
@@ -72,7 +116,9 @@ describe("sim: simulator", () => {
     });
 
     it("counts what closures hold in process.memory()", async () => {
-      sim = await boot("(function () { var big = []; global.grow = function () { for (var i = 0; i < 50; i++) big.push('0123456789abcdefghij' + i); }; })();");
+      sim = await boot(
+        "(function () { var big = []; global.grow = function () { for (var i = 0; i < 50; i++) big.push('0123456789abcdefghij' + i); }; })();"
+      );
       const before = sim.evalJSON("process.memory().usage");
       sim.eval("grow()");
       assert.ok(sim.evalJSON("process.memory().usage") > before + 100);
@@ -118,14 +164,19 @@ describe("sim: simulator", () => {
 
     it("sends console output to the loopback while the console is moved", async () => {
       sim = await boot("");
-      sim.type("LoopbackB.on('data', function (d) { Serial1.write('[' + d + ']'); }); LoopbackA.setConsole(); print('hidden')");
+      sim.type(
+        "LoopbackB.on('data', function (d) { Serial1.write('[' + d + ']'); }); LoopbackA.setConsole(); print('hidden')"
+      );
       await sim.waitFor("[hidden\n]", 1000);
       assert.match(sim.hidden, /hidden/);
     });
 
     it("rejects waitFor with the recent output when the text never comes", async () => {
       sim = await boot("print('something else')");
-      await assert.rejects(sim.waitFor(/never/, 100), (err: any) => /not seen within 100 ms/.test(err.message) && /something else/.test(err.message));
+      await assert.rejects(
+        sim.waitFor(/never/, 100),
+        (err: any) => /not seen within 100 ms/.test(err.message) && /something else/.test(err.message)
+      );
     });
 
     it("runs E.on('init') handlers after the code, and again after save()", async () => {
@@ -205,7 +256,9 @@ describe("sim: simulator", () => {
 
   describe("timers", () => {
     it("returns numeric ids; clearTimeout(undefined) throws and clears nothing, as on the board", async () => {
-      sim = await boot("var a = setTimeout(function () { print('a'); }, 30); var b = setInterval(function () { print('b'); }, 30);");
+      sim = await boot(
+        "var a = setTimeout(function () { print('a'); }, 30); var b = setInterval(function () { print('b'); }, 30);"
+      );
       assert.equal(typeof sim.eval("a"), "number");
       assert.equal(sim.timerCount(), 2);
       assert.throws(() => sim.eval("clearTimeout(undefined)"), /clearTimeout\(undefined\) not allowed/);
@@ -277,8 +330,10 @@ describe("sim: simulator", () => {
     });
 
     it("loses the file and kills the board when power is cut mid-write", async () => {
-      sim = await boot("var S = require('Storage'); S.write('f', 'old'); setInterval(function () { print('alive'); }, 5);" +
-        " function save2() { try { S.write('f', 'new'); } catch (e) {} print('after write'); }");
+      sim = await boot(
+        "var S = require('Storage'); S.write('f', 'old'); setInterval(function () { print('alive'); }, 5);" +
+          " function save2() { try { S.write('f', 'new'); } catch (e) {} print('after write'); }"
+      );
       await sim.waitFor("alive", 500);
       sim.storage.powerCutDuringNextWrite();
       sim.type("save2()");
@@ -360,7 +415,8 @@ describe("sim: simulator", () => {
     });
     afterEach(() => new Promise<void>((r) => server.close(() => r())));
 
-    const online = "var W = require('Wifi'), net = require('net'), got = '';" +
+    const online =
+      "var W = require('Wifi'), net = require('net'), got = '';" +
       " function go(port) { var s = net.connect({host: '127.0.0.1', port: port}, function () { print('open'); var all = ''; for (var i = 0; i < 256; i++) all += String.fromCharCode(i); s.write(all); });" +
       " s.on('data', function (d) { got += d; if (got.length >= 256) { print('echo ' + got.length + ' ' + (got.charCodeAt(255))); s.end(); } });" +
       " s.on('error', function (e) { print('error ' + e.message); }); s.on('close', function () { print('close'); }); }";
@@ -403,7 +459,9 @@ describe("sim: simulator", () => {
     });
 
     it("debounces a bouncing button into one event per press", async () => {
-      sim = await boot("pinMode(D0, 'input_pullup'); setWatch(function (e) { print('edge ' + e.state); }, D0, {repeat: true, edge: 'both', debounce: 20});");
+      sim = await boot(
+        "pinMode(D0, 'input_pullup'); setWatch(function (e) { print('edge ' + e.state); }, D0, {repeat: true, edge: 'both', debounce: 20});"
+      );
       sim.pins.set("D0", true);
       await sim.pins.press("D0", { bounces: 4, gapMs: 2 });
       await sim.waitFor("edge false", 500);

@@ -45,8 +45,22 @@ describe("sim: the console in a real terminal (npm start under a pty)", function
   });
 
   function open(): Terminal {
-    const cli = [path.resolve("node_modules/.bin/tsx"), "sim/cli.ts", "--broker", broker.url, "--data", dataDir, "--ssid", "testnet", "--password", WIFI_PASSWORD];
-    const child = spawn("script", ["-qfec", cli.join(" "), "/dev/null"], { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, TERM: "dumb" } });
+    const cli = [
+      path.resolve("node_modules/.bin/tsx"),
+      "sim/cli.ts",
+      "--broker",
+      broker.url,
+      "--data",
+      dataDir,
+      "--ssid",
+      "testnet",
+      "--password",
+      WIFI_PASSWORD
+    ];
+    const child = spawn("script", ["-qfec", cli.join(" "), "/dev/null"], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, TERM: "dumb" }
+    });
     let out = "";
     child.stdout!.setEncoding("latin1");
     child.stdout!.on("data", (d) => (out += d));

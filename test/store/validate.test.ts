@@ -96,7 +96,11 @@ describe("store/validate", function () {
   });
 
   it("checks a whole config and names the first broken field", function () {
-    const s = configStore(openRecord(flashStorage().storage, "cfg", 1, crc, () => {}), "aabbccdd-eeff", () => {});
+    const s = configStore(
+      openRecord(flashStorage().storage, "cfg", 1, crc, () => {}),
+      "aabbccdd-eeff",
+      () => {}
+    );
     const c = s.defaults();
     assert.equal(c.id, "lightnode-ddeeff");
     assert.equal(check(c), "ssid: missing");
@@ -122,7 +126,12 @@ describe("store/config-store", function () {
   let storage: StorageModule;
   let flash: FlashStorage;
   let log: string[];
-  const open = () => configStore(openRecord(storage, "cfg", 1, crc, (l) => log.push(l)), "aabbccdd-eeff", (l) => log.push(l));
+  const open = () =>
+    configStore(
+      openRecord(storage, "cfg", 1, crc, (l) => log.push(l)),
+      "aabbccdd-eeff",
+      (l) => log.push(l)
+    );
   const valid = () => Object.assign(open().defaults(), { ssid: "home", password: SECRET, broker: "mqtt.local" });
 
   beforeEach(function () {

@@ -26,12 +26,15 @@ export interface BrokerOptions {
 }
 
 // Starts aedes on 127.0.0.1 (port 0 picks a free one), as the simulator's CLI does.
-export async function startAedes(options: BrokerOptions = {}): Promise<RunningBroker & { aedes: any; wsUrl: string | null; wsPort: number | null }> {
+export async function startAedes(
+  options: BrokerOptions = {}
+): Promise<RunningBroker & { aedes: any; wsUrl: string | null; wsPort: number | null }> {
   return startBroker("127.0.0.1", options.port ?? 0, options.users, { wsPort: options.wsPort });
 }
 
 export function mosquittoPath(): string | null {
-  for (const p of ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"]) if (existsSync(p)) return p;
+  for (const p of ["/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"])
+    if (existsSync(p)) return p;
   return null;
 }
 

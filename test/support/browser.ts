@@ -6,7 +6,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 export const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync"
+];
 
 // Chromium is required in CI; elsewhere the browser tests are skipped with a visible reason. Call
 // inside a mocha `before` with its context.
@@ -25,7 +34,12 @@ export interface Browser {
 // One browser with its own new profile; `width` is the viewport's (360: a phone).
 export async function launch(width = 1000, height = 800): Promise<Browser> {
   const profile = mkdtempSync(path.join(tmpdir(), "lightnode-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width, height } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width, height }
+  });
   return {
     context,
     close: async () => {

@@ -31,7 +31,11 @@ export function tcpNet(): { net: Net; network: Network } {
 // Espruino's ESP8266 Wifi module before an access point: `wifi` for the firmware, `ap` for the test
 // (apDown/apUp, configure, dhcp, calls, station). The radio runs on `clock` (under Espruino's timers:
 // the sinon clock beneath them, as the board's radio is no JavaScript timer).
-export function accessPoint(config: ApConfig, timing: WifiTiming = {}, clock: Clock = HOST_CLOCK): { wifi: WifiModule; ap: AccessPoint } {
+export function accessPoint(
+  config: ApConfig,
+  timing: WifiTiming = {},
+  clock: Clock = HOST_CLOCK
+): { wifi: WifiModule; ap: AccessPoint } {
   const { env, runtime, events } = nodeEnv();
   const ap = new AccessPoint(config, timing, clock);
   ap.powerOn(env, runtime, events, "5c:cf:7f:0a:1b:2c");
@@ -42,7 +46,10 @@ export function accessPoint(config: ApConfig, timing: WifiTiming = {}, clock: Cl
 // setWatch themselves): `pins` for the firmware, `wire` for the test (level, set, mode, watchesOn),
 // and `log`: every write and pinMode in order ("write D12 1", "mode D12 output"). Debounce runs on
 // `clock` (under Espruino's timers: the sinon clock beneath them).
-export function boardPins(clock: Clock = HOST_CLOCK, inputs: { [pin: string]: boolean } = {}): { pins: Pins; wire: SimPins; log: string[] } {
+export function boardPins(
+  clock: Clock = HOST_CLOCK,
+  inputs: { [pin: string]: boolean } = {}
+): { pins: Pins; wire: SimPins; log: string[] } {
   const { env, runtime } = nodeEnv();
   const wire = new SimPins(inputs, clock);
   wire.powerOn(env, runtime);

@@ -27,9 +27,16 @@ async function until(what: string, test: () => boolean, ms = 5000): Promise<void
 async function seeText(page: Page, selector: string, re: RegExp, ms = 5000): Promise<number> {
   const t0 = Date.now();
   try {
-    await page.waitForFunction(([sel, src, flags]) => new RegExp(src, flags).test(document.querySelector(sel)!.textContent || ""), [selector, re.source, re.flags] as const, { timeout: ms, polling: 20 });
+    await page.waitForFunction(
+      ([sel, src, flags]) => new RegExp(src, flags).test(document.querySelector(sel)!.textContent || ""),
+      [selector, re.source, re.flags] as const,
+      { timeout: ms, polling: 20 }
+    );
   } catch (err) {
-    const now = await page.locator(selector).textContent().catch(() => "?");
+    const now = await page
+      .locator(selector)
+      .textContent()
+      .catch(() => "?");
     throw new Error(`${selector}: ${re} not seen within ${ms} ms (it says ${JSON.stringify(now)})`);
   }
   return Date.now() - t0;
@@ -52,7 +59,11 @@ describe("web: the page in a real browser", function () {
   after(async () => browser && browser.close());
 
   function recordPages(aedes: any): void {
-    aedes.on("publish", (p: any, c: any) => c && /^lightnode-web-/.test(c.id) && sent.push({ topic: p.topic, payload: p.payload.toString() }));
+    aedes.on(
+      "publish",
+      (p: any, c: any) =>
+        c && /^lightnode-web-/.test(c.id) && sent.push({ topic: p.topic, payload: p.payload.toString() })
+    );
   }
 
   beforeEach(async () => {
@@ -100,7 +111,10 @@ describe("web: the page in a real browser", function () {
     await page.click("#light");
     await until("relay off", () => !sim.pins.level(PINS.relay));
     await seeText(page, "#light-state", /^Light off$/);
-    assert.deepEqual(sent, [{ topic: BASE, payload: "on" }, { topic: BASE, payload: "off" }]);
+    assert.deepEqual(sent, [
+      { topic: BASE, payload: "on" },
+      { topic: BASE, payload: "off" }
+    ]);
     await seeText(page, "#states .current", /^Active$/);
     await seeText(page, "#console", /LookingForBroker -> Active/);
     assert.deepEqual((page as any).errors, []);
@@ -150,7 +164,11 @@ describe("web: the page in a real browser", function () {
       document.addEventListener("DOMContentLoaded", () => {
         const el = document.getElementById("light-state")!;
         w.shown.push(el.textContent);
-        new MutationObserver(() => w.shown.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
+        new MutationObserver(() => w.shown.push(el.textContent)).observe(el, {
+          childList: true,
+          characterData: true,
+          subtree: true
+        });
       });
     });
     const t0 = Date.now();
@@ -174,16 +192,28 @@ describe("web: the page in a real browser", function () {
         // (No named function here: the test's compiler would wrap it in a helper the page lacks.)
         const el = document.getElementById("banner")!;
         w.banners.push(el.className + " | " + el.textContent);
-        new MutationObserver(() => w.banners.push(el.className + " | " + el.textContent)).observe(el, { childList: true, characterData: true, subtree: true, attributes: true });
+        new MutationObserver(() => w.banners.push(el.className + " | " + el.textContent)).observe(el, {
+          childList: true,
+          characterData: true,
+          subtree: true,
+          attributes: true
+        });
       });
     });
     await page.goto(web.url);
     await seeText(page, "#banner", /Connected to the broker/);
     const banners: string[] = await page.evaluate(() => (window as any).banners);
-    const before = banners.slice(0, banners.findIndex((b) => /Connected/.test(b)));
+    const before = banners.slice(
+      0,
+      banners.findIndex((b) => /Connected/.test(b))
+    );
     assert.ok(before.length > 0, "the banner said nothing before Connected: " + JSON.stringify(banners));
     for (const b of before) {
-      assert.doesNotMatch(b, /\bdown\b|No answer|lost|Retrying/, "an error before the first connection: " + banners.join(" / "));
+      assert.doesNotMatch(
+        b,
+        /\bdown\b|No answer|lost|Retrying/,
+        "an error before the first connection: " + banners.join(" / ")
+      );
       assert.match(b, /Connecting to the broker/);
     }
     // Connecting is not styled as an error: not the error's colour.
@@ -254,7 +284,10 @@ describe("web: the page in a real browser", function () {
     await b.click("#light");
     await seeText(a, "#light-state", /^Light off$/);
     await until("relay off", () => !sim.pins.level(PINS.relay));
-    assert.deepEqual(sent.map((s) => s.payload), ["on", "off"]);
+    assert.deepEqual(
+      sent.map((s) => s.payload),
+      ["on", "off"]
+    );
   });
 
   it("survives the broker restarting: says so while it is gone, then works again", async () => {
@@ -296,7 +329,10 @@ describe("web: the page in a real browser", function () {
     await sleep(300);
     assert.equal(sent[0].payload, "toggle");
     assert.equal(sent.length, 4);
-    assert.ok(sent.every((s) => s.topic === BASE && ["on", "off", "toggle"].indexOf(s.payload) >= 0), JSON.stringify(sent));
+    assert.ok(
+      sent.every((s) => s.topic === BASE && ["on", "off", "toggle"].indexOf(s.payload) >= 0),
+      JSON.stringify(sent)
+    );
   });
 
   it("at 360 px wide: no sideways scrolling, keyboard works, nothing moves when the state changes", async () => {
@@ -322,7 +358,12 @@ describe("web: the page in a real browser", function () {
         })
       );
       assert.deepEqual(lines, ["Offline: 1", "Disconnected: 1", "LookingForBroker: 1", "Active: 1"]);
-      const boxes = () => page.evaluate(() => ["#light", "#avail", "#flip", "#banner", "#board", "#switch", "#console"].map((s) => JSON.stringify(document.querySelector(s)!.getBoundingClientRect())));
+      const boxes = () =>
+        page.evaluate(() =>
+          ["#light", "#avail", "#flip", "#banner", "#board", "#switch", "#console"].map((s) =>
+            JSON.stringify(document.querySelector(s)!.getBoundingClientRect())
+          )
+        );
       const before = await boxes();
       // Keyboard only: Tab to the light control, Space switches it.
       let focused = "";
@@ -395,7 +436,12 @@ describe("web: the remote alone (npm run remote's page)", function () {
       const page = await browser.context.newPage();
       await page.goto(web.url);
       assert.equal(await page.isHidden("#board"), true, "the remote has no board panel");
-      await seeText(page, "#banner", new RegExp(`No answer from the broker at ws://127\\.0\\.0\\.1:${port}.*Retrying`), 8000);
+      await seeText(
+        page,
+        "#banner",
+        new RegExp(`No answer from the broker at ws://127\\.0\\.0\\.1:${port}.*Retrying`),
+        8000
+      );
       assert.equal(await page.isDisabled("#light"), true);
       await until("three attempts", () => sockets.length >= 3, 15000);
       await seeText(page, "#banner", /[2-9]\d* tries|\d\d+ tries/, 5000);

@@ -61,7 +61,10 @@ function assertNoSecret(text: string, secrets: string[]): void {
     for (let i = 0; i + 4 <= s.length; i++) {
       const piece = s.slice(i, i + 4);
       assert.ok(text.indexOf(piece) < 0, `the page got ${JSON.stringify(piece)} of a secret:\n${text}`);
-      assert.ok(text.indexOf(JSON.stringify(piece).slice(1, -1)) < 0, `the page got ${JSON.stringify(piece)} of a secret, escaped:\n${text}`);
+      assert.ok(
+        text.indexOf(JSON.stringify(piece).slice(1, -1)) < 0,
+        `the page got ${JSON.stringify(piece)} of a secret, escaped:\n${text}`
+      );
     }
   }
 }
@@ -78,7 +81,13 @@ describe("web: no secret reaches the page's console feed", function () {
     broker = await startAedes();
     sim = await Simulator.start({ inputs: { D0: true }, terminal: true });
     view = new BoardView(sim, PINS);
-    web = await startWeb({ host: "127.0.0.1", port: 0, mqttUrl: "ws://127.0.0.1:9", topic: "living_room_lights", board: view });
+    web = await startWeb({
+      host: "127.0.0.1",
+      port: 0,
+      mqttUrl: "ws://127.0.0.1:9",
+      topic: "living_room_lights",
+      board: view
+    });
     feed = await openFeed(web.url);
     await sim.waitFor(/lightnode \d/);
   });
@@ -111,14 +120,21 @@ describe("web: no secret reaches the page's console feed", function () {
     assertNoSecret(feed.text(), [WIFI]);
     sim.eval('print("tick")');
     await settle();
-    assert.match(sim.output, new RegExp("tick\\n>" + line.slice(0, half).replace(/[(){}$^*+?.[\]|\\]/g, "\\$&") + "$"), "the REPL puts the line back");
+    assert.match(
+      sim.output,
+      new RegExp("tick\\n>" + line.slice(0, half).replace(/[(){}$^*+?.[\]|\\]/g, "\\$&") + "$"),
+      "the REPL puts the line back"
+    );
     assertNoSecret(feed.text(), [WIFI]);
     // A typo rubbed out, then the rest and Enter.
     await keys("x\x7f" + line.slice(half) + "\r");
     await sim.waitFor(/saved/);
     await settle();
     // The typist's terminal shows it all; the page, which command was typed.
-    assert.ok(sim.output.indexOf(WIFI.slice(0, 5)) >= 0 && sim.output.indexOf(MQTT) >= 0, "echoed on the terminal:\n" + sim.output);
+    assert.ok(
+      sim.output.indexOf(WIFI.slice(0, 5)) >= 0 && sim.output.indexOf(MQTT) >= 0,
+      "echoed on the terminal:\n" + sim.output
+    );
     assert.match(feed.text(), />config\(…\)\n/);
     assert.match(feed.text(), /saved/);
     // What the board prints back holds them too: the record in flash, the Wi-Fi details.
@@ -127,7 +143,10 @@ describe("web: no secret reaches the page's console feed", function () {
     await keys('print(require("Storage").read("cfg.0"), require("Storage").read("cfg.1"))\r');
     await keys("config()\r");
     await settle();
-    assert.ok(sim.printed.indexOf(WIFI) >= 0 && sim.printed.indexOf(MQTT) >= 0, "the board printed them (the test reads them back)");
+    assert.ok(
+      sim.printed.indexOf(WIFI) >= 0 && sim.printed.indexOf(MQTT) >= 0,
+      "the board printed them (the test reads them back)"
+    );
     assertNoSecret(feed.text(), [WIFI, MQTT, AP.password]);
     // A page opened now gets the console so far in its snapshot: the same masked text.
     const late = await openFeed(web.url);
