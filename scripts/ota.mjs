@@ -9,7 +9,7 @@
 // Options: --timeout S (the wait after the transfer, 300 s), --chunk N (bytes per chunk), --user U
 // --pass P (the broker's credentials), --dir DIR (send a set already built there).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -64,6 +64,8 @@ function parseArgs(argv) {
 function writeNewKey(file) {
   const key = newKey();
   try {
+    // A folder made for keys (as the README's ~/.lightnode/) is the owner's alone.
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
     writeFileSync(file, key + "\n", { mode: 0o600, flag: "wx" });
   } catch (e) {
     fail(
