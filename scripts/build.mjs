@@ -48,8 +48,10 @@ function bakeConstants(board, version) {
 // exported function without parameters is called here and becomes a function returning its result
 // as a literal (an array or object: built where it is used, once per call, as a literal written
 // in the code would be). Any other export fails the build. Such a module may import others (it is
-// bundled on its own first) but must not touch Espruino's globals.
-function bakeTables() {
+// bundled on its own first) but must not touch Espruino's globals. It sees one global of the
+// build's, BUILD_UPDATES: whether the files built take updates (4 MB boards: the sets and safe mode),
+// so that a row only they use (the update key) costs 1 MB boards nothing.
+function bakeTables(updates) {
   return {
     name: "bake-tables",
     async transform(code, id) {
@@ -63,7 +65,7 @@ function bakeTables() {
       const { output } = await table.generate({ format: "cjs", exports: "named" });
       await table.close();
       const module = { exports: {} };
-      vm.runInNewContext(output[0].code, { module, exports: module.exports });
+      vm.runInNewContext(output[0].code, { module, exports: module.exports, BUILD_UPDATES: updates });
       const baked = Object.entries(module.exports).map(([name, value]) => {
         if (typeof value != "function") return `export var ${name} = ${JSON.stringify(value)};`;
         if (value.length)
@@ -130,11 +132,11 @@ export function setName(storage, letter) {
 
 // One name cache for every file: the minifier shortens internal property names (minify-options.mjs),
 // and the boot code and the console pass objects to each other, so both must shorten them alike.
-async function bundle(file, board, version, nameCache, letter) {
+async function bundle(file, board, version, nameCache, letter, updates) {
   const bundle = await rollup({
     input: path.join(out, "tsc", file.entry),
     external: BUILTIN_MODULES,
-    plugins: [bakeTables(), bakeConstants(board, version), bakeSet(letter)],
+    plugins: [bakeTables(updates), bakeConstants(board, version), bakeSet(letter)],
     onwarn(warning) {
       throw new Error("rollup: " + warning.message);
     }
@@ -162,10 +164,11 @@ async function bundle(file, board, version, nameCache, letter) {
   return file.expression ? { code: expression(code), min: expression(min) } : { code, min };
 }
 
-// Builds `files` into `dir`, each under its Storage name in set `letter` ("": the 1 MB names);
+// Builds `files` into `dir`, each under its Storage name in set `letter` ("": the 1 MB names), with
+// the update key among the configuration's fields when `updates` (a set's files, safe mode);
 // `forms` also writes build/NAME.js and build/NAME.min.js (what the simulator and the end-to-end
 // tests run: the 1 MB build's alone). Returns the bytes stored and the gate's problem count.
-async function buildFiles(files, { config, version, letter, dir, label, forms }) {
+async function buildFiles(files, { config, version, letter, dir, label, forms, updates = !!letter }) {
   mkdirSync(dir, { recursive: true });
   let total = 0;
   let violations = 0;
@@ -177,7 +180,7 @@ async function buildFiles(files, { config, version, letter, dir, label, forms })
   const crcs = { code: [], min: [], stored: [] };
   const bake = (text, form) => crcs[form].reduce((t, [name, value]) => t.split(name).join(String(value)), text);
   for (const file of files) {
-    const built = await bundle(file, config.pins, version, nameCache, letter);
+    const built = await bundle(file, config.pins, version, nameCache, letter, updates);
     const code = bake(built.code, "code");
     const min = bake(built.min, "min");
     const storage = setName(file.storage, letter);
@@ -267,7 +270,13 @@ async function build() {
   console.log(`all Storage files`.padEnd(32) + `${String(small.total).padStart(6)} bytes  (budget ${SIZE_BUDGET})`);
   // 4 MB: the loader, then set a.
   const dir4 = path.join(out, "storage-4mb");
-  const loader = await buildFiles(LOADER_FILES, { ...common, letter: "", dir: dir4, label: "build/storage-4mb" });
+  const loader = await buildFiles(LOADER_FILES, {
+    ...common,
+    letter: "",
+    updates: true,
+    dir: dir4,
+    label: "build/storage-4mb"
+  });
   const setA = await buildFiles(FILES, { ...common, letter: "a", dir: dir4, label: "build/storage-4mb" });
   console.log(
     `4 MB: loader + set a`.padEnd(32) +
