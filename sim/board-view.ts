@@ -129,11 +129,12 @@ export class BoardView {
     this.snap.pressed = level(p.button) !== p.buttonPressedLow;
   }
 
-  // The secrets the console feed must mask: the access point's password and the passwords of both
-  // configuration records in flash (the old one too: it was printed before).
+  // The secrets the console feed must mask: the access point's password, and the passwords and the
+  // update key (4 MB boards only) of both configuration records in flash (the old one too: it was
+  // printed before).
   private learn(): ConsoleFeed {
     const secrets = [this.sim.wifi.config.password];
-    for (const d of this.records()) secrets.push(d.password, d.pass);
+    for (const d of this.records()) secrets.push(d.password, d.pass, d.key);
     this.feed.know(secrets);
     return this.feed;
   }

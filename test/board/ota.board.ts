@@ -84,6 +84,22 @@ async function stateFrom(b: Board, from: number, re: RegExp, ms = 60000): Promis
   }
 }
 
+// Starts a transfer: the signed manifest `text` under KEY, acknowledged by the node with offset 0.
+async function beginUpdate(b: Board, text: Buffer): Promise<void> {
+  const ack0 = b.hear(TOPIC + "/ota/ack");
+  await put(b, begin(KEY, text));
+  assert.equal(await ack0, "0");
+}
+
+// Sends chunks one at a time, each once the one before is acknowledged with its end offset.
+async function sendChunks(b: Board, parts: { payload: Buffer; end: number }[]): Promise<void> {
+  for (const c of parts) {
+    const ack = b.hear(TOPIC + "/ota/ack");
+    await put(b, c.payload);
+    assert.equal(await ack, String(c.end));
+  }
+}
+
 // What the node says it runs, from its retained <base>/info.
 async function running(b: Board): Promise<{ version: string; set: string }> {
   b.phone.unsubscribe(TOPIC + "/info");
@@ -188,11 +204,7 @@ forShapes(["4mb"], "board: updates over the air (4 MB layout)", function () {
       await put(b, begin(KEY, text));
       assert.equal(await state, "receiving 0%");
       const refused = stateFrom(b, b.heard.length, /^refused/);
-      for (const c of chunks(files, 256)) {
-        const ack = b.hear(TOPIC + "/ota/ack");
-        await put(b, c.payload);
-        assert.equal(await ack, String(c.end));
-      }
+      await sendChunks(b, chunks(files, 256));
       assert.equal(await refused, `refused: ${files[1].name} does not match its digest`);
       assert.equal((await running(b)).version, "0.1.1");
       await b.flipByCommand();
@@ -205,15 +217,9 @@ forShapes(["4mb"], "board: updates over the air (4 MB layout)", function () {
     async () => {
       const files = setFiles(buildSet("a", "0.1.2"));
       const text = manifest({ version: "0.1.2", set: "a", from: "0.1.1", force: false, files });
-      const ack0 = b.hear(TOPIC + "/ota/ack");
-      await put(b, begin(KEY, text));
-      assert.equal(await ack0, "0");
+      await beginUpdate(b, text);
       const parts = chunks(files, 256);
-      for (const c of parts.slice(0, 5)) {
-        const ack = b.hear(TOPIC + "/ota/ack");
-        await put(b, c.payload);
-        assert.equal(await ack, String(c.end));
-      }
+      await sendChunks(b, parts.slice(0, 5));
       const from = b.heard.length;
       await b.restartBroker();
       await b.active(30000);
@@ -268,14 +274,8 @@ forShapes(["4mb"], "board: updates over the air (4 MB layout)", function () {
     async () => {
       const files = setFiles(buildSet("a", "0.1.2"));
       const text = manifest({ version: "0.1.2", set: "a", from: "0.1.1", force: false, files });
-      const ack0 = b.hear(TOPIC + "/ota/ack");
-      await put(b, begin(KEY, text));
-      assert.equal(await ack0, "0");
-      for (const c of chunks(files, 64).slice(0, 40)) {
-        const ack = b.hear(TOPIC + "/ota/ack");
-        await put(b, c.payload);
-        assert.equal(await ack, String(c.end));
-      }
+      await beginUpdate(b, text);
+      await sendChunks(b, chunks(files, 64).slice(0, 40));
       await b.powerCut();
       await b.active(30000);
       assert.deepEqual(await running(b), { ...(await running(b)), version: "0.1.1", set: "b" });
@@ -289,15 +289,9 @@ forShapes(["4mb"], "board: updates over the air (4 MB layout)", function () {
     async () => {
       const files = setFiles(buildSet("a", "0.1.2"));
       const text = manifest({ version: "0.1.2", set: "a", from: "0.1.1", force: false, files });
-      const ack0 = b.hear(TOPIC + "/ota/ack");
-      await put(b, begin(KEY, text));
-      assert.equal(await ack0, "0");
+      await beginUpdate(b, text);
       const from = b.heard.length;
-      for (const c of chunks(files, 256)) {
-        const ack = b.hear(TOPIC + "/ota/ack");
-        await put(b, c.payload);
-        await ack;
-      }
+      await sendChunks(b, chunks(files, 256));
       await stateFrom(b, from, /^checking/);
       await b.powerCut();
       await b.active(30000);
@@ -312,15 +306,9 @@ forShapes(["4mb"], "board: updates over the air (4 MB layout)", function () {
     async () => {
       const files = setFiles(buildSet("a", "0.1.2"));
       const text = manifest({ version: "0.1.2", set: "a", from: "0.1.1", force: false, files });
-      const ack0 = b.hear(TOPIC + "/ota/ack");
-      await put(b, begin(KEY, text));
-      assert.equal(await ack0, "0");
+      await beginUpdate(b, text);
       const from = b.heard.length;
-      for (const c of chunks(files, 256)) {
-        const ack = b.hear(TOPIC + "/ota/ack");
-        await put(b, c.payload);
-        await ack;
-      }
+      await sendChunks(b, chunks(files, 256));
       await stateFrom(b, from, /^switching/);
       await b.powerCut();
       await b.active(30000);
@@ -398,15 +386,9 @@ forShapes(["4mb"], `board: an update's peak within ${PEAK} variables (4 MB layou
       await b.fillNow();
       const files = setFiles(buildSet("b", "0.1.1"));
       const text = manifest({ version: "0.1.1", set: "b", from: "0.1.0", force: false, files });
-      const ack0 = b.hear(TOPIC + "/ota/ack");
-      await put(b, begin(KEY, text));
-      assert.equal(await ack0, "0");
+      await beginUpdate(b, text);
       const switching = stateFrom(b, b.heard.length, /^(switching|refused)/);
-      for (const c of chunks(files, Number(process.env.OTA_CHUNK || 64))) {
-        const ack = b.hear(TOPIC + "/ota/ack");
-        await put(b, c.payload);
-        assert.equal(await ack, String(c.end));
-      }
+      await sendChunks(b, chunks(files, Number(process.env.OTA_CHUNK || 64)));
       assert.equal(await switching, "switching to 0.1.1");
     }
   );
