@@ -4,7 +4,8 @@
 // Two layouts (README, Flashing):
 //   build/storage/      1 MB boards: the core (.bootcde, lightnode.con, lightnode.net), the budget;
 //   build/storage-4mb/  4 MB boards: the loader (.bootcde, src/boot/) and set a of the core, built
-//                       with its own names baked in (ln.a.boot, ln.a.con, ln.a.net, ln.a.ota).
+//                       with its own names baked in (ln.a.boot, ln.a.con, ln.a.net, ln.a.ota,
+//                       ln.a.gst).
 //   node scripts/build.mjs --set b --out DIR   only set b's files, into DIR (the update's image).
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
@@ -78,13 +79,14 @@ function bakeTables(updates) {
 }
 
 // Bakes a set's own names and letter into src/config.ts (CONSOLE_FILE, NET_FILE, OTA_FILE,
-// SET_LETTER): "lightnode.con" becomes "ln.a.con", SET_LETTER "" becomes "a". Each must be found
+// GESTURE_FILE, SET_LETTER): "lightnode.con" becomes "ln.a.con", SET_LETTER "" becomes "a". Each must be found
 // exactly once, so that a renamed constant fails the build rather than a set using another's files.
 function bakeSet(letter) {
   const swaps = [
     ['"lightnode.con"', JSON.stringify(setName("lightnode.con", letter))],
     ['"lightnode.net"', JSON.stringify(setName("lightnode.net", letter))],
     ['"lightnode.ota"', JSON.stringify(setName("lightnode.ota", letter))],
+    ['"lightnode.gst"', JSON.stringify(setName("lightnode.gst", letter))],
     ['SET_LETTER = ""', "SET_LETTER = " + JSON.stringify(letter)]
   ];
   return {
@@ -110,7 +112,10 @@ export const FILES = [
   { storage: ".bootcde", entry: "main.js", name: "firmware" },
   // The update receiver (src/ota/): last, so that the files before it are minified alike in both
   // layouts (one name cache per build).
-  { storage: "lightnode.ota", entry: "ota/entry.js", name: "ota", expression: true, setOnly: true }
+  { storage: "lightnode.ota", entry: "ota/entry.js", name: "ota", expression: true, setOnly: true },
+  // The gestures' code (src/gesture/, issue 21), evaluated at each edge of the wall switch while
+  // gestures are on: 4 MB boards only.
+  { storage: "lightnode.gst", entry: "gesture/entry.js", name: "gesture", expression: true, setOnly: true }
 ];
 
 // The files of a 4 MB board outside the sets, written once by npm run flash and never updated

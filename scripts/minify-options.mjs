@@ -47,6 +47,8 @@ export const INTERNAL_PROPERTIES = [
   "session",
   "start",
   "drops",
+  "fault",
+  "faultAt",
   "up",
   "down",
   "load",

@@ -21,14 +21,17 @@ export type NodeState = "Offline" | "Disconnected" | "LookingForBroker" | "Activ
 //     behind; the runner disconnects once the broker acknowledged (or after a bound);
 //   CONFIG (Config): the stored configuration changed (also at boot with the stored one, if valid);
 //   STOP: the interpreter is about to restart (load(), an update's switch): keep now what would
-//     only be kept later (the timers die with it).
+//     only be kept later (the timers die with it);
+//   TICK: every 500 ms while the MQTT client is connected (the client's clock), on 4 MB boards only:
+//     the telemetry's clock.
 export const enum AppEvent {
   STATE,
   WILL,
   ACTIVE,
   LEAVE,
   CONFIG,
-  STOP
+  STOP,
+  TICK
 }
 
 // The events come through one function, messages through another (the client calls it directly):
@@ -41,5 +44,6 @@ export interface AppHooks {
   event(e: AppEvent.LEAVE, next: Config | undefined): void;
   event(e: AppEvent.CONFIG, config: Config): void;
   event(e: AppEvent.STOP): void;
+  event(e: AppEvent.TICK): void;
   onMessage(message: MqttMessage): void;
 }

@@ -65,7 +65,13 @@ export const FIELDS = {
   // The update key (issue 18): the HMAC key of signed updates, 16-64 printable ASCII characters;
   // "" refuses every update. Never printed, published or shown. Only 4 MB boards have it (1 MB ones
   // have no room for a second copy of the firmware, and take no updates).
-  key: field<string>(Use.NODE, "p16-64", "")
+  key: field<string>(Use.NODE, "p16-64", ""),
+  // Gestures on the wall switch (issue 21; Tasmota's SetOption73): in button and detached modes,
+  // single, double and hold published on <base>/action. Only 4 MB boards have it (their gesture
+  // code is a Storage file of the sets, src/gesture/).
+  gestures: field<boolean>(Use.NODE, "b", false),
+  // Seconds between re-publications of <base>/info (telemetry), 0: only at connect. 4 MB boards only.
+  tele: field<number>(Use.NODE, "i0-86400", 300)
 };
 
 // The node's stored configuration: each field of FIELDS with its value's type.
@@ -75,10 +81,12 @@ type Name = keyof typeof FIELDS;
 // The build says whether the files it builds take updates (scripts/build.mjs: 4 MB sets and safe
 // mode); unit tests on Node see every field.
 declare var BUILD_UPDATES: boolean | undefined;
-// Only a board that takes updates keeps the update key: on a 1 MB board it would cost every
-// configuration 2 variables (measured: Active 651 against 649) and do nothing.
+// Only a board that takes updates keeps the update key, gestures and telemetry: on a 1 MB board
+// each would cost every configuration 1-3 variables (measured, the key: Active 651 against 649)
+// and do nothing.
+var SETS_ONLY = ["key", "gestures", "tele"];
 var NAMES = (Object.keys(FIELDS) as Name[]).filter(function (k) {
-  return k != "key" || typeof BUILD_UPDATES == "undefined" || BUILD_UPDATES;
+  return SETS_ONLY.indexOf(k) < 0 || typeof BUILD_UPDATES == "undefined" || BUILD_UPDATES;
 });
 
 // How many fields come first with a use of `last` or before it; throws (failing the build) when

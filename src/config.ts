@@ -20,6 +20,9 @@ export var NET_FILE = "lightnode.net";
 // The Storage file holding the update receiver (issue 18): never present on a 1 MB board, which
 // has no room for a second set of files, so an update is refused there.
 export var OTA_FILE = "lightnode.ota";
+// The Storage file holding the gestures' code (issue 21, src/gesture/): 4 MB boards only, like the
+// receiver; evaluated at each edge of the wall switch while gestures are on.
+export var GESTURE_FILE = "lightnode.gst";
 // The set of files this build is: "" on a 1 MB board (one set, the names above); on a 4 MB board
 // "a" or "b", and scripts/build.mjs bakes each set's own names ("ln.a.con"...) and letter into
 // this file (src/boot/ chooses the set at boot; an update writes the other one).

@@ -94,6 +94,10 @@ function info() {
   // whether the update key is set (never the key itself). A 1 MB board has no sets, and takes no
   // updates.
   if (SET_LETTER) ((d.set = SET_LETTER), (d.key = ctx.config && ctx.config.key ? "set" : "unset"));
+  // On 4 MB boards (the telemetry's), the last failure of the links since boot, and when it
+  // happened, in seconds of uptime (status() says the current one as "error").
+  if (SET_LETTER && net!.fault)
+    ((d.last_error = net!.fault), (d.last_error_at = Math.round((net!.faultAt! - t0) / 1000)));
   return d;
 }
 

@@ -5,7 +5,7 @@
 // Inputs raised while it runs (the links call back synchronously) go to the same loaded code at
 // once, as calls into resident code would.
 import { AppEvent } from "../app-hooks";
-import { NET_FILE } from "../config";
+import { NET_FILE, SET_LETTER } from "../config";
 import { MqttClient } from "../mqtt/api";
 import { In, NetState, St, Step } from "./types";
 
@@ -18,8 +18,11 @@ var conn: NetState;
 // Evaluates a Storage file of code (the firmware's, which says when it is missing).
 var load: (file: string) => Step | undefined;
 
+// The client's TICK (4 MB boards) goes to the app at once: twice a second, never through the
+// runner's file.
 function input(i: In, a?: any, b?: any) {
   var run: Step | 0 | undefined = conn.run;
+  if (SET_LETTER && i == In.TICK) return conn.hooks.event(AppEvent.TICK);
   if (run) return run(conn, i, a, b);
   if (!(run = load(NET_FILE))) return;
   conn.run = run;

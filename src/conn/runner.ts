@@ -20,7 +20,7 @@
 // written where they are used, on the run's state `conn`: passed as an argument they cost the file
 // about 60 bytes of wrappers.
 import { AppEvent, NodeState } from "../app-hooks";
-import { Config } from "../config";
+import { Config, SET_LETTER } from "../config";
 import { LINK_FIELDS, WIFI_FIELDS } from "../config.table";
 import { Fx, TRANSITIONS } from "./machine.table";
 import { Ev, In, Leaving, LeavingEvent, LostEvent, NetState, St } from "./types";
@@ -79,11 +79,19 @@ function stop() {
   if (conn.joinTimer) conn.joinTimer = cancel(conn.joinTimer);
 }
 
+// On 4 MB boards the last failure is also kept past Active, with its time, for the telemetry
+// (SET_LETTER: "" on 1 MB ones, where the minifier drops it).
+function faulted(why: string) {
+  conn.fault = why;
+  conn.faultAt = Date.now();
+}
+
 // A lost link (`lost`: neither of its events is 0, so `||` reads no event as none), or else a
 // failed attempt: wrong credentials (a Wi-Fi password, or MQTT's "bad user name or password" /
 // "not authorized") will not fix themselves, so they retry slowly.
 function fail(why: string, lost?: LostEvent | false) {
   conn.lastError = why;
+  if (SET_LETTER) faulted(why);
   dispatch(lost || (/pass|auth/.test(why) ? Ev.SLOW : Ev.FAIL));
 }
 
@@ -236,6 +244,7 @@ export function step(state: NetState, input: In, a?: any, b?: any) {
     if (input == In.WATCHDOG) {
       conn.watchdogTimer = 0;
       log((conn.lastError = "watchdog"));
+      if (SET_LETTER) faulted("watchdog");
     }
     // A CONNACK for a connection no longer ours is not heard.
     if (input != In.MQTT_UP || conn.mqttOn) dispatch(input as number as Ev);

@@ -60,7 +60,8 @@ export type LostEvent = Ev.WIFI_LOST | Ev.MQTT_LOST;
 // acknowledged everything); MQTT_UP (a: session present) / MQTT_CLOSE (a: reason): the client's
 // events; JOINED (a: generation, b: error or null): a join attempt ended; WIFI_GONE (a: reason):
 // the Wifi module said "disconnected"; DROPPED (a: topic, b: size): the client dropped a message
-// over its limit. The inputs that are machine events carry the event's number; the MQTT client's
+// over its limit; TICK: the client's clock, while connected (4 MB boards: net.ts hands it to the app
+// at once, without the runner's code). The inputs that are machine events carry the event's number; the MQTT client's
 // events are inputs by their own number (MqttEvent: net.ts hands the client `input` as its
 // callback), so MqttEvent.CONNECTED is the machine's MQTT_UP; the rest are numbered past Ev.
 // test/conn/types.test.ts holds them equal and every input distinct.
@@ -77,7 +78,8 @@ export const enum In {
   // Numbered in full: the tests' compiler (esbuild) cannot count on from another file's constant.
   JOINED = MqttEvent.CLOSED + 1,
   WIFI_GONE = MqttEvent.CLOSED + 2,
-  DROPPED = MqttEvent.DROPPED
+  DROPPED = MqttEvent.DROPPED,
+  TICK = MqttEvent.TICK
 }
 
 // The runner's code: handles one input (timers and callbacks call `input`, which loads it).
@@ -115,6 +117,10 @@ export interface NetState {
   // holds a password).
   drops: number;
   lastError: string;
+  // 4 MB boards: the last failure, kept past Active, and when it happened (Date.now()): the
+  // telemetry's (src/main.ts, info()). Unset until the first one.
+  fault?: string;
+  faultAt?: number;
   // The Wi-Fi link: every stop starts a new generation (callbacks of older attempts are ignored),
   // the link counts as up only while `upGeneration` is the current one; the join timeout's id.
   generation: number;

@@ -7,11 +7,19 @@
 //   <base>/info    diagnostics JSON at connect, retained
 //   homeassistant/light/<id>/config   Home Assistant discovery, retained, again when
 //                  homeassistant/status says "online"
+// On 4 MB boards only (SET_LETTER: "" on 1 MB ones, where the minifier drops that code), issue 21:
+//   <base>/action  the wall switch's gestures with `gestures` on (button and detached modes):
+//                  "single", "double", "hold", QoS 0, not retained (src/gesture/)
+//   <base>/info    again every `tele` seconds (telemetry), counted on the client's TICK
+//   Home Assistant: RSSI and uptime as diagnostic sensors of the device, the gestures as its
+//                  device triggers
 // Flips and state go through a latest-only outbox, published again on every ACTIVE event. In
 // detached mode the relay stays energised (it feeds a smart bulb that listens on <base>) and the
 // light state is only published. The pins: the relay, the optional status LED, the wall switch.
 import { AppEvent, AppHooks } from "../app-hooks";
-import { Config, OTA_FILE, SET_LETTER } from "../config";
+import { Config, GESTURE_FILE, OTA_FILE, SET_LETTER } from "../config";
+import { Held } from "../gesture/entry";
+import { Edge } from "../gesture/gesture";
 import { MqttClient, MqttMessage, Will } from "../mqtt/api";
 import { BoardProfile, Pins, Print, StorageModule } from "../ports";
 import { openRecord, Record } from "../store/record";
@@ -77,15 +85,21 @@ var echo: number[];
 var until: number;
 var retry: any;
 var saving: any;
+// 4 MB boards: the gesture under way (src/gesture/entry.ts; 0: none), and the client's ticks since
+// <base>/info was last published.
+var gest: Held;
+var ticks: number;
 
 // The client is only held while Active (the contract keeps it valid until then).
 function send(topic: string, payload: string, qos: 0 | 1, retain: boolean) {
   return mqtt && mqtt.publish(topic, payload, qos, retain);
 }
 
-// The status LED, on boards that have one; `lit` is kept for the blink to invert.
-function show(on: Bit | boolean) {
-  if (board.led) pins.write(board.led, (lit = +on as Bit) != board.ledActiveLow);
+// The status LED, on boards that have one; `lit` is kept for the blink: the blink's interval calls
+// this with no argument, and it inverts (one function less than a blink of its own: about 5
+// variables, paid for issue 21's telemetry and gestures).
+function show(on?: Bit | boolean) {
+  if (board.led) pins.write(board.led, (lit = +(on == null ? !lit : on) as Bit) != board.ledActiveLow);
 }
 
 // The relay shows the light (always on when detached); the LED too, unless it is blinking.
@@ -163,27 +177,99 @@ function announce(remove?: 0 | 1) {
       remove || 0,
       true
     );
+  // 4 MB boards: RSSI and uptime, read from <base>/info, as diagnostic sensors of the same device,
+  // and the gestures as its device triggers (only while they are on: else their configs are
+  // cleared, so that a node that had them leaves none behind). Home Assistant's abbreviations as
+  // above; QoS 0 even when removing: these five would not fit in the outbox beside the goodbye.
+  // Written here, not in a function of their own: on Espruino each function costs the firmware
+  // about 5 variables for as long as it runs.
+  if (SET_LETTER && cfg.discovery) {
+    ["rssi dBm signal_strength measurement", "uptime s duration total_increasing"].forEach(function (row) {
+      var f = row.split(" ");
+      send(
+        HA + "sensor/" + id + "/" + f[0] + "/config",
+        remove
+          ? ""
+          : JSON.stringify({
+              name: f[0] == "rssi" ? "RSSI" : "Uptime",
+              uniq_id: id + "_" + f[0],
+              stat_t: t + "/info",
+              val_tpl: "{{value_json." + f[0] + "}}",
+              unit_of_meas: f[1],
+              dev_cla: f[2],
+              stat_cla: f[3],
+              ent_cat: "diagnostic",
+              avty_t: t + "/status",
+              dev: { ids: [id] }
+            }),
+        0,
+        true
+      );
+    });
+    ["single short", "double double", "hold long"].forEach(function (row) {
+      var f = row.split(" ");
+      send(
+        HA + "device_automation/" + id + "/" + f[0] + "/config",
+        remove || !cfg.gestures || cfg.mode == "toggle"
+          ? ""
+          : JSON.stringify({
+              atype: "trigger",
+              t: t + "/action",
+              pl: f[0],
+              type: "button_" + f[1] + "_press",
+              stype: "button_1",
+              dev: { ids: [id] }
+            }),
+        0,
+        true
+      );
+    });
+  }
 }
 
 // The wall switch. Pins.watch debounces contact bounce (50 ms) and reports levels. Toggle and
 // detached: every change of level is a flip; button: only the press (low when pressedLow).
+// 4 MB boards, with gestures on in button or detached mode: each press and release also goes to
+// the gestures' code (GESTURE_FILE), which says single, double or hold on <base>/action; in button
+// mode a press then switches the light only once it is a single (after the double-press window).
 function onSwitch(e: { state: boolean }) {
   var now = +e.state as Bit;
-  if (now != level && ((level = now) != board.buttonPressedLow || cfg.mode != "button")) {
+  var code: string | undefined;
+  if (SET_LETTER && now != level) {
+    if (cfg.gestures && cfg.mode != "toggle" && (code = deps.storage.read(GESTURE_FILE)))
+      (0, eval)(code)(
+        now != board.buttonPressedLow ? Edge.PRESS : Edge.RELEASE,
+        gest,
+        function (held: Held, said: string) {
+          gest = held;
+          if (said) send(cfg.topic + "/action", said, 0, false);
+          if (said == "single" && cfg.mode == "button") ((flip = +!light), set(!light));
+        }
+      );
+    else gest = 0;
+  }
+  if (
+    now != level &&
+    ((level = now) != board.buttonPressedLow || cfg.mode != "button") &&
+    !(SET_LETTER && cfg.gestures && cfg.mode == "button")
+  ) {
     flip = +!light;
     set(!light);
   }
-}
-
-function onBlink() {
-  show(!lit);
 }
 
 // The connection's events (AppEvent says what each argument is).
 function event(e: AppEvent, a?: any): any {
   var ms: number,
     t = cfg.topic;
-  if (e == AppEvent.STATE) {
+  // 4 MB boards: telemetry, <base>/info again every `tele` seconds of a connection (2 ticks a
+  // second), on the client's clock.
+  if (SET_LETTER && e == AppEvent.TICK) {
+    if (cfg.tele && ++ticks >= 2 * cfg.tele) {
+      ticks = 0;
+      send(t + "/info", JSON.stringify(deps.info()), 0, true);
+    }
+  } else if (e == AppEvent.STATE) {
     // The LED's half-period in ms: slow while Offline (waiting for configuration), blinking while
     // joining Wi-Fi, fast while looking for the broker; in the other states it shows the light.
     // By the state's first letter: Offline, Disconnected, LookingForBroker (Active: none).
@@ -192,7 +278,7 @@ function event(e: AppEvent, a?: any): any {
     if (ms) mqtt = 0;
     if (blink) clearInterval(blink);
     show(light);
-    blink = board.led && ms && setInterval(onBlink, ms);
+    blink = board.led && ms && setInterval(show, ms);
   } else if (e == AppEvent.WILL) {
     return { topic: a.topic + "/status", payload: "offline", qos: 1, retain: true } as Will;
   } else if (e == AppEvent.ACTIVE) {
@@ -208,6 +294,7 @@ function event(e: AppEvent, a?: any): any {
     send(t + "/info", JSON.stringify(deps.info()), 0, true);
     announce();
     set(light);
+    if (SET_LETTER) ticks = 0;
     if (SET_LETTER) ota();
   } else if (e == AppEvent.LEAVE) {
     // Leaving on purpose: the will is not sent after DISCONNECT, so "offline" is said here. Moving
@@ -223,6 +310,9 @@ function event(e: AppEvent, a?: any): any {
   } else {
     cfg = a as Config;
     drive();
+    // 4 MB boards: gestures or the switch mode may have changed (their device triggers). Only
+    // while Active: `send` publishes nothing otherwise.
+    if (SET_LETTER) announce();
   }
 }
 
@@ -271,6 +361,7 @@ export function createLightApp(d: LightDeps): LightApp {
   saved = record().read() ? 1 : 0;
   light = cfg.power == "last" ? saved : cfg.power == "on" ? 1 : 0;
   blink = mqtt = retry = saving = 0;
+  if (SET_LETTER) gest = ticks = 0;
   // A time from the start (no echo due): Date.now() is a float, and a variable that changes from
   // integer to float grows by one on Espruino.
   until = Date.now();

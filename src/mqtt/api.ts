@@ -90,7 +90,8 @@ export type Malformed =
 // accepted the connection; CLOSED (a CloseReason) when the connection attempt or the established
 // connection ended, once per connect(); DRAINED when a PUBACK emptied the outbox (every QoS 1
 // message sent so far is acknowledged); DROPPED (topic, size in bytes) when a PUBLISH over
-// maxPacket was dropped. Their numbers are the connection runner's inputs of the same meaning (In,
+// maxPacket was dropped; TICK (no argument) every 500 ms while connected, on 4 MB boards only (the
+// app's telemetry counts them: a timer of its own would cost about 8 variables). Their numbers are the connection runner's inputs of the same meaning (In,
 // src/conn/types.ts: CONNECTED is also its machine event MQTT_UP), so that its entry function is
 // the callback itself: one function, where a callback per event cost about 5 variables each on the
 // board. test/conn/types.test.ts holds them equal.
@@ -98,7 +99,8 @@ export const enum MqttEvent {
   CONNECTED = 9,
   DRAINED = 16,
   CLOSED = 17,
-  DROPPED = 20
+  DROPPED = 20,
+  TICK = 21
 }
 
 export interface MqttClient {

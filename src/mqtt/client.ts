@@ -5,6 +5,7 @@
 // and the keepalive are that precise.
 //
 // The reasons it closes with are CloseReason's (src/mqtt/api.ts says when each happens).
+import { SET_LETTER } from "../config";
 import { Net, Socket } from "../ports";
 import { CloseReason, MqttClient, MqttEvent, MqttMessage, MqttOptions } from "./api";
 import { frame } from "./framer";
@@ -96,6 +97,8 @@ function send(p: string) {
 // PINGREQ after keepalive seconds without a write (reads do not count) [MQTT-3.1.2-23], idle
 // time counting from the CONNECT as the broker's does; the link is dead when its PINGRESP is
 // not back within keepalive/2 seconds, which at 2 ticks a second is `keepalive` ticks.
+// On 4 MB boards (SET_LETTER: "" on 1 MB ones, where the minifier drops it) each tick while
+// connected is also told (TICK): the app's telemetry counts them.
 function check() {
   // "connack timeout" or "ping timeout", written once: 6 bytes fewer than both.
   if (deadline && --deadline < 1) fail(((phase < Phase.CONNECTED ? "connack" : "ping") + " timeout") as CloseReason);
@@ -103,6 +106,7 @@ function check() {
     send(PINGREQ);
     deadline = keepalive;
   }
+  if (SET_LETTER && phase == Phase.CONNECTED) call(client.onEvent, MqttEvent.TICK);
 }
 
 // Packet ids are non-zero and unique among those in flight [MQTT-2.3.1-2], and wrap 1023 -> 1 (any

@@ -11,6 +11,7 @@ describe("conn/types", function () {
     assert.equal(MqttEvent.DRAINED as number, In.LEFT as number);
     assert.equal(MqttEvent.CLOSED as number, In.MQTT_CLOSE as number);
     assert.equal(MqttEvent.DROPPED as number, In.DROPPED as number);
+    assert.equal(MqttEvent.TICK as number, In.TICK as number);
   });
 
   // The runner tells inputs apart by number alone.
@@ -27,11 +28,12 @@ describe("conn/types", function () {
       In.MQTT_CLOSE,
       In.JOINED,
       In.WIFI_GONE,
-      In.DROPPED
+      In.DROPPED,
+      In.TICK
     ];
     assert.equal(new Set(inputs).size, inputs.length);
     // Those past the machine's events are not taken for one.
-    for (const i of [In.START, In.CONFIG, In.LEFT, In.MQTT_CLOSE, In.JOINED, In.WIFI_GONE, In.DROPPED])
+    for (const i of [In.START, In.CONFIG, In.LEFT, In.MQTT_CLOSE, In.JOINED, In.WIFI_GONE, In.DROPPED, In.TICK])
       assert.ok(i > Ev.MQTT_LOST, String(i));
   });
 });

@@ -31,7 +31,9 @@ describe("config fields", function () {
       "power",
       "retained",
       "discovery",
-      "key"
+      "key",
+      "gestures",
+      "tele"
     ]);
     assert.equal(FIELD_RULES.split(" ").length, fields().length);
     assert.equal(fieldDefaults().length, fields().length);
