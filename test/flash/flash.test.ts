@@ -35,7 +35,7 @@ describe("flash", () => {
     assert.equal(r.status, 0, r.err);
     assert.match(
       r.out,
-      /espruino --no-ble --board scripts\/boards\/ESP8266_4MB\.json -p \/dev\/ttyUSB0 -b 115200 --storage \.bootcde:build\/storage-4mb\/\.bootcde --storage ln\.a\.boot:build\/storage-4mb\/ln\.a\.boot --storage ln\.a\.con:build\/storage-4mb\/ln\.a\.con --storage ln\.a\.net:build\/storage-4mb\/ln\.a\.net /
+      /espruino --no-ble --board scripts\/boards\/ESP8266_4MB\.json -p \/dev\/ttyUSB0 -b 115200 --storage \.bootcde:build\/storage-4mb\/\.bootcde --storage ln\.a\.boot:build\/storage-4mb\/ln\.a\.boot --storage ln\.a\.con:build\/storage-4mb\/ln\.a\.con --storage ln\.a\.gst:build\/storage-4mb\/ln\.a\.gst --storage ln\.a\.net:build\/storage-4mb\/ln\.a\.net /
     );
   });
 
