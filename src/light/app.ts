@@ -206,20 +206,22 @@ function announce(remove?: 0 | 1) {
         true
       );
     });
+    // Written as text: "type" is among the minifier's internal property names.
     ["single short", "double double", "hold long"].forEach(function (row) {
       var f = row.split(" ");
       send(
         HA + "device_automation/" + id + "/" + f[0] + "/config",
         remove || !cfg.gestures || cfg.mode == "toggle"
           ? ""
-          : JSON.stringify({
-              atype: "trigger",
-              t: t + "/action",
-              pl: f[0],
-              type: "button_" + f[1] + "_press",
-              stype: "button_1",
-              dev: { ids: [id] }
-            }),
+          : '{"atype":"trigger","t":' +
+              JSON.stringify(t + "/action") +
+              ',"pl":"' +
+              f[0] +
+              '","type":"button_' +
+              f[1] +
+              '_press","stype":"button_1","dev":{"ids":' +
+              JSON.stringify([id]) +
+              "}}",
         0,
         true
       );

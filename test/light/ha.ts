@@ -1,14 +1,16 @@
 // How Home Assistant reads an MQTT discovery config, for checking the node's: the abbreviations
 // it expands (from homeassistant/components/mqtt/abbreviations.py, the entries a basic-schema
-// light can use) and the fields that schema knows. A key it does not know stays unexpanded and
+// light, a sensor and a device trigger can use) and the fields each schema knows. A key it does not know stays unexpanded and
 // fails the field check.
 const ABBREVIATIONS: { [short: string]: string } = {
+  atype: "automation_type",
   avty: "availability",
   avty_mode: "availability_mode",
   avty_t: "availability_topic",
   avty_tpl: "availability_template",
   cmd_t: "command_topic",
   dev: "device",
+  dev_cla: "device_class",
   en: "enabled_by_default",
   ent_cat: "entity_category",
   ic: "icon",
@@ -21,10 +23,16 @@ const ABBREVIATIONS: { [short: string]: string } = {
   pl_not_avail: "payload_not_available",
   pl_off: "payload_off",
   pl_on: "payload_on",
+  pl: "payload",
   ret: "retain",
+  stat_cla: "state_class",
   stat_t: "state_topic",
   stat_val_tpl: "state_value_template",
-  uniq_id: "unique_id"
+  stype: "subtype",
+  t: "topic",
+  uniq_id: "unique_id",
+  unit_of_meas: "unit_of_measurement",
+  val_tpl: "value_template"
 };
 const DEVICE_ABBREVIATIONS: { [short: string]: string } = {
   cns: "connections",
@@ -63,6 +71,63 @@ export const LIGHT_FIELDS = [
   "state_value_template",
   "unique_id"
 ];
+// Fields of an MQTT sensor (the node's diagnostics: RSSI and uptime, read from <base>/info).
+export const SENSOR_FIELDS = [
+  "availability",
+  "availability_mode",
+  "availability_template",
+  "availability_topic",
+  "device",
+  "device_class",
+  "enabled_by_default",
+  "entity_category",
+  "expire_after",
+  "force_update",
+  "icon",
+  "json_attributes_topic",
+  "name",
+  "object_id",
+  "payload_available",
+  "payload_not_available",
+  "qos",
+  "state_class",
+  "state_topic",
+  "unique_id",
+  "unit_of_measurement",
+  "value_template"
+];
+// Fields of an MQTT device trigger (the gestures), and the types and subtypes its automation
+// editor names (device_trigger.mqtt: others show as "subtype type").
+export const TRIGGER_FIELDS = [
+  "automation_type",
+  "device",
+  "payload",
+  "qos",
+  "subtype",
+  "topic",
+  "type",
+  "value_template"
+];
+export const TRIGGER_TYPES = [
+  "button_short_press",
+  "button_short_release",
+  "button_long_press",
+  "button_long_release",
+  "button_double_press",
+  "button_triple_press",
+  "button_quadruple_press",
+  "button_quintuple_press"
+];
+export const TRIGGER_SUBTYPES = [
+  "turn_on",
+  "turn_off",
+  "button_1",
+  "button_2",
+  "button_3",
+  "button_4",
+  "button_5",
+  "button_6"
+];
 export const DEVICE_FIELDS = [
   "configuration_url",
   "connections",
@@ -89,9 +154,10 @@ const DEFAULTS: { [field: string]: string } = {
   payload_off: "OFF"
 };
 
-// The config as Home Assistant sees it once abbreviations are expanded and defaults filled in.
-export function expandDiscovery(json: string) {
-  const cfg = { ...DEFAULTS, ...expand(JSON.parse(json), ABBREVIATIONS) };
+// The config as Home Assistant sees it once abbreviations are expanded and defaults filled in (a
+// light's; `plain`: a sensor's or a trigger's, with no light defaults).
+export function expandDiscovery(json: string, plain = false) {
+  const cfg = { ...(plain ? {} : DEFAULTS), ...expand(JSON.parse(json), ABBREVIATIONS) };
   if (cfg.device) cfg.device = expand(cfg.device, DEVICE_ABBREVIATIONS);
   return cfg;
 }
