@@ -140,6 +140,16 @@ export class FlashStorage {
         runtime.check();
         s.erase(key(name));
       },
+      getFree() {
+        runtime.check();
+        return s.capacity - s.used() - s.trash;
+      },
+      // Reclaims the erased space (on the board: every page rewritten through RAM; here at once).
+      compact() {
+        runtime.check();
+        s.trash = 0;
+        s.persist();
+      },
       list(pattern?: any) {
         runtime.check();
         const names = Object.keys(s.files).filter(
