@@ -30,8 +30,7 @@ function bytes(realm: Realm, args: any): number[] {
     if (typeof v === "string") for (let i = 0; i < v.length; i++) out.push(v.charCodeAt(i) & 0xff);
     else if (typeof v === "number") out.push(v & 0xff);
     else if (v instanceof realm.global.ArrayBuffer) new Uint8Array(v).forEach((b) => out.push(b));
-    else if (v && typeof v === "object" && typeof v.length === "number")
-      for (let i = 0; i < v.length; i++) add(v[i]);
+    else if (v && typeof v === "object" && typeof v.length === "number") for (let i = 0; i < v.length; i++) add(v[i]);
     else if (v && typeof v === "object" && v.data !== undefined) for (let i = 0; i < (v.count || 1); i++) add(v.data);
   };
   add(args);
@@ -175,7 +174,9 @@ export class Board {
         realm.obj({
           SHA1: (data: any) => {
             runtime.check();
-            const digest = createHash("sha1").update(Buffer.from(bytes(realm, data))).digest();
+            const digest = createHash("sha1")
+              .update(Buffer.from(bytes(realm, data)))
+              .digest();
             return new realm.global.Uint8Array(digest).buffer;
           }
         });

@@ -39,6 +39,8 @@ export class FlashStorage {
   private readonly file: string | null;
   // Called when a power cut fires: the simulator stops the board.
   onPowerCut: () => void = () => {};
+  // Observers of every change of the stored files (the web page's board panel reads the flash).
+  changeListeners: Array<() => void> = [];
 
   constructor(options: StorageOptions = {}) {
     this.capacity = options.capacity || 64 * 1024;
@@ -221,6 +223,7 @@ export class FlashStorage {
   }
 
   private persist(): void {
+    for (const l of this.changeListeners.slice()) l();
     if (!this.file) return;
     const files: { [name: string]: string } = {};
     for (const n of Object.keys(this.files)) files[n] = this.files[n].toString("base64");
