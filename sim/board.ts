@@ -204,6 +204,9 @@ export class Board {
       // image stored with its timers and watches, then a soft init (the 'init' handlers).
       save: () => {
         runtime.check();
+        // 2v29 (jswrap_interface_save): never over code flashed as .bootcde, as `npm run flash` writes.
+        if (hw.storage.get(".bootcde") !== undefined)
+          throw realm.error("Cannot save: .bootcde file already exists. Please remove it first.");
         this.saveCalls++;
         later(() => {
           this.events.emitNow(this.E, "kill");

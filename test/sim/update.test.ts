@@ -103,4 +103,12 @@ describe("simulator: an update over the air on the 4 MB layout", function () {
     assert.doesNotMatch(sim.output, /\[boot\] trying/);
     assert.deepEqual(sim.errors, []);
   });
+
+  it("save() is refused, as Espruino 2v29 refuses it over a flashed .bootcde, and the node runs on", async () => {
+    sim.type("save()");
+    await sim.waitFor(/Cannot save: \.bootcde file already exists/);
+    assert.equal(sim.saveCalls, 0);
+    sim.type("status()");
+    await sim.waitFor(/"state":"Active"/);
+  });
 });
