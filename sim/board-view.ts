@@ -1,8 +1,8 @@
 // What the web page's board panel shows, taken from the simulator's outside, as a person at the
 // bench would see it: the relay, LED and switch pins (pins.observe), the serial console
 // (sim.onOutput: the connection state is the firmware's `[net] A -> B` line), the access point
-// (wifi.upListeners), and the switch mode and base topic from the configuration in flash (read
-// as a flash dump would be). It never reads the firmware's variables. The console reaches the page
+// (wifi.upListeners), and the switch mode and base topic from the configuration in flash, and the
+// set of files from the boot record (read as a flash dump would be, at each change). It never reads the firmware's variables. The console reaches the page
 // through a ConsoleFeed: never what was typed, never a password.
 import { Simulator } from "./simulator";
 import { BoardProfile } from "../src/ports";
@@ -22,6 +22,9 @@ export interface BoardSnapshot {
   ap: boolean; // the simulated access point is up
   mode: string; // the configured switch mode: toggle, button or detached
   topic: string; // the configured base topic
+  version: string | null; // the firmware's version, from its boot line; null until it has said
+  set: string | null; // 4 MB boards: the set of files confirmed (boot record in flash), else null
+  trial: string | null; // 4 MB boards: a new set on trial after an update, else null
   pins: BoardPins;
 }
 
@@ -34,7 +37,7 @@ export type BoardEvent =
 const CONSOLE_TAIL = 16000;
 const DEFAULT_TOPIC = "living_room_lights";
 const STATE_LINE = /\[net\] (\w+) -> (\w+)/;
-const BOOT_LINE = /^lightnode \d+\.\d+/;
+const BOOT_LINE = /^lightnode (\d+\.\d+\S*)/;
 
 export class BoardView {
   private snap: BoardSnapshot;
@@ -56,6 +59,9 @@ export class BoardView {
       ap: sim.wifi.up,
       mode: "toggle",
       topic: DEFAULT_TOPIC,
+      version: null,
+      set: null,
+      trial: null,
       pins
     };
     this.readPins();
@@ -64,6 +70,9 @@ export class BoardView {
     this.stops.push(sim.pins.observe((pin) => watched.indexOf(pin) >= 0 && this.update(() => this.readPins())));
     this.stops.push(sim.onOutput((text, echo) => echo || this.output(this.learn().printed(text))));
     this.stops.push(sim.onTyped((line) => this.output(this.learn().typed(line))));
+    const flash = () => this.update(() => this.readFlash());
+    sim.storage.changeListeners.push(flash);
+    this.stops.push(() => (sim.storage.changeListeners = sim.storage.changeListeners.filter((l) => l !== flash)));
     const ap = (up: boolean) => this.update(() => (this.snap.ap = up));
     sim.wifi.upListeners.push(ap);
     this.stops.push(() => (sim.wifi.upListeners = sim.wifi.upListeners.filter((l) => l !== ap)));
@@ -155,19 +164,23 @@ export class BoardView {
           .pop()!
           .replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
         const m = STATE_LINE.exec(line);
+        const boot = BOOT_LINE.exec(line);
         if (m && NET_STATES.indexOf(m[2] as NetState) >= 0) this.snap.state = m[2] as NetState;
-        else if (BOOT_LINE.test(line)) this.snap.state = "Offline";
+        else if (boot) ((this.snap.state = "Offline"), (this.snap.version = boot[1]));
       }
-      this.readFlash();
     });
   }
 
   // The switch mode and topic of the newest valid configuration record in flash ("cfg.0"/"cfg.1",
-  // JSON {s: sequence, d: JSON data}); the defaults when there is none or it cannot be read.
+  // JSON {s: sequence, d: JSON data}); the defaults when there is none or it cannot be read. On a
+  // 4 MB board, the set of files it runs from the boot record ("ln.boot.0"/"ln.boot.1").
   private readFlash(): void {
     const best = storedConfig(this.sim.storage);
     this.snap.mode = best && typeof best.mode === "string" ? best.mode : "toggle";
     this.snap.topic = best && typeof best.topic === "string" && best.topic ? best.topic : DEFAULT_TOPIC;
+    const boot = newestRecord(this.sim.storage, "ln.boot");
+    this.snap.set = boot && typeof boot.set === "string" ? boot.set : this.sim.layout ? "a" : null;
+    this.snap.trial = boot && typeof boot.trial === "string" ? boot.trial : null;
   }
 
   private records(): any[] {
@@ -178,8 +191,13 @@ export class BoardView {
 // The data of each configuration record in flash that can be read, with its sequence number as
 // `seq` (JSON {s: sequence, d: JSON data} in "cfg.0"/"cfg.1").
 export function configRecords(storage: Simulator["storage"]): any[] {
+  return recordSlots(storage, "cfg");
+}
+
+// The data of each slot of a two-slot record (src/store/record.ts) that can be read, with `seq`.
+function recordSlots(storage: Simulator["storage"], record: string): any[] {
   const out: any[] = [];
-  for (const name of ["cfg.0", "cfg.1"]) {
+  for (const name of [record + ".0", record + ".1"]) {
     try {
       const r = JSON.parse(storage.get(name) || "");
       const d = JSON.parse(r.d);
@@ -193,7 +211,11 @@ export function configRecords(storage: Simulator["storage"]): any[] {
 
 // The newest readable configuration in flash, or null.
 export function storedConfig(storage: Simulator["storage"]): any {
+  return newestRecord(storage, "cfg");
+}
+
+function newestRecord(storage: Simulator["storage"], record: string): any {
   let best: any = null;
-  for (const d of configRecords(storage)) if (!best || d.seq > best.seq) best = d;
+  for (const d of recordSlots(storage, record)) if (!best || d.seq > best.seq) best = d;
   return best;
 }

@@ -13,6 +13,29 @@ import { Telnet } from "./telnet";
 import { esp8266Module, ResetReason } from "./esp8266";
 import { crc32 } from "./crc32";
 import { estimateVariables } from "./memory";
+import { createHash } from "node:crypto";
+
+// Espruino's pretokeniser, undone: `npm run flash` and updates store code pretokenised (bytes
+// 0x80-0xff for reserved words and operators), which the interpreter reads as it is and V8 cannot.
+const { untokenise } = require("../scripts/pretokenise.mjs") as { untokenise(code: string): string };
+export function readableCode(code: string): string {
+  return /[\x80-\xff]/.test(code) ? untokenise(code) : code;
+}
+
+// The bytes of Espruino data arguments (strings' low bytes, numbers, arrays, ArrayBuffers and
+// {data, count} objects), as E.toString and crypto read them.
+function bytes(realm: Realm, args: any): number[] {
+  const out: number[] = [];
+  const add = (v: any): void => {
+    if (typeof v === "string") for (let i = 0; i < v.length; i++) out.push(v.charCodeAt(i) & 0xff);
+    else if (typeof v === "number") out.push(v & 0xff);
+    else if (v instanceof realm.global.ArrayBuffer) new Uint8Array(v).forEach((b) => out.push(b));
+    else if (v && typeof v === "object" && typeof v.length === "number") for (let i = 0; i < v.length; i++) add(v[i]);
+    else if (v && typeof v === "object" && v.data !== undefined) for (let i = 0; i < (v.count || 1); i++) add(v.data);
+  };
+  add(args);
+  return out;
+}
 
 export type BoardId = "ESP8266_4MB" | "ESP8266_BOARD";
 
@@ -76,6 +99,10 @@ export class Board {
     hw.telnet.powerOn();
     this.E = this.makeE();
     Object.assign(this.realm.global, this.timers.globals(), hw.pins.globals(), this.console.globals(), this.globals());
+    // eval() reads pretokenised code from Storage, as Espruino's does (a direct call becomes an
+    // indirect one: the firmware evaluates Storage files only at the top level or indirectly).
+    const nativeEval = this.realm.global.eval;
+    this.realm.global.eval = (code: any) => nativeEval(typeof code === "string" ? readableCode(code) : code);
     this.builtins = new Set(Object.keys(this.realm.global));
   }
 
@@ -83,7 +110,7 @@ export class Board {
   boot(code: string | null, filename: string): void {
     if (code === null) return;
     try {
-      this.realm.run(code, filename);
+      this.realm.run(readableCode(code), filename);
     } catch (err) {
       if (!this.runtime.alive) return;
       this.console.uncaught(err);
@@ -108,23 +135,9 @@ export class Board {
 
   private makeE(): any {
     const { realm, console } = this;
-    const bytes = (args: any[]): number[] => {
-      const out: number[] = [];
-      const add = (v: any): void => {
-        if (typeof v === "string") for (let i = 0; i < v.length; i++) out.push(v.charCodeAt(i) & 0xff);
-        else if (typeof v === "number") out.push(v & 0xff);
-        else if (v instanceof realm.global.ArrayBuffer) new Uint8Array(v).forEach((b) => out.push(b));
-        else if (v && typeof v === "object" && typeof v.length === "number")
-          for (let i = 0; i < v.length; i++) add(v[i]);
-        else if (v && typeof v === "object" && v.data !== undefined)
-          for (let i = 0; i < (v.count || 1); i++) add(v.data);
-      };
-      args.forEach(add);
-      return out;
-    };
     return realm.obj({
       CRC32: (data: any) => crc32(data),
-      toString: (...args: any[]) => String.fromCharCode(...bytes(args)),
+      toString: (...args: any[]) => String.fromCharCode(...bytes(realm, args)),
       setConsole: (device: any) => console.setConsole(device)
     });
   }
@@ -154,7 +167,20 @@ export class Board {
           freeHeap: () => 8000 + this.memory().free * 12
         })
     };
-    if (hw.board === "ESP8266_4MB") modules.TelnetServer = () => hw.telnet.module(realm, runtime);
+    if (hw.board === "ESP8266_4MB") {
+      modules.TelnetServer = () => hw.telnet.module(realm, runtime);
+      // Only the 4 MB build has crypto (the update receiver's HMAC-SHA1 and digests).
+      modules.crypto = () =>
+        realm.obj({
+          SHA1: (data: any) => {
+            runtime.check();
+            const digest = createHash("sha1")
+              .update(Buffer.from(bytes(realm, data)))
+              .digest();
+            return new realm.global.Uint8Array(digest).buffer;
+          }
+        });
+    }
     const require = (name: any) => {
       runtime.check();
       const n = String(name);
@@ -164,9 +190,12 @@ export class Board {
     };
     const later = (fn: () => void) => runtime.defer(fn);
     realm.global.Date.now = () => Date.now();
+    const latin1 = (s: any) => Buffer.from(String(s), "latin1");
     return {
       E: this.E,
       require,
+      btoa: (s: any) => latin1(s).toString("base64"),
+      atob: (s: any) => Buffer.from(String(s), "base64").toString("latin1"),
       getSerial: () => hw.serial,
       process: realm.obj({
         memory: () => realm.copy({ ...this.memory(), history: 0, gc: 0, gctime: 1, blocksize: 12 })
@@ -175,6 +204,9 @@ export class Board {
       // image stored with its timers and watches, then a soft init (the 'init' handlers).
       save: () => {
         runtime.check();
+        // 2v29 (jswrap_interface_save): never over code flashed as .bootcde, as `npm run flash` writes.
+        if (hw.storage.get(".bootcde") !== undefined)
+          throw realm.error("Cannot save: .bootcde file already exists. Please remove it first.");
         this.saveCalls++;
         later(() => {
           this.events.emitNow(this.E, "kill");

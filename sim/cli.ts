@@ -1,4 +1,5 @@
-// `npm start`: the firmware in the simulator, with an embedded MQTT broker on 127.0.0.1:1883 and
+// `npm start`: the firmware in the simulator (a 4 MB board: build/storage-4mb flashed as `npm run
+// flash` does, so `npm run ota` updates it; --board 1mb: the 1 MB board's files), with an embedded MQTT broker on 127.0.0.1:1883 and
 // MQTT over WebSocket on :9001 (or --broker mqtt://host:port [--ws ws://host:port]), a simulated
 // access point, Storage in .sim/ (or --data DIR), the web page on http://127.0.0.1:8080 (phone app
 // and simulated board; see web.ts), and this terminal as the board's serial console (raw, as a
@@ -12,6 +13,7 @@ import { startWeb, WebServer } from "./web";
 import { parseFlags, portFlag } from "./args";
 
 interface CliOptions {
+  board: "4mb" | "1mb";
   broker: string | null;
   data: string;
   ssid: string;
@@ -27,7 +29,7 @@ interface CliOptions {
 
 const USAGE = [
   "usage: npm start -- [--broker mqtt://host:port [--ws ws://host:port]] [--ws PORT] [--http PORT] [--http-host HOST] [--no-web]",
-  "                    [--data DIR] [--ssid NAME] [--password PW] [--verbose]"
+  "                    [--board 4mb|1mb] [--data DIR] [--ssid NAME] [--password PW] [--verbose]"
 ].join("\n");
 const TOPIC = "living_room_lights";
 
@@ -35,13 +37,17 @@ function parse(argv: string[]): CliOptions {
   const f = parseFlags(
     argv,
     USAGE,
-    ["--broker", "--data", "--ssid", "--password", "--http", "--http-host", "--ws"],
+    ["--board", "--broker", "--data", "--ssid", "--password", "--http", "--http-host", "--ws"],
     ["--verbose", "--no-web"]
   );
   const str = (k: string, d: string) => (typeof f[k] === "string" ? (f[k] as string) : d);
+  const board = str("--board", "4mb");
+  if (board !== "4mb" && board !== "1mb") throw new Error(`--board ${board}: 4mb or 1mb\n${USAGE}`);
   const o: CliOptions = {
+    board,
     broker: str("--broker", "") || null,
-    data: path.resolve(str("--data", path.resolve(__dirname, "..", ".sim"))),
+    // Each board's Storage of its own: the two layouts' files differ.
+    data: path.resolve(str("--data", path.resolve(__dirname, "..", board === "4mb" ? ".sim" : ".sim-1mb"))),
     ssid: str("--ssid", "lightnode-sim"),
     password: str("--password", "correct horse"),
     verbose: !!f["--verbose"],
@@ -87,6 +93,9 @@ async function main(): Promise<void> {
   // The board's first words wait for the hint, which needs the page's address.
   let early: string | null = "";
   const sim = await Simulator.start({
+    ...(o.board === "4mb"
+      ? { layout: path.resolve(__dirname, "..", "build", "storage-4mb") }
+      : { board: "ESP8266_BOARD" }),
     dataDir: o.data,
     ap: { ssid: o.ssid, password: o.password },
     echo: (text) => (early === null ? process.stdout.write(text) : (early += text)),
@@ -112,12 +121,17 @@ async function main(): Promise<void> {
       ? "web page:           off (give the broker's WebSocket listener: --ws ws://host:9001)"
       : "web page:           off (--no-web)";
   const hint = [
-    `lightnode simulator: access point "${o.ssid}", password "${o.password}" (simulated); Storage in ${path.relative(process.cwd(), o.data) || "."}`,
+    `lightnode simulator: a ${o.board === "4mb" ? "4 MB" : "1 MB"} board, access point "${o.ssid}", password "${o.password}" (simulated); Storage in ${path.relative(process.cwd(), o.data) || "."}`,
     broker ? `embedded MQTT broker (aedes) on ${broker.url}` : `MQTT broker: ${o.broker}`,
     `connect the node:   config({ssid:${JSON.stringify(o.ssid)}, password:${JSON.stringify(o.password)}, broker:${JSON.stringify(address.host)}, port:${address.port}})`,
     `toggle the light:   mosquitto_pub -h ${address.host} -p ${address.port} -t living_room_lights -m on   (or off, toggle)`,
     `watch it:           mosquitto_sub -h ${address.host} -p ${address.port} -t 'living_room_lights/#' -v`,
     webLine,
+    ...(o.board === "4mb"
+      ? [
+          `update it:          npm run ota -- --broker mqtt://${address.host}:${address.port} --key-file KEYFILE   (README: Updating over the air)`
+        ]
+      : []),
     "flip the wall switch: type .switch (or .press for a push button); .help lists the simulator's commands",
     "this terminal is the board's serial console (Ctrl-C goes to the board); Ctrl-] or .exit quits",
     ""

@@ -43,7 +43,7 @@
 // The same cores (timers, Wifi, net, Storage, pins) serve unit tests on Node: sim/node-env.ts.
 // Timers use the host's setTimeout/Date at call time, so sinon fake timers drive them; pin
 // press/release helpers sleep on host timers too (under fake timers use pins.set and tick).
-import { existsSync, readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, mkdtempSync, rmSync } from "node:fs";
 import { CONSOLE_FILE, NET_FILE } from "../src/config";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -62,6 +62,10 @@ export interface SimulatorOptions {
   bundle?: string;
   // Where Storage persists; default: a fresh temporary folder, removed by stop().
   dataDir?: string;
+  // A folder of Storage files flashed at start as `npm run flash` does (build/storage-4mb: the
+  // loader as .bootcde and set a; set b and the boot record erased), booted from .bootcde at every
+  // power-on instead of `bundle`, so an update over the air stays installed across restarts.
+  layout?: string;
   ap?: ApConfig;
   board?: BoardId;
   serial?: string;
@@ -100,6 +104,7 @@ export class Simulator {
   readonly net: Network;
   readonly telnet: Telnet;
   readonly bundle: string;
+  readonly layout: string | null;
   dead = false;
   stopped = false;
   private cursor = 0;
@@ -117,9 +122,12 @@ export class Simulator {
     this.bundle = path.resolve(
       options.bundle || process.env.LIGHTNODE_BUNDLE || path.join(ROOT, "build", "firmware.js")
     );
+    this.layout = options.layout ? path.resolve(options.layout) : null;
     this.ownDataDir = options.dataDir ? null : mkdtempSync(path.join(tmpdir(), "lightnode-sim-"));
     const dataDir = options.dataDir || this.ownDataDir!;
-    this.storage = new FlashStorage({ dataDir, capacity: options.storageBytes });
+    // The layout's two sets of files need a 4 MB board's Storage (192 KB).
+    const capacity = options.storageBytes || (this.layout ? 192 * 1024 : undefined);
+    this.storage = new FlashStorage({ dataDir, capacity });
     this.storage.onPowerCut = () => this.powerCut();
     this.pins = new Pins(options.inputs);
     this.wifi = new AccessPoint(options.ap || DEFAULT_AP, options.wifi);
@@ -145,6 +153,7 @@ export class Simulator {
   // Creates the simulator and powers the board on; resolves once the boot code and init ran.
   static async start(options: SimulatorOptions = {}): Promise<Simulator> {
     const sim = new Simulator(options);
+    if (sim.layout) sim.flashLayout(sim.layout);
     sim.powerOn("power on");
     return sim;
   }
@@ -289,11 +298,25 @@ export class Simulator {
     }
   }
 
+  // What `npm run flash` writes on a 4 MB board (scripts/flash.mjs): every file of the folder, and
+  // set b's files and the boot record (ln.b.*, ln.boot.*) erased, so that set a runs. The
+  // configuration records stay, as on the board.
+  private flashLayout(dir: string): void {
+    for (const name of this.storage.names()) if (/^ln\.b/.test(name)) this.storage.remove(name);
+    for (const name of readdirSync(dir)) this.storage.put(name, readFileSync(path.join(dir, name), "latin1"));
+  }
+
+  // As Espruino boots: with a layout, .bootcde from Storage (none: nothing but the REPL runs).
+  private bootCode(): string {
+    if (this.layout) return this.storage.get(".bootcde") || "";
+    return readFileSync(this.bundle, "utf8");
+  }
+
   private powerOn(reason: ResetReason): void {
     if (this.stopped) return;
-    this.flashCompanions();
+    if (!this.layout) this.flashCompanions();
     this.board = this.newBoard(reason);
-    this.board.boot(readFileSync(this.bundle, "utf8"), this.bundle);
+    this.board.boot(this.bootCode(), this.layout ? ".bootcde" : this.bundle);
   }
 
   private newBoard(reason: ResetReason): Board {

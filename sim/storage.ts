@@ -30,15 +30,20 @@ export class FlashStorage {
   private files: { [name: string]: Buffer } = {};
   private trash = 0;
   private fault: WriteFault | null = null;
+  private cutCountdown = 0;
   // A power cut's moment: right after the old file is erased, or half-way through the new data.
   private cutAt: "erase" | "data" = "erase";
   // Counts of firmware-side mutations, for tests ("nothing was written").
   writes = 0;
   erases = 0;
+  // The file of each firmware write, in order (tests pick cut points from it).
+  readonly writeLog: string[] = [];
   readonly capacity: number;
   private readonly file: string | null;
   // Called when a power cut fires: the simulator stops the board.
   onPowerCut: () => void = () => {};
+  // Observers of every change of the stored files (the web page's board panel reads the flash).
+  changeListeners: Array<() => void> = [];
 
   constructor(options: StorageOptions = {}) {
     this.capacity = options.capacity || 64 * 1024;
@@ -83,6 +88,13 @@ export class FlashStorage {
   // erased flash, 0xff).
   powerCutDuringNextWrite(at: "erase" | "data" = "erase"): void {
     this.fault = "power-cut";
+    this.cutAt = at;
+  }
+
+  // The same at the n-th firmware write from now (1: the next one), for sweeps over every write of
+  // a longer operation (an update: its chunks, its records).
+  powerCutAtWrite(n: number, at: "erase" | "data" = "erase"): void {
+    this.cutCountdown = n;
     this.cutAt = at;
   }
 
@@ -140,6 +152,16 @@ export class FlashStorage {
         runtime.check();
         s.erase(key(name));
       },
+      getFree() {
+        runtime.check();
+        return s.capacity - s.used() - s.trash;
+      },
+      // Reclaims the erased space (on the board: every page rewritten through RAM; here at once).
+      compact() {
+        runtime.check();
+        s.trash = 0;
+        s.persist();
+      },
       list(pattern?: any) {
         runtime.check();
         const names = Object.keys(s.files).filter(
@@ -173,11 +195,20 @@ export class FlashStorage {
 
   private write(realm: Env, name: string, data: Buffer, offset?: number, size?: number): boolean {
     this.writes++;
+    this.writeLog.push(name);
+    if (this.cutCountdown && --this.cutCountdown === 0) this.fault = "power-cut";
     const fault = this.fault;
     this.fault = null;
     // A write into a file created earlier with a size (Storage.write(name, data, offset, size)).
     const existing = this.files[name];
     const partial = offset !== undefined && offset > 0 && existing !== undefined;
+    if (fault === "power-cut" && partial) {
+      // Flash written in place: nothing erased; cut during the data, its first half is there.
+      if (this.cutAt === "data") data.copy(existing, offset, 0, Math.min(data.length >> 1, existing.length - offset!));
+      this.persist();
+      this.onPowerCut();
+      throw new PowerCut();
+    }
     if (fault === "power-cut") {
       this.erase(name);
       if (this.cutAt === "data") {
@@ -211,6 +242,7 @@ export class FlashStorage {
   }
 
   private persist(): void {
+    for (const l of this.changeListeners.slice()) l();
     if (!this.file) return;
     const files: { [name: string]: string } = {};
     for (const n of Object.keys(this.files)) files[n] = this.files[n].toString("base64");

@@ -64,9 +64,28 @@ window.lightnodeConfig.then(function (cfg) {
       if (current) items[i].setAttribute("aria-current", "step");
       else items[i].removeAttribute("aria-current");
     }
+    $("firmware").textContent = b.version
+      ? b.version + (b.set ? " (set " + b.set + (b.trial ? "; set " + b.trial + " on trial" : "") + ")" : "")
+      : "not booted yet";
+    if (!b.set) $("update").textContent = "needs a 4 MB board (this one runs one set of files)";
     // The flash holds another base topic than the phone app listens to: start again with it.
     if (b.topic !== cfg.topic) location.reload();
   }
+
+  // The update's state as the node says it (retained on <base>/ota/state: receiving n%, checking,
+  // switching, confirmed, rolled back, refused: why), over a connection of the panel's own.
+  var updates = mqtt.connect(cfg.mqtt, {
+    clientId: "lightnode-board-" + Math.random().toString(16).slice(2, 10),
+    protocolVersion: 4,
+    reconnectPeriod: 1000,
+    connectTimeout: 3000
+  });
+  updates.on("connect", function () {
+    updates.subscribe(cfg.topic + "/ota/state", { qos: 1 });
+  });
+  updates.on("message", function (topic, payload) {
+    if (board && board.set) $("update").textContent = payload.toString() || "none";
+  });
 
   var events = new EventSource("/events");
   events.onerror = gone;

@@ -36,10 +36,21 @@ describe("sim: cli (npm start)", function () {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function start(): { child: ChildProcess; out: () => string } {
+  function start(...extra: string[]): { child: ChildProcess; out: () => string } {
     const child = spawn(
       path.resolve("node_modules/.bin/tsx"),
-      ["sim/cli.ts", "--broker", broker.url, "--data", dataDir, "--ssid", "testnet", "--password", "pw-12345678"],
+      [
+        "sim/cli.ts",
+        "--broker",
+        broker.url,
+        "--data",
+        dataDir,
+        "--ssid",
+        "testnet",
+        "--password",
+        "pw-12345678",
+        ...extra
+      ],
       { stdio: ["pipe", "pipe", "pipe"] }
     );
     let out = "";
@@ -63,6 +74,9 @@ describe("sim: cli (npm start)", function () {
       new RegExp(`config\\(\\{ssid:"testnet", password:"pw-12345678", broker:"127.0.0.1", port:${broker.port}\\}\\)`)
     );
     assert.match(text, new RegExp(`mosquitto_pub -h 127.0.0.1 -p ${broker.port} -t living_room_lights -m on`));
+    // A 4 MB board by default, booted from the loader: updates over the air work on it.
+    assert.match(text, /a 4 MB board/);
+    assert.match(text, new RegExp(`npm run ota -- --broker mqtt://127.0.0.1:${broker.port} --key-file KEYFILE`));
     child.stdin!.write("help()\n");
     child.stdin!.write("6*7\n");
     await waitOutput(child, out, /=42/, 5000);
@@ -104,6 +118,19 @@ describe("sim: cli (npm start)", function () {
     await waitOutput(child, out, /<abc\r>/, 5000);
     child.kill("SIGINT");
     assert.equal(await done, 0);
+  });
+
+  it("--board 1mb runs the 1 MB board's files (no update line); another board is refused", async () => {
+    const { child, out } = start("--board", "1mb");
+    const done = exited(child);
+    await waitOutput(child, out, /lightnode \d+\.\d+\.\d+/, 20000);
+    assert.match(out(), /a 1 MB board/);
+    assert.doesNotMatch(out(), /npm run ota/);
+    child.kill("SIGINT");
+    assert.equal(await done, 0);
+    const bad = start("--board", "2mb");
+    assert.equal(await exited(bad.child), 1);
+    assert.match(bad.out(), /--board 2mb: 4mb or 1mb/);
   });
 
   it("refuses an unknown option with the usage", async () => {

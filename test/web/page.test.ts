@@ -2,6 +2,10 @@
 // MQTT over WebSocket to a real broker, the simulated board panel fed by the page's server, the
 // firmware (build/firmware.js) in the simulator, all over loopback TCP.
 import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createServer, Server, Socket } from "node:net";
 import type { Page } from "playwright-core";
 import { Simulator } from "../../sim/simulator";
@@ -117,6 +121,46 @@ describe("web: the page in a real browser", function () {
     ]);
     await seeText(page, "#states .current", /^Active$/);
     await seeText(page, "#console", /LookingForBroker -> Active/);
+    assert.deepEqual((page as any).errors, []);
+  });
+
+  it("the board panel shows the firmware's version, and on a 4 MB board its set and an update's state", async () => {
+    const version = require("../../package.json").version;
+    await activeNode();
+    let page = await open();
+    await seeText(page, "#firmware", new RegExp("^" + version.replace(/\./g, "\\.") + "$"));
+    await seeText(page, "#update", /needs a 4 MB board/);
+    await page.close();
+    // The same page over the 4 MB layout (npm start's board), updated with npm run ota.
+    await web.close();
+    view.close();
+    await sim.stop();
+    sim = await Simulator.start({ layout: "build/storage-4mb", inputs: { D0: true }, silentCloseMs: 300 });
+    view = new BoardView(sim, PINS);
+    web = await startWeb({ host: "127.0.0.1", port: 0, mqttUrl: broker.wsUrl!, topic: BASE, board: view });
+    const key = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    await bringUp(sim, broker, `key:"${key}"`);
+    page = await open();
+    await seeText(page, "#firmware", /\(set a\)$/);
+    const dir = mkdtempSync(path.join(tmpdir(), "lightnode-page-"));
+    try {
+      writeFileSync(path.join(dir, "k"), key, { mode: 0o600 });
+      const child = spawn(process.execPath, [
+        "scripts/ota.mjs",
+        "--broker",
+        broker.url,
+        "--key-file",
+        path.join(dir, "k"),
+        "--timeout",
+        "60"
+      ]);
+      const code = await new Promise((r) => child.on("exit", r));
+      assert.equal(code, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await seeText(page, "#update", /^confirmed /);
+    await seeText(page, "#firmware", /\(set b\)$/);
     assert.deepEqual((page as any).errors, []);
   });
 
