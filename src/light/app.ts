@@ -41,6 +41,8 @@ var RETRY_MS = 1000;
 var SAVE_MS = 3000;
 // How long after the last own publication its echo is still expected (see onMessage).
 var ECHO_MS = 5000;
+// 4 MB boards: Home Assistant's configs announced after the light's (announce()).
+var EXTRAS = 5;
 
 export interface LightDeps {
   pins: Pins;
@@ -86,7 +88,7 @@ var until: number;
 var retry: any;
 var saving: any;
 // 4 MB boards: the gesture under way (src/gesture/entry.ts; 0: none), and the client's ticks since
-// <base>/info was last published.
+// <base>/info was last published (below 0: discovery's extras still to send, announce()).
 var gest: Held;
 var ticks: number;
 
@@ -155,10 +157,11 @@ function set(next: Bit | boolean) {
 // QoS 1 its 300 bytes would wait in the outbox for the PUBACK, a copy more after every reconnect
 // of a flapping link. With `remove` (1), the entity is removed instead: an empty retained config,
 // at QoS 1, as the node is about to leave.
-function announce(remove?: 0 | 1) {
+// 4 MB boards also announce EXTRAS more configs (`extra`: one of them alone, see below).
+function announce(remove?: 0 | 1, extra?: number) {
   var t = cfg.topic;
   var id = cfg.id;
-  if (cfg.discovery)
+  if (cfg.discovery && !(SET_LETTER && extra != null))
     send(
       HA + "light/" + id + "/config",
       remove
@@ -180,52 +183,55 @@ function announce(remove?: 0 | 1) {
   // 4 MB boards: RSSI and uptime, read from <base>/info, as diagnostic sensors of the same device,
   // and the gestures as its device triggers (only while they are on: else their configs are
   // cleared, so that a node that had them leaves none behind). Home Assistant's abbreviations as
-  // above; QoS 0 even when removing: these five would not fit in the outbox beside the goodbye.
-  // Written here, not in a function of their own: on Espruino each function costs the firmware
-  // about 5 variables for as long as it runs.
+  // above. They go one per tick of the client (500 ms) after the light's, through `ticks` (from
+  // -EXTRAS, event()): Espruino's socket holds what is written until it is sent, and five 250-byte
+  // configs written at once beside the connect's own messages ran a boot out of memory with 1,100
+  // variables free (test/board/sets.board.ts). Removing is at once (the node is leaving), at QoS 0:
+  // these five would not fit in the outbox beside the goodbye. Written here, not in a function of
+  // their own: on Espruino each function costs the firmware about 5 variables for as long as it runs.
   if (SET_LETTER && cfg.discovery) {
-    ["rssi dBm signal_strength measurement", "uptime s duration total_increasing"].forEach(function (row) {
-      var f = row.split(" ");
-      send(
-        HA + "sensor/" + id + "/" + f[0] + "/config",
-        remove
-          ? ""
-          : JSON.stringify({
-              name: f[0] == "rssi" ? "RSSI" : "Uptime",
-              uniq_id: id + "_" + f[0],
-              stat_t: t + "/info",
-              val_tpl: "{{value_json." + f[0] + "}}",
-              unit_of_meas: f[1],
-              dev_cla: f[2],
-              stat_cla: f[3],
-              ent_cat: "diagnostic",
-              avty_t: t + "/status",
-              dev: { ids: [id] }
-            }),
-        0,
-        true
-      );
-    });
-    // Written as text: "type" is among the minifier's internal property names.
-    ["single short", "double double", "hold long"].forEach(function (row) {
-      var f = row.split(" ");
-      send(
-        HA + "device_automation/" + id + "/" + f[0] + "/config",
-        remove || !cfg.gestures || cfg.mode == "toggle"
-          ? ""
-          : '{"atype":"trigger","t":' +
-              JSON.stringify(t + "/action") +
-              ',"pl":"' +
-              f[0] +
-              '","type":"button_' +
-              f[1] +
-              '_press","stype":"button_1","dev":{"ids":' +
-              JSON.stringify([id]) +
-              "}}",
-        0,
-        true
-      );
-    });
+    if (!remove && extra == null) ticks = -EXTRAS;
+    else
+      [
+        "sensor rssi dBm signal_strength measurement",
+        "sensor uptime s duration total_increasing",
+        "device_automation single short",
+        "device_automation double double",
+        "device_automation hold long"
+      ].forEach(function (row, i) {
+        var f = row.split(" ");
+        if (remove || i == extra)
+          send(
+            HA + f[0] + "/" + id + "/" + f[1] + "/config",
+            remove || (i > 1 && (!cfg.gestures || cfg.mode == "toggle"))
+              ? ""
+              : i < 2
+                ? JSON.stringify({
+                    name: i ? "Uptime" : "RSSI",
+                    uniq_id: id + "_" + f[1],
+                    stat_t: t + "/info",
+                    val_tpl: "{{value_json." + f[1] + "}}",
+                    unit_of_meas: f[2],
+                    dev_cla: f[3],
+                    stat_cla: f[4],
+                    ent_cat: "diagnostic",
+                    avty_t: t + "/status",
+                    dev: { ids: [id] }
+                  })
+                : // A trigger, written as text: "type" is among the minifier's internal property names.
+                  '{"atype":"trigger","t":' +
+                  JSON.stringify(t + "/action") +
+                  ',"pl":"' +
+                  f[1] +
+                  '","type":"button_' +
+                  f[2] +
+                  '_press","stype":"button_1","dev":{"ids":' +
+                  JSON.stringify([id]) +
+                  "}}",
+            0,
+            true
+          );
+      });
   }
 }
 
@@ -266,8 +272,10 @@ function event(e: AppEvent, a?: any): any {
     t = cfg.topic;
   // 4 MB boards: telemetry, <base>/info again every `tele` seconds of a connection (2 ticks a
   // second), on the client's clock.
+  // Before that, from -EXTRAS, the ticks send discovery's extras one by one (announce()).
   if (SET_LETTER && e == AppEvent.TICK) {
-    if (cfg.tele && ++ticks >= 2 * cfg.tele) {
+    if (ticks < 0) announce(0, EXTRAS + ticks++);
+    else if (cfg.tele && ++ticks >= 2 * cfg.tele) {
       ticks = 0;
       send(t + "/info", JSON.stringify(deps.info()), 0, true);
     }
@@ -294,9 +302,9 @@ function event(e: AppEvent, a?: any): any {
     if (cfg.discovery) mqtt.subscribe(HA + "status", 1);
     send(t + "/status", "online", 1, true);
     send(t + "/info", JSON.stringify(deps.info()), 0, true);
+    if (SET_LETTER) ticks = 0;
     announce();
     set(light);
-    if (SET_LETTER) ticks = 0;
     if (SET_LETTER) ota();
   } else if (e == AppEvent.LEAVE) {
     // Leaving on purpose: the will is not sent after DISCONNECT, so "offline" is said here. Moving
