@@ -129,14 +129,6 @@ function record(): Record {
   return openRecord(deps.storage, "light", 1, deps.crc, deps.print);
 }
 
-function onSave() {
-  saving = 0;
-  if (light != saved) {
-    if (record().write(light)) saved = light;
-    else deps.print("light: state not saved");
-  }
-}
-
 // With power-on "last", the light is saved once stable, and only when it differs from flash: a
 // flip back to the saved state writes nothing.
 function set(next: Bit | boolean) {
@@ -144,7 +136,7 @@ function set(next: Bit | boolean) {
     light = +next as Bit;
     drive();
     if (saving) clearTimeout(saving);
-    saving = cfg.power == "last" && setTimeout(onSave, SAVE_MS);
+    saving = cfg.power == "last" && setTimeout(event, SAVE_MS, AppEvent.STOP);
   }
   stale = 1;
   flush();
@@ -315,8 +307,16 @@ function event(e: AppEvent, a?: any): any {
     if (a && a.topic != t) (send(t + "/state", "", 1, true), send(t + "/info", "", 1, true));
     if (!(a && a.id == cfg.id)) announce(1);
   } else if (e == AppEvent.STOP) {
-    // A light changed less than SAVE_MS ago is saved now: after load() it must come back as it was.
-    if (saving) onSave();
+    // The light changed SAVE_MS ago (the save's timer), or less and the interpreter restarts (after
+    // load() it must come back as it was): it is saved now, if it differs from flash. The timer
+    // calls this rather than a function of its own (about 5 variables less, paid for issue 21).
+    if (saving) {
+      saving = 0;
+      if (light != saved) {
+        if (record().write(light)) saved = light;
+        else deps.print("light: state not saved");
+      }
+    }
   } else {
     cfg = a as Config;
     drive();
