@@ -128,7 +128,10 @@ describe("simulator: gestures and telemetry on the 4 MB layout", function () {
   });
 
   it("announces the RSSI and uptime sensors and the triggers, and re-publishes <base>/info every second", async () => {
-    await until("discovery", () => heard.some((h) => h.topic.startsWith("homeassistant/device_automation/")));
+    // One config per half-second tick after the light's: the hold's trigger is the last.
+    await until("discovery", () =>
+      heard.some((h) => /^homeassistant\/device_automation\/.+\/hold\/config$/.test(h.topic))
+    );
     const sensors = heard.filter((h) => /^homeassistant\/sensor\/.+\/config$/.test(h.topic) && h.payload);
     assert.deepEqual(sensors.map((h) => h.topic.split("/")[3]).sort(), ["rssi", "uptime"]);
     for (const s of sensors) {
@@ -142,6 +145,8 @@ describe("simulator: gestures and telemetry on the 4 MB layout", function () {
     for (const t of triggers)
       for (const k of Object.keys(expandDiscovery(t.payload, true))) assert.ok(TRIGGER_FIELDS.includes(k), k);
 
+    // Telemetry's count starts once discovery's extras have gone, one per tick after Active.
+    await sleep(3000);
     const from = heard.length;
     await sleep(3300);
     const infos = on(BASE + "/info", from).map((p) => JSON.parse(p));
