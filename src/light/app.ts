@@ -232,26 +232,32 @@ function announce(remove?: 0 | 1, extra?: number) {
 // 4 MB boards, with gestures on in button or detached mode: each press and release also goes to
 // the gestures' code (GESTURE_FILE), which says single, double or hold on <base>/action; in button
 // mode a press then switches the light only once it is a single (after the double-press window).
+// Without that file, or with one that fails (damaged flash), `code` is cleared and the switch works
+// as with gestures off: the light never depends on it.
 function onSwitch(e: { state: boolean }) {
   var now = +e.state as Bit;
-  var code: string | undefined;
+  var code: string | undefined | false = "";
   if (SET_LETTER && now != level) {
-    if (cfg.gestures && cfg.mode != "toggle" && (code = deps.storage.read(GESTURE_FILE)))
-      (0, eval)(code)(
-        now != board.buttonPressedLow ? Edge.PRESS : Edge.RELEASE,
-        gest,
-        function (held: Held, said: string) {
-          gest = held;
-          if (said) send(cfg.topic + "/action", said, 0, false);
-          if (said == "single" && cfg.mode == "button") ((flip = +!light), set(!light));
-        }
-      );
-    else gest = 0;
+    try {
+      if ((code = cfg.gestures && cfg.mode != "toggle" && deps.storage.read(GESTURE_FILE)))
+        (0, eval)(code)(
+          now != board.buttonPressedLow ? Edge.PRESS : Edge.RELEASE,
+          gest,
+          function (held: Held, said: string) {
+            gest = held;
+            if (said) send(cfg.topic + "/action", said, 0, false);
+            if (said == "single" && cfg.mode == "button") ((flip = +!light), set(!light));
+          }
+        );
+      else gest = 0;
+    } catch (x) {
+      code = gest = 0 as any;
+    }
   }
   if (
     now != level &&
     ((level = now) != board.buttonPressedLow || cfg.mode != "button") &&
-    !(SET_LETTER && cfg.gestures && cfg.mode == "button")
+    !(SET_LETTER && code && cfg.mode == "button")
   ) {
     flip = +!light;
     set(!light);

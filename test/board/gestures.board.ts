@@ -306,4 +306,23 @@ forShapes(["4mb"], "board: gestures and telemetry (4 MB layout)", function () {
       assert.deepEqual(heardOn(TOPIC + "/info", from), [], "tele 0: only at connect");
     }
   );
+
+  step(
+    () => b,
+    "without the gestures' file (damaged flash), a press switches at once: the light never depends on it",
+    async () => {
+      await config(`mode:"button",gestures:true`);
+      await b.i.eval(`require("Storage").erase("ln.a.gst"),1`);
+      // The button let go (the toggle step left the input low), as a push button rests.
+      await b.i.eval("BENCH.flip(1),1");
+      const from = b.heard.length;
+      const was = b.relay();
+      b.i.skip();
+      await b.i.eval("BENCH.flips(2,100),1");
+      const m = await b.i.waitFor(/#R([01])|#F/);
+      assert.equal(m[1], String(1 - was), "the relay switched before the release");
+      await sleep(WINDOW_MS + 300);
+      assert.deepEqual(heardOn(ACTION, from), []);
+    }
+  );
 });
