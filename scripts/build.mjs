@@ -79,8 +79,8 @@ function bakeTables(updates) {
 }
 
 // Bakes a set's own names and letter into src/config.ts (CONSOLE_FILE, NET_FILE, OTA_FILE,
-// GESTURE_FILE, SET_LETTER): "lightnode.con" becomes "ln.a.con", SET_LETTER "" becomes "a". Each must be found
-// exactly once, so that a renamed constant fails the build rather than a set using another's files.
+// GESTURE_FILE, SET_LETTER): "lightnode.con" becomes "ln.a.con", SET_LETTER "" becomes "a". Each
+// must be found exactly once, so that a renamed constant fails the build rather than a set using another's files.
 function bakeSet(letter) {
   const swaps = [
     ['"lightnode.con"', JSON.stringify(setName("lightnode.con", letter))],

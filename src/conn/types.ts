@@ -60,9 +60,9 @@ export type LostEvent = Ev.WIFI_LOST | Ev.MQTT_LOST;
 // acknowledged everything); MQTT_UP (a: session present) / MQTT_CLOSE (a: reason): the client's
 // events; JOINED (a: generation, b: error or null): a join attempt ended; WIFI_GONE (a: reason):
 // the Wifi module said "disconnected"; DROPPED (a: topic, b: size): the client dropped a message
-// over its limit; TICK: the client's clock, while connected (4 MB boards: net.ts hands it to the app
-// at once, without the runner's code). The inputs that are machine events carry the event's number; the MQTT client's
-// events are inputs by their own number (MqttEvent: net.ts hands the client `input` as its
+// over its limit; TICK: the client's clock, while connected (4 MB boards: net.ts hands it to the
+// app at once, without the runner's code). The inputs that are machine events carry the event's
+// number; the MQTT client's events are inputs by their own number (MqttEvent: net.ts hands the client `input` as its
 // callback), so MqttEvent.CONNECTED is the machine's MQTT_UP; the rest are numbered past Ev.
 // test/conn/types.test.ts holds them equal and every input distinct.
 export const enum In {

@@ -88,7 +88,8 @@ var until: number;
 var retry: any;
 var saving: any;
 // 4 MB boards: the gesture under way (src/gesture/entry.ts; 0: none), and the client's ticks since
-// <base>/info was last published (below 0: discovery's extras still to send, announce()).
+// <base>/info was last published (below 0: discovery's extras still to send, announce()); a `tele`
+// over 511 s makes the count pass 1,023, a variable more while it does.
 var gest: Held;
 var ticks: number;
 
@@ -269,8 +270,8 @@ function event(e: AppEvent, a?: any): any {
   var ms: number,
     t = cfg.topic;
   // 4 MB boards: telemetry, <base>/info again every `tele` seconds of a connection (2 ticks a
-  // second), on the client's clock.
-  // Before that, from -EXTRAS, the ticks send discovery's extras one by one (announce()).
+  // second), on the client's clock. Before that, from -EXTRAS, the ticks send discovery's extras
+  // one by one (announce()).
   if (SET_LETTER && e == AppEvent.TICK) {
     if (ticks < 0) announce(0, EXTRAS + ticks++);
     else if (cfg.tele && ++ticks >= 2 * cfg.tele) {

@@ -91,10 +91,11 @@ export type Malformed =
 // connection ended, once per connect(); DRAINED when a PUBACK emptied the outbox (every QoS 1
 // message sent so far is acknowledged); DROPPED (topic, size in bytes) when a PUBLISH over
 // maxPacket was dropped; TICK (no argument) every 500 ms while connected, on 4 MB boards only (the
-// app's telemetry counts them: a timer of its own would cost about 8 variables). Their numbers are the connection runner's inputs of the same meaning (In,
-// src/conn/types.ts: CONNECTED is also its machine event MQTT_UP), so that its entry function is
-// the callback itself: one function, where a callback per event cost about 5 variables each on the
-// board. test/conn/types.test.ts holds them equal.
+// app's telemetry counts them: a timer of its own would cost about 8 variables). Their numbers are
+// the connection runner's inputs of the same meaning (In, src/conn/types.ts: CONNECTED is also its
+// machine event MQTT_UP), so that its entry function is the callback itself: one function, where a
+// callback per event cost about 5 variables each on the board. test/conn/types.test.ts holds them
+// equal.
 export const enum MqttEvent {
   CONNECTED = 9,
   DRAINED = 16,
