@@ -203,6 +203,9 @@ function event(e: AppEvent, a?: any): any {
     // again is a no-op.
     mqtt = a as MqttClient;
     echo = [0, 0];
+    // The update topic at once (4 MB boards), before the commands' (what a sender waits for): the
+    // receiver, which subscribes to it too, runs a moment later (ota()).
+    if (SET_LETTER) mqtt.subscribe(t + "/ota", 1);
     mqtt.subscribe(t, 1);
     if (cfg.discovery) mqtt.subscribe(HA + "status", 1);
     send(t + "/status", "online", 1, true);
@@ -248,10 +251,10 @@ function command(p: string) {
 // and the minifier drops these hooks there): evaluated when used, at each ACTIVE (no payload: it
 // subscribes to <base>/ota itself) and for each message on a topic of its own, with plain
 // arguments (safe mode calls it alike). From a timer, at the top level (src/ota/later.ts), once
-// the client has let go of the message; at ACTIVE once the status, info and discovery just
-// published have left (measured: 150 variables more while they wait to be sent).
+// the client has let go of the message; at ACTIVE 100 ms on, once the status, info and discovery
+// just published have been sent (measured: 10 variables fewer than at once).
 function ota(payload?: string) {
-  later([cfg, payload, send, (mqtt as MqttClient).subscribe], payload === undefined ? 500 : 0);
+  later([cfg, payload, send, (mqtt as MqttClient).subscribe], payload === undefined ? 100 : 0);
 }
 
 // Every message on a subscribed topic. The commands are handled in a function of their own (called,

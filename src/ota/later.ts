@@ -8,12 +8,15 @@
 import { OTA_FILE } from "../config";
 
 // `args`: the receiver's (cfg, payload, send, subscribe); run `ms` from now (or earlier, when a
-// call queued before it fires first).
+// call queued before it fires first). Without the receiver's file (erased, or a set staged without
+// it), a function that does nothing stands in: the call is dropped, as the queue is once empty.
 export function later(args: any[], ms: number) {
   var g = global as any;
   (g.LNQ = g.LNQ || []).push(args);
   setTimeout(
-    'try{eval(require("Storage").read("' + OTA_FILE + '")).apply(0,LNQ.shift())}finally{LNQ.length||delete global.LNQ}',
+    'try{eval(require("Storage").read("' +
+      OTA_FILE +
+      '")||"(function(){})").apply(0,LNQ.shift())}finally{LNQ.length||delete global.LNQ}',
     ms
   );
 }
