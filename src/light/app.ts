@@ -164,8 +164,6 @@ function announce(remove?: 0 | 1) {
       remove || 0,
       true
     );
-  // The firmware's update entity (4 MB boards: the update receiver announces it) goes with it.
-  if (SET_LETTER && cfg.discovery && remove) send(HA + "update/" + id + "/config", "", 1, true);
 }
 
 // The wall switch. Pins.watch debounces contact bounce (50 ms) and reports levels. Toggle and

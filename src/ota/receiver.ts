@@ -38,9 +38,7 @@ const enum Step {
   // The staged files against the stored manifest.
   CHECK = 2,
   // The boot record: the other set on trial; then the restart.
-  SWITCH = 3,
-  // Home Assistant's discovery of the firmware as an update entity.
-  ANNOUNCE = 4
+  SWITCH = 3
 }
 
 // On Espruino each function costs RAM while it lives (about 10 variables, more with a copy of the
@@ -209,35 +207,6 @@ function active() {
   if (changed) rec.write(r);
   // Confirmed and counted: the loader's tick (src/boot/tail.ts) has nothing left to do.
   if (g.LNT) (clearTimeout(g.LNT), delete g.LNT);
-  if (cfg.discovery) later([cfg, Step.ANNOUNCE, send, sub], 10);
-}
-
-// The firmware as Home Assistant's MQTT update entity (retained, QoS 0 as the light's own, sent
-// again at each ACTIVE), on the light's device: the version installed is the one in <base>/info;
-// the node learns of no newer one (the host tool brings it), so the latest is the installed one
-// and the update's state (<base>/ota/state) is an attribute, "update". The light's removal (the
-// app's announce) removes it too.
-function announce() {
-  var t = cfg.topic;
-  send(
-    "homeassistant/update/" + cfg.id + "/config",
-    JSON.stringify({
-      name: "Firmware",
-      uniq_id: cfg.id + "_fw",
-      dev_cla: "firmware",
-      ent_cat: "diagnostic",
-      stat_t: t + "/info",
-      val_tpl: "{{value_json.version}}",
-      l_ver_t: t + "/info",
-      l_ver_tpl: "{{value_json.version}}",
-      json_attr_t: t + "/ota/state",
-      json_attr_tpl: "{{ {'update': value} | tojson }}",
-      avty_t: t + "/status",
-      dev: { ids: [cfg.id] }
-    }),
-    0,
-    true
-  );
 }
 
 export function receive(c: Config, payload: string | Step | undefined, publish: typeof send, subscribe: typeof sub) {
@@ -252,7 +221,6 @@ export function receive(c: Config, payload: string | Step | undefined, publish: 
   else if (payload === Step.VERIFY) verify();
   else if (payload === Step.CHECK) check();
   else if (payload === Step.SWITCH) switchSets();
-  else if (payload === Step.ANNOUNCE) announce();
   else if ((payload as string)[0] == "M") begin(payload as string);
   else if ((payload as string)[0] == "C") chunk(payload as string);
 }

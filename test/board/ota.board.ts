@@ -8,7 +8,6 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { Board, forShapes, sleep, step, TOPIC } from "./harness";
 import { CEILINGS } from "./ceilings";
-import { expandDiscovery, UPDATE_FIELDS } from "../light/ha";
 import { begin, chunks, manifest } from "../../scripts/ota-image.mjs";
 import {
   beginUpdate,
@@ -74,33 +73,6 @@ forShapes(["4mb"], "board: updates over the air (4 MB layout)", function () {
         "the key is echoed only where it was typed"
       );
       assert.deepEqual(await running(b), { ...(await running(b)), set: "a" });
-    }
-  );
-
-  step(
-    () => b,
-    "Home Assistant's discovery has the firmware as an update entity on the light's device: installed and latest the version in <base>/info, the update's state an attribute",
-    async () => {
-      const light = b.heard.find((h) => h[0].startsWith("homeassistant/light/") && h[1]);
-      assert.ok(light, "the light's discovery");
-      const id = light[0].split("/")[2];
-      const found = b.heard.filter((h) => h[0] == `homeassistant/update/${id}/config`);
-      assert.ok(found.length, "an update entity's discovery");
-      const update = expandDiscovery(found[found.length - 1][1]);
-      for (const k of Object.keys(update))
-        if (k != "payload_on" && k != "payload_off")
-          assert.ok(UPDATE_FIELDS.includes(k), `a field Home Assistant knows: ${k}`);
-      assert.equal(update.device_class, "firmware");
-      assert.equal(update.unique_id, id + "_fw");
-      assert.equal(update.state_topic, TOPIC + "/info");
-      assert.equal(update.latest_version_topic, TOPIC + "/info");
-      assert.equal(update.value_template, "{{value_json.version}}");
-      assert.equal(update.latest_version_template, "{{value_json.version}}");
-      assert.equal(update.json_attributes_topic, TOPIC + "/ota/state");
-      assert.equal(update.availability_topic, TOPIC + "/status");
-      assert.deepEqual(update.device.identifiers, expandDiscovery(light[1]).device.identifiers);
-      // What the templates read: the version in the retained info.
-      assert.equal((await running(b)).version, "0.1.0");
     }
   );
 

@@ -1,6 +1,6 @@
 // How Home Assistant reads an MQTT discovery config, for checking the node's: the abbreviations
 // it expands (from homeassistant/components/mqtt/abbreviations.py, the entries a basic-schema
-// light and an update entity can use) and the fields those schemas know. A key it does not know stays unexpanded and
+// light can use) and the fields that schema knows. A key it does not know stays unexpanded and
 // fails the field check.
 const ABBREVIATIONS: { [short: string]: string } = {
   avty: "availability",
@@ -9,14 +9,10 @@ const ABBREVIATIONS: { [short: string]: string } = {
   avty_tpl: "availability_template",
   cmd_t: "command_topic",
   dev: "device",
-  dev_cla: "device_class",
   en: "enabled_by_default",
   ent_cat: "entity_category",
   ic: "icon",
   json_attr_t: "json_attributes_topic",
-  json_attr_tpl: "json_attributes_template",
-  l_ver_t: "latest_version_topic",
-  l_ver_tpl: "latest_version_template",
   name: "name",
   obj_id: "object_id",
   on_cmd_type: "on_command_type",
@@ -28,8 +24,7 @@ const ABBREVIATIONS: { [short: string]: string } = {
   ret: "retain",
   stat_t: "state_topic",
   stat_val_tpl: "state_value_template",
-  uniq_id: "unique_id",
-  val_tpl: "value_template"
+  uniq_id: "unique_id"
 };
 const DEVICE_ABBREVIATIONS: { [short: string]: string } = {
   cns: "connections",
@@ -67,39 +62,6 @@ export const LIGHT_FIELDS = [
   "state_topic",
   "state_value_template",
   "unique_id"
-];
-// Fields of the MQTT update entity (homeassistant/components/mqtt/update.py, and the availability
-// and entity fields every MQTT entity has).
-export const UPDATE_FIELDS = [
-  "availability",
-  "availability_mode",
-  "availability_template",
-  "availability_topic",
-  "command_topic",
-  "device",
-  "device_class",
-  "enabled_by_default",
-  "encoding",
-  "entity_category",
-  "entity_picture",
-  "icon",
-  "json_attributes_template",
-  "json_attributes_topic",
-  "latest_version_template",
-  "latest_version_topic",
-  "name",
-  "object_id",
-  "payload_available",
-  "payload_install",
-  "payload_not_available",
-  "qos",
-  "release_summary",
-  "release_url",
-  "retain",
-  "state_topic",
-  "title",
-  "unique_id",
-  "value_template"
 ];
 export const DEVICE_FIELDS = [
   "configuration_url",
