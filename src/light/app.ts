@@ -17,12 +17,13 @@
 // detached mode the relay stays energised (it feeds a smart bulb that listens on <base>) and the
 // light state is only published. The pins: the relay, the optional status LED, the wall switch.
 import { AppEvent, AppHooks } from "../app-hooks";
-import { Config, GESTURE_FILE, OTA_FILE, SET_LETTER } from "../config";
+import { Config, GESTURE_FILE, SET_LETTER } from "../config";
 import { Held } from "../gesture/entry";
 import { Edge } from "../gesture/gesture";
 import { MqttClient, MqttMessage, Will } from "../mqtt/api";
 import { BoardProfile, Pins, Print, StorageModule } from "../ports";
 import { openRecord, Record } from "../store/record";
+import { later } from "../ota/later";
 
 // Command payloads, matched after trimming and lower-casing: an index's low bit is the light it
 // asks for (so /*@__NOINLINE__*/ cmds()[+light] is what the node publishes), 6 is toggle. An array, not an object: on
@@ -297,6 +298,9 @@ function event(e: AppEvent, a?: any): any {
     // again is a no-op.
     mqtt = a as MqttClient;
     echo = [0, 0];
+    // The update topic at once (4 MB boards), before the commands' (what a sender waits for): the
+    // receiver, which subscribes to it too, runs a moment later (ota()).
+    if (SET_LETTER) mqtt.subscribe(t + "/ota", 1);
     mqtt.subscribe(t, 1);
     if (cfg.discovery) mqtt.subscribe(HA + "status", 1);
     send(t + "/status", "online", 1, true);
@@ -351,12 +355,13 @@ function command(p: string) {
 }
 
 // The update receiver (OTA_FILE, src/ota/), on 4 MB boards only (SET_LETTER is "" on 1 MB ones,
-// and the minifier drops these hooks there): evaluated when used, like the console's code, at each
-// ACTIVE (no payload: it subscribes to <base>/ota itself) and for each message on a topic of its
-// own, with plain arguments (safe mode calls it alike).
+// and the minifier drops these hooks there): evaluated when used, at each ACTIVE (no payload: it
+// subscribes to <base>/ota itself) and for each message on a topic of its own, with plain
+// arguments (safe mode calls it alike). From a timer, at the top level (src/ota/later.ts), once
+// the client has let go of the message; at ACTIVE 100 ms on, once the status, info and discovery
+// just published have been sent (measured: 10 variables fewer than at once).
 function ota(payload?: string) {
-  var code = deps.storage.read(OTA_FILE);
-  if (code) (0, eval)(code)(cfg, payload, send, (mqtt as MqttClient).subscribe);
+  later([cfg, payload, send, (mqtt as MqttClient).subscribe], payload === undefined ? 100 : 0);
 }
 
 // Every message on a subscribed topic. The commands are handled in a function of their own (called,

@@ -40,16 +40,18 @@ export function hmac(key: string, msg: string, sha1: (s: string) => string): str
 }
 
 // A file's digest, as a chain over its pieces of PIECE bytes: h = SHA1(h + piece), h starting
-// empty. `read(offset, length)` gives a piece (on the board, from flash: a whole file at once
-// would be copied onto the C stack, and into RAM).
+// empty. `read(name, offset, length)` gives a piece of the file (on the board, Storage's read
+// itself: from flash, a piece at a time, since a whole file at once would be copied onto the C
+// stack, and into RAM; no closure made for it).
 export function digest(
+  name: string,
   size: number,
-  read: (offset: number, length: number) => string,
+  read: (name: string, offset: number, length: number) => string | undefined,
   sha1: (s: string) => string
 ): string {
   var h = "",
     o = 0;
-  for (; o < size; o += PIECE) h = sha1(h + read(o, Math.min(PIECE, size - o)));
+  for (; o < size; o += PIECE) h = sha1(h + read(name, o, Math.min(PIECE, size - o)));
   return h;
 }
 

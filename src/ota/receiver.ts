@@ -5,30 +5,45 @@
 // first ACTIVE. Nothing of the running set is ever written, so a cut anywhere leaves it whole.
 //
 // The core calls receive(cfg, payload, send, subscribe) (plain arguments: safe mode, minified
-// apart, calls it too): payload undefined at each ACTIVE, else a message on <base>/ota. The code
-// is evaluated per call and keeps nothing; a transfer under way is the global object lnOTA ({o: the
-// offset expected next, t: the image's size, p: the progress last said, in %}) and the manifest as
-// received, in the Storage file ln.<other>.man. RAM is what bounds all this (about 230 variables
-// over Active): no JSON, no parsed manifest held, the check run once the last chunk's message is
-// gone.
+// apart, calls it too): payload undefined at each ACTIVE, else a message on <base>/ota, or one of
+// the receiver's own later steps (Step). The code is evaluated per call and keeps nothing; a
+// transfer under way is the global object lnOTA ({o: the offset expected next, t: the image's
+// size, p: the progress last said, in %}) and the manifest as received, in the Storage file
+// ln.<other>.man. RAM is what bounds all this (the peak must stay within 900 variables, Active
+// included): no JSON, no parsed manifest held, each heavy step (the manifest's check, the staged
+// files' check, the switch) run on its own from a timer at the top level (src/ota/later.ts), with
+// nothing of the message or of the step before still held.
 //
 // The state on <base>/ota/state, retained: idle, receiving n%, checking, switching to <version>,
 // confirmed <version>, rolled back: <why> (said by the loader), refused: <reason>.
 import { Config, SET_LETTER } from "../config";
 import { openRecord } from "../store/record";
+import { later } from "./later";
 import { digest, entry, hmac, MANIFEST_AT, MANIFEST_MAX, older } from "./protocol";
 
 var cfg: Config;
 var send: (topic: string, payload: string, qos: 0 | 1, retain: boolean) => any;
+var sub: (topic: string, qos: 0 | 1) => void;
 var storage: any;
 var g: any;
 // The set staged into (the one not running), and its files' prefix.
 var other: string;
 var prefix: string;
 
-// On Espruino every function of this file is made at each call, with a copy of the caller's scope
-// chain (about 10 variables each): so few live at the top, and each step makes the helpers it
-// needs (sha1 and verified only where a signature is checked).
+// The receiver's own later steps, given as the payload: numbers, where every message from the
+// broker is a string.
+const enum Step {
+  // The manifest lnOTA holds: signed, for this node, newer; then the transfer starts.
+  VERIFY = 1,
+  // The staged files against the stored manifest.
+  CHECK = 2,
+  // The boot record: the other set on trial; then the restart.
+  SWITCH = 3
+}
+
+// On Espruino each function costs RAM while it lives (about 10 variables, more with a copy of the
+// scope chain when it is made inside another function): so few live at the top (made at every
+// call), and no helper closures; each step's own code is made only when that step runs.
 
 // The state (QoS 1, retained), or with `ack` the offset expected next (QoS 0, not retained). With
 // `stop`, any transfer ends (its staged files stay as trash until the next update overwrites
@@ -39,107 +54,79 @@ function say(state: any, ack?: 0 | 1, stop?: 1) {
   send(cfg.topic + (ack ? "/ota/ack" : "/ota/state"), "" + state, ack ? 0 : 1, !ack);
 }
 
-// The helpers of the steps that check and switch, made only when one of them runs: on Espruino each
-// function of this file costs about 13 variables while it lives (a copy of the caller's scope
-// chain among them), and a chunk, the most frequent message, needs none of these.
-function tools() {
-  var sha1 = function (s: string) {
-    return E.toString(require("crypto").SHA1(s));
-  };
-  return {
-    // Whether "M" + signature (base64) + manifest holds this node's key's signature. The manifest
-    // is read in place (p, from MANIFEST_AT), never copied whole.
-    signed: function (p: string) {
-      return (
-        p.length <= MANIFEST_AT + MANIFEST_MAX &&
-        btoa(hmac(cfg.key as string, p.slice(MANIFEST_AT), sha1)) == p.substr(1, 28)
-      );
-    },
-    // A staged file's digest, read back from flash piece by piece.
-    hash: function (name: string, size: number) {
-      return digest(
-        size,
-        function (o, n) {
-          return storage.read(name, o, n) || "";
-        },
-        sha1
-      );
-    },
-    record: function () {
-      return openRecord(storage, "ln.boot", 1, E.CRC32, print);
-    }
-  };
+// SHA-1's 20-byte result needs 3 variables in a row: gathered first (at the peak of a check the
+// free ones are scattered: measured, "Not enough memory for result").
+function sha1(s: string) {
+  if (E.defrag) E.defrag();
+  return E.toString(require("crypto").SHA1(s));
 }
 
-// "M": a new transfer, refused unless signed with this node's key, for the other set, made from the
-// running version, and newer (or forced). The manifest is checked from a timer, once this message's
-// copies in the client are freed (the peak of RAM); meanwhile lnOTA holds the message alone (a chunk
-// then asks for a restart). Storage is compacted only after the signature held, before anything is
-// written, and only when the image would not fit otherwise.
+// Whether "M" + signature (base64) + manifest holds this node's key's signature.
+function signed(p: string) {
+  return (
+    p.length <= MANIFEST_AT + MANIFEST_MAX &&
+    btoa(hmac(cfg.key as string, p.slice(MANIFEST_AT), sha1)) == p.substr(1, 28)
+  );
+}
+
+function bootRecord() {
+  return openRecord(storage, "ln.boot", 1, E.CRC32, print);
+}
+
+// "M": a new transfer. The manifest is checked in a step of its own (VERIFY), once this message's
+// copies in the client are freed; meanwhile lnOTA holds the message alone (a chunk then asks for a
+// restart).
 function begin(p: string) {
   delete g.lnOTA;
   if (!cfg.key) return say("refused: no update key: config({key: ...}) at the console");
   g.lnOTA = { m: p };
-  setTimeout(function () {
-    var head,
-      t = 0,
-      f,
-      k = 0,
-      why;
-    // Another "M" since, or a reconnect: this one is over.
-    if (!g.lnOTA || g.lnOTA.m !== p) return;
-    delete g.lnOTA;
-    try {
-      if (E.defrag) E.defrag();
-      if (!tools().signed(p)) why = "bad signature (wrong key, or tampered)";
-      else {
-        head = p.slice(MANIFEST_AT, p.indexOf("\n")).split(" ");
-        while ((f = entry(p, k++))) t += f[1];
-        if (head[1] != other) why = "image for set " + head[1] + ", set " + SET_LETTER + " runs";
-        else if (head[2] != __VERSION__) why = "image made for " + head[2] + ", " + __VERSION__ + " runs";
-        else if (older(head[0], __VERSION__) && head[3] != "1")
-          why = "older version " + head[0] + " than " + __VERSION__ + " (--force)";
-        else if (!t) why = "no files";
-        else {
-          if (storage.getFree() < t + 2048) storage.compact();
-          if (storage.getFree() < t + 2048) why = "no room in Storage";
-        }
-      }
-    } catch (e) {
-      why = "manifest check failed: " + e;
-    }
-    if (why) return say("refused: " + why);
-    storage.write(prefix + "man", p);
-    g.lnOTA = { o: 0, t: t, p: 0 };
-    say("receiving 0%");
-    say(0, 1);
-  }, 10);
+  later([cfg, Step.VERIFY, send, sub], 10);
 }
 
-// Every staged file, read back from flash, against the manifest (itself checked again, as
-// stored); then the switch: the record names the other set as on trial, and the loader runs it.
-function check() {
-  var m = storage.read(prefix + "man") || "",
-    r,
-    rec,
+// Refused unless signed with this node's key, for the other set, made from the running version, and
+// newer (or forced). Storage is compacted only after the signature held, before anything is
+// written, and only when the image would not fit otherwise. SHA-1's 20-byte result needs a few
+// variables in a row: gathered first (a node at its peak has them scattered: measured, "Not
+// enough memory for result").
+function verify() {
+  var s = g.lnOTA,
+    p = s && s.m,
+    head,
+    t = 0,
     f,
     k = 0,
-    t = tools();
-  if (!t.signed(m)) return say("refused: manifest damaged in flash");
-  while ((f = entry(m, k++)))
-    if (t.hash(prefix + f[0], f[1]) != f[2]) return say("refused: " + prefix + f[0] + " does not match its digest");
-  rec = t.record();
-  r = rec.read() || { set: SET_LETTER, tried: 0, boots: 0 };
-  r.trial = other;
-  r.tried = 0;
-  if (!rec.write(r)) return say("refused: boot record not written");
-  say("switching to " + m.slice(MANIFEST_AT, m.indexOf(" ")));
-  setTimeout(load, 1000);
+    why;
+  // Another "M" since (its own step follows), or a reconnect: this one is over.
+  if (!p) return;
+  delete g.lnOTA;
+  try {
+    if (E.defrag) E.defrag();
+    if (!signed(p)) why = "bad signature (wrong key, or tampered)";
+    else {
+      head = p.slice(MANIFEST_AT, p.indexOf("\n")).split(" ");
+      while ((f = entry(p, k++))) t += f[1];
+      if (head[1] != other) why = "image for set " + head[1] + ", set " + SET_LETTER + " runs";
+      else if (head[2] != __VERSION__) why = "image made for " + head[2] + ", " + __VERSION__ + " runs";
+      else if (older(head[0], __VERSION__) && head[3] != "1")
+        why = "older version " + head[0] + " than " + __VERSION__ + " (--force)";
+      else if (!t) why = "no files";
+      else {
+        if (storage.getFree() < t + 2048) storage.compact();
+        if (storage.getFree() < t + 2048) why = "no room in Storage";
+      }
+    }
+  } catch (e) {
+    why = "manifest check failed: " + e;
+  }
+  if (why) return say("refused: " + why);
+  storage.write(prefix + "man", p);
+  g.lnOTA = { o: 0, t: t, p: 0 };
+  say("receiving 0%");
+  say(0, 1);
 }
 
 // "C": writes a chunk where the image expects it (a repeat or a gap is answered with the offset
-// expected), into the file it falls in. After the last, the check runs on its own (a timer), once
-// this message's copies in the client are freed.
+// expected), into the file it falls in. After the last, the check follows (CHECK).
 function chunk(p: string) {
   var s = g.lnOTA,
     i = p.indexOf(","),
@@ -160,28 +147,49 @@ function chunk(p: string) {
   say(s.o, 1);
   if (s.o == s.t) {
     say("checking", 0, 1);
-    setTimeout(function () {
-      // SHA-1's 20-byte result needs a few variables in a row: gathered first (a node at its peak has
-      // them scattered: measured, "Not enough memory for result"). A failure refuses, never hangs.
-      try {
-        if (E.defrag) E.defrag();
-        check();
-      } catch (e) {
-        say("refused: check failed: " + e);
-      }
-    }, 10);
+    later([cfg, Step.CHECK, send, sub], 10);
   }
+}
+
+// Every staged file, read back from flash piece by piece (Storage's read, called as it is), against
+// the manifest, itself checked again as stored. A failure refuses, never hangs.
+function check() {
+  var m = storage.read(prefix + "man") || "",
+    f,
+    k = 0;
+  try {
+    if (E.defrag) E.defrag();
+    if (!signed(m)) return say("refused: manifest damaged in flash");
+    while ((f = entry(m, k++)))
+      if (digest(prefix + f[0], f[1], storage.read, sha1) != f[2])
+        return say("refused: " + prefix + f[0] + " does not match its digest");
+  } catch (e) {
+    return say("refused: check failed: " + e);
+  }
+  later([cfg, Step.SWITCH, send, sub], 10);
+}
+
+// The switch: the record names the other set as on trial, and the loader runs it.
+function switchSets() {
+  var m = storage.read(prefix + "man") || "",
+    rec = bootRecord(),
+    r = rec.read() || { set: SET_LETTER, tried: 0, boots: 0 };
+  r.trial = other;
+  r.tried = 0;
+  if (!rec.write(r)) return say("refused: boot record not written");
+  say("switching to " + m.slice(MANIFEST_AT, m.indexOf(" ")));
+  setTimeout(load, 1000);
 }
 
 // ACTIVE: listen for updates; a transfer cut by the reconnect is over (the host starts again); a
 // trial of this set confirms itself; a boot of the confirmed set that reached the broker is a good
 // one (boots back to 0: only boots that never get this far lead to safe mode); the loader's last
 // word (rolled back...) is said once. The record is written only when something changed.
-function active(subscribe: (topic: string, qos: 0 | 1) => void) {
-  var rec = tools().record(),
+function active() {
+  var rec = bootRecord(),
     r = rec.read(),
     changed = r && (r.boots || r.said);
-  subscribe(cfg.topic + "/ota", 1);
+  sub(cfg.topic + "/ota", 1);
   if (g.lnOTA) say("idle", 0, 1);
   if (!r || (r.set != SET_LETTER && r.trial != SET_LETTER)) return;
   if (r.trial == SET_LETTER) {
@@ -201,19 +209,18 @@ function active(subscribe: (topic: string, qos: 0 | 1) => void) {
   if (g.LNT) (clearTimeout(g.LNT), delete g.LNT);
 }
 
-export function receive(
-  c: Config,
-  payload: string | undefined,
-  publish: typeof send,
-  subscribe: (topic: string, qos: 0 | 1) => void
-) {
+export function receive(c: Config, payload: string | Step | undefined, publish: typeof send, subscribe: typeof sub) {
   cfg = c;
   send = publish;
+  sub = subscribe;
   storage = require("Storage");
   g = global;
   other = SET_LETTER == "a" ? "b" : "a";
   prefix = "ln." + other + ".";
-  if (payload === undefined) active(subscribe);
-  else if (payload[0] == "M") begin(payload);
-  else if (payload[0] == "C") chunk(payload);
+  if (payload === undefined) active();
+  else if (payload === Step.VERIFY) verify();
+  else if (payload === Step.CHECK) check();
+  else if (payload === Step.SWITCH) switchSets();
+  else if ((payload as string)[0] == "M") begin(payload as string);
+  else if ((payload as string)[0] == "C") chunk(payload as string);
 }

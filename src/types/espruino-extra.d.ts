@@ -20,6 +20,8 @@ declare const __CRC_NET__: number;
 // Timers (missing from @types/espruino); Espruino returns numbers.
 // Espruino passes any further arguments to the callback, as Node does.
 declare function setTimeout(callback: (...args: any[]) => void, ms: number, ...args: any[]): number;
+// A string instead of a function is evaluated at the top level when the timer fires.
+declare function setTimeout(code: string, ms: number): number;
 declare function setInterval(callback: () => void, ms: number): number;
 // With no argument they clear every timer (and interval) or watch; an explicit undefined throws.
 declare function clearTimeout(): void;

@@ -106,6 +106,7 @@ export class Board {
   // last subscribed to the command topic.
   node: any = null;
   private subscribed: any = null;
+  layout: "storage" | "storage-4mb" = "storage";
   // Variables used by the interpreter, the fake and the filler, before the firmware.
   base = 0;
   total = 0;
@@ -120,6 +121,7 @@ export class Board {
       b.heard.push([topic, payload.toString("latin1"), !!packet.retain])
     );
     b.phone.subscribe([TOPIC, TOPIC + "/#", "homeassistant/#"]);
+    b.layout = options.layout || "storage";
     b.i = new Interpreter(BIN, { env: options.env });
     await b.i.boot();
     b.total = await b.i.eval("process.memory().total");
@@ -218,7 +220,9 @@ export class Board {
     await this.active();
   }
 
-  // Resolves once the node says it is Active and the broker has its connection.
+  // Resolves once the node says it is Active and the broker has its connection; on the 4 MB layout,
+  // once the update receiver's run at ACTIVE is over too (it counts the boot, confirms a trial,
+  // says the loader's last word: src/light/app.ts queues it in the global LNQ).
   async active(ms = 20000): Promise<void> {
     await this.i.waitFor(/-> Active/, ms);
     const end = Date.now() + ms;
@@ -226,6 +230,11 @@ export class Board {
       if (Date.now() > end) throw new Error("the node is Active but the broker has no subscription from it");
       await sleep(5);
     }
+    if (this.layout == "storage-4mb")
+      while (await this.i.eval("typeof LNQ!='undefined'")) {
+        if (Date.now() > end) throw new Error("the update receiver's run at ACTIVE never ended");
+        await sleep(20);
+      }
   }
 
   publish(topic: string, payload: string, qos: 0 | 1 = 1): Promise<void> {

@@ -5,28 +5,23 @@
 // the old set keeps running. On the 1 MB shape the node refuses with its reason.
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { execFileSync } from "node:child_process";
 import { Board, forShapes, sleep, step, TOPIC } from "./harness";
 import { CEILINGS } from "./ceilings";
 import { begin, chunks, manifest } from "../../scripts/ota-image.mjs";
-
-const root = path.resolve(__dirname, "..", "..");
-// Publishes bytes as they are (a string would go out as UTF-8) on the node's update topic.
-function put(b: Board, payload: Buffer): Promise<void> {
-  return new Promise((resolve, reject) =>
-    b.phone.publish(TOPIC + "/ota", payload, { qos: 1 }, (e) => (e ? reject(e) : resolve()))
-  );
-}
-const KEY = "Zm9vYmFyMDEyMzQ1Njc4OWFi";
-const OTHER_KEY = "b3RoZXJrZXkwMTIzNDU2Nzg5";
-const dir = mkdtempSync(path.join(tmpdir(), "lightnode-ota-test-"));
-const keyFile = path.join(dir, "key");
-const otherKeyFile = path.join(dir, "other-key");
-writeFileSync(keyFile, KEY + "\n", { mode: 0o600 });
-writeFileSync(otherKeyFile, OTHER_KEY + "\n", { mode: 0o600 });
+import {
+  beginUpdate,
+  buildSet,
+  KEY,
+  keyFile,
+  otherKeyFile,
+  put,
+  root,
+  running,
+  sendChunks,
+  setFiles,
+  stateFrom
+} from "./updates";
 
 // Runs the host tool; resolves with its exit code and output.
 function ota(
@@ -50,62 +45,6 @@ function ota(
       resolve({ code: code ?? -1, out });
     });
   });
-}
-
-// Set `set` built as version `version`, in a folder of its own (built once per pair).
-const built: Record<string, string> = {};
-function buildSet(set: string, version: string): string {
-  const key = set + version;
-  if (built[key]) return built[key];
-  const out = path.join(dir, key);
-  execFileSync(process.execPath, [path.join(root, "scripts", "build.mjs"), "--set", set, "--out", out], {
-    cwd: root,
-    env: { ...process.env, LIGHTNODE_VERSION: version },
-    stdio: "ignore"
-  });
-  return (built[key] = out);
-}
-
-function setFiles(out: string) {
-  return readdirSync(out)
-    .sort((a, b) => (a.endsWith(".boot") ? 1 : 0) - (b.endsWith(".boot") ? 1 : 0) || a.localeCompare(b))
-    .map((name) => ({ name, data: readFileSync(path.join(out, name)) }));
-}
-
-// The first state from index `from` of the phone's messages on, matching `re` (none missed
-// however fast they come).
-async function stateFrom(b: Board, from: number, re: RegExp, ms = 60000): Promise<string> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const got = b.heard.slice(from).find((h) => h[0] === TOPIC + "/ota/state" && re.test(h[1]));
-    if (got) return got[1];
-    if (Date.now() > end) throw new Error(`no state ${re} within ${ms} ms`);
-    await sleep(5);
-  }
-}
-
-// Starts a transfer: the signed manifest `text` under KEY, acknowledged by the node with offset 0.
-async function beginUpdate(b: Board, text: Buffer): Promise<void> {
-  const ack0 = b.hear(TOPIC + "/ota/ack");
-  await put(b, begin(KEY, text));
-  assert.equal(await ack0, "0");
-}
-
-// Sends chunks one at a time, each once the one before is acknowledged with its end offset.
-async function sendChunks(b: Board, parts: { payload: Buffer; end: number }[]): Promise<void> {
-  for (const c of parts) {
-    const ack = b.hear(TOPIC + "/ota/ack");
-    await put(b, c.payload);
-    assert.equal(await ack, String(c.end));
-  }
-}
-
-// What the node says it runs, from its retained <base>/info.
-async function running(b: Board): Promise<{ version: string; set: string }> {
-  b.phone.unsubscribe(TOPIC + "/info");
-  const info = b.hear(TOPIC + "/info");
-  b.phone.subscribe(TOPIC + "/info");
-  return JSON.parse(await info);
 }
 
 forShapes(["4mb"], "board: updates over the air (4 MB layout)", function () {
@@ -266,68 +205,16 @@ forShapes(["4mb"], "board: updates over the air (4 MB layout)", function () {
     }
   );
 
-  // Power cuts (the process killed, then a boot on the same flash) during the transfer, during the
-  // check and right after the switch: every time a whole set boots, with the configuration.
   step(
     () => b,
-    "a power cut in the middle of a transfer: the old set boots and runs, the configuration kept",
+    "forced, an older version installs (set a, 0.1.0) and confirms",
     async () => {
-      const files = setFiles(buildSet("a", "0.1.2"));
-      const text = manifest({ version: "0.1.2", set: "a", from: "0.1.1", force: false, files });
-      await beginUpdate(b, text);
-      await sendChunks(b, chunks(files, 64).slice(0, 40));
-      await b.powerCut();
-      await b.active(30000);
-      assert.deepEqual(await running(b), { ...(await running(b)), version: "0.1.1", set: "b" });
-      await b.flipByCommand();
-    }
-  );
-
-  step(
-    () => b,
-    "a power cut while the node checks: the old set boots and runs",
-    async () => {
-      const files = setFiles(buildSet("a", "0.1.2"));
-      const text = manifest({ version: "0.1.2", set: "a", from: "0.1.1", force: false, files });
-      await beginUpdate(b, text);
-      const from = b.heard.length;
-      await sendChunks(b, chunks(files, 256));
-      await stateFrom(b, from, /^checking/);
-      await b.powerCut();
-      await b.active(30000);
-      assert.equal((await running(b)).version, "0.1.1");
-      await b.flipByCommand();
-    }
-  );
-
-  step(
-    () => b,
-    "a power cut right after the switch: the new set boots on trial and confirms",
-    async () => {
-      const files = setFiles(buildSet("a", "0.1.2"));
-      const text = manifest({ version: "0.1.2", set: "a", from: "0.1.1", force: false, files });
-      await beginUpdate(b, text);
-      const from = b.heard.length;
-      await sendChunks(b, chunks(files, 256));
-      await stateFrom(b, from, /^switching/);
-      await b.powerCut();
-      await b.active(30000);
-      assert.equal(await stateFrom(b, from, /^confirmed/), "confirmed 0.1.2");
-      assert.deepEqual(await running(b), { ...(await running(b)), version: "0.1.2", set: "a" });
-      await b.flipByCommand();
-    }
-  );
-
-  step(
-    () => b,
-    "forced, an older version installs (set b, 0.1.0) and confirms",
-    async () => {
-      const r = await ota(b, ["--key-file", keyFile, "--force", "--dir", buildSet("b", "0.1.0")], {
+      const r = await ota(b, ["--key-file", keyFile, "--force", "--dir", buildSet("a", "0.1.0")], {
         LIGHTNODE_VERSION: "0.1.0"
       });
       assert.equal(r.code, 0, r.out);
       await b.active(30000);
-      assert.deepEqual(await running(b), { ...(await running(b)), version: "0.1.0", set: "b" });
+      assert.deepEqual(await running(b), { ...(await running(b)), version: "0.1.0", set: "a" });
     }
   );
 });
@@ -360,12 +247,12 @@ forShapes(["1mb"], "board: updates over the air refused on a 1 MB board", functi
 });
 
 // The RAM: the peak while receiving and checking, proved by a filler that leaves exactly PEAK
-// variables free for the firmware (any peak above prints OUT OF MEMORY). The issue's target is 900;
-// what holds today is 1,050 (1,000 passed alone and ran out once in the whole suite; 950 runs out):
-// Active is 674, the client's path for one message about 100 more, and the receiver evaluated
-// inside the app's function about 110 (each of its functions gets a copy of the scope chain; 68 at
-// the top level). OTA_PEAK and OTA_CHUNK try other figures.
-const PEAK = Number(process.env.OTA_PEAK || 1050);
+// variables free for the firmware (any peak above prints OUT OF MEMORY). Issue 18's target, 900,
+// holds since the receiver runs at the top level, each heavy step from a timer of its own
+// (src/ota/later.ts): 880 runs out in the manifest's check (Active is 664 with a key). It was
+// 1,050 when the receiver was evaluated inside the app's function (each of its functions copied
+// the scope chain, a closure in a timer kept it all). OTA_PEAK and OTA_CHUNK try other figures.
+const PEAK = Number(process.env.OTA_PEAK || 900);
 forShapes(["4mb"], `board: an update's peak within ${PEAK} variables (4 MB layout)`, function () {
   this.timeout(300000);
   let b: Board;
@@ -392,4 +279,142 @@ forShapes(["4mb"], `board: an update's peak within ${PEAK} variables (4 MB layou
       assert.equal(await switching, "switching to 0.1.1");
     }
   );
+});
+
+// Power cuts (the process killed, then a boot on the same espruino.flash) at 13 points spread over
+// the transfer, the check and the switch, each in an update of its own (forced, so that whatever
+// version runs can be replaced: set b's build 0.1.1 or set a's 0.1.2, whichever set is the other):
+// every time a whole set boots (the one that ran before the cut up to the switch's record, the new
+// one from it on), with the configuration (the key among it) and the light as it was.
+forShapes(["4mb"], "board: power cuts at 13 points of an update (4 MB layout)", function () {
+  this.timeout(600000);
+  let b: Board;
+  // What the node ran before the update the cut interrupts, and what that update sends.
+  let from: { version: string; set: string };
+  let to: { version: string; set: string };
+  let files: { name: string; data: Buffer }[];
+  let text: Buffer;
+  let parts: { payload: Buffer; end: number }[];
+
+  before(async () => {
+    b = await Board.start({ layout: "storage-4mb" });
+    await b.configure(`,key:"${KEY}"`);
+    assert.equal(await b.command("on"), 1);
+    // The light saves itself 3 s after a change.
+    await sleep(3500);
+  });
+  after(async () => {
+    if (b) await b.stop();
+  });
+
+  // The update to the set that is not running, as the host tool would build it.
+  async function prepare(): Promise<void> {
+    const info = await running(b);
+    from = { version: info.version, set: info.set };
+    to = info.set == "a" ? { version: "0.1.1", set: "b" } : { version: "0.1.2", set: "a" };
+    files = setFiles(buildSet(to.set, to.version));
+    text = manifest({ version: to.version, set: to.set, from: from.version, force: true, files });
+    parts = chunks(files, 64);
+  }
+
+  // `drive` takes the update to the moment of the cut; the node is then cut, boots, and must run
+  // `expect` ("old": the set it ran before, "new": the set sent), whole, Active with its
+  // configuration and the light on; commands still move the relay.
+  function cutAt(title: string, expect: "old" | "new" | "either", drive: () => Promise<void>): void {
+    step(
+      () => b,
+      `a cut ${title}: the ${expect == "either" ? "old or the new" : expect} set boots, with the configuration and the light`,
+      async () => {
+        await prepare();
+        b.i.skip();
+        await drive();
+        await b.powerCut();
+        await b.active(30000);
+        assert.doesNotMatch(b.i.output, /missing or damaged|Uncaught|Storage is corrupt|OUT OF MEMORY/);
+        const info = await running(b);
+        const want = expect == "old" || (expect == "either" && info.set == from.set) ? from : to;
+        assert.deepEqual([info.version, info.set], [want.version, want.set]);
+        if (expect == "either") console.log(`      (the ${want == from ? "old" : "new"} set)`);
+        assert.equal(info.key, "set", "the configuration kept, the update key with it");
+        assert.equal(b.relay(), 1, "the light as it was");
+        // Off and on again within the light's 3 s: nothing new to save.
+        await b.flipByCommand();
+        await b.flipByCommand();
+      }
+    );
+  }
+
+  // The offset of the end of staged file k.
+  const fileEnd = (k: number) => files.slice(0, k + 1).reduce((n, f) => n + f.data.length, 0);
+
+  // The transfer.
+  cutAt("right after the manifest arrives (its check pending)", "old", async () => {
+    await put(b, begin(KEY, text));
+  });
+  cutAt("once the manifest is checked and stored (ack 0)", "old", async () => {
+    await beginUpdate(b, text);
+  });
+  cutAt("after the first chunk", "old", async () => {
+    await beginUpdate(b, text);
+    await sendChunks(b, parts.slice(0, 1));
+  });
+  cutAt("in the middle of the first file", "old", async () => {
+    await beginUpdate(b, text);
+    await sendChunks(
+      b,
+      parts.filter((c) => c.end <= fileEnd(0) / 2)
+    );
+  });
+  cutAt("at the end of the first file, the next not begun", "old", async () => {
+    await beginUpdate(b, text);
+    await sendChunks(
+      b,
+      parts.filter((c) => c.end <= fileEnd(0))
+    );
+  });
+  cutAt("in the middle of the last file (the boot code)", "old", async () => {
+    await beginUpdate(b, text);
+    await sendChunks(b, parts.slice(0, parts.length - 20));
+  });
+  cutAt("while the last chunk is written (its ack not awaited)", "old", async () => {
+    await beginUpdate(b, text);
+    await sendChunks(b, parts.slice(0, -1));
+    await put(b, parts[parts.length - 1].payload);
+  });
+  // The check.
+  cutAt("once the last chunk is acknowledged (the check queued)", "old", async () => {
+    await beginUpdate(b, text);
+    await sendChunks(b, parts);
+  });
+  // The check and the switch's record follow each other in 20 ms: a cut there may land on either side.
+  cutAt("while the staged files are checked (checking said)", "either", async () => {
+    await beginUpdate(b, text);
+    const checking = stateFrom(b, b.heard.length, /^checking/);
+    await sendChunks(b, parts);
+    await checking;
+  });
+  // The switch, and the new set's first boots.
+  cutAt("once the switch is written (switching said, the restart pending)", "new", async () => {
+    await beginUpdate(b, text);
+    const switching = stateFrom(b, b.heard.length, /^switching/);
+    await sendChunks(b, parts);
+    await switching;
+  });
+  cutAt("during the new set's first boot", "new", async () => {
+    await beginUpdate(b, text);
+    await sendChunks(b, parts);
+    await b.i.waitFor(/\[boot\] trying set . \(1 of 3\)/, 30000);
+  });
+  cutAt("once the new set is Active, before it confirms itself", "new", async () => {
+    await beginUpdate(b, text);
+    await sendChunks(b, parts);
+    await b.i.waitFor(/\[boot\] trying set . \(1 of 3\)/, 30000);
+    await b.i.waitFor(/-> Active/, 30000);
+  });
+  cutAt("once the new set said it is confirmed", "new", async () => {
+    await beginUpdate(b, text);
+    const confirmed = stateFrom(b, b.heard.length, /^confirmed/);
+    await sendChunks(b, parts);
+    await confirmed;
+  });
 });

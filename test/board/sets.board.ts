@@ -112,10 +112,10 @@ forShapes(["4mb"], "board: the loader, its sets and safe mode (4 MB layout)", fu
   async function backOnSetA(said: Promise<void>): Promise<void> {
     await b.i.waitFor(A_BOOTS);
     await b.active();
+    await said;
     const r = (await readRecord(b))!;
     assert.equal(r.set, "a");
     assert.equal(r.trial, undefined);
-    await said;
     assert.equal(r.said, undefined);
   }
 
@@ -325,15 +325,14 @@ forShapes(["4mb"], "board: the loader, its sets and safe mode (4 MB layout)", fu
 });
 
 // The loader's own cost at the boot's peak: while a set boots, its choice (LN, plain values) is
-// alive, and from its end the tick's timer. The 1 MB layout's boot with a configuration gets
-// through with 890 variables free (880: out of memory); the 4 MB layout's with 910 (900: out of
-// memory; with a closure in LN it needed 1,000). Each boot path of the loader must get through
-// with BOOT_FREE free. Since the update receiver (ln.a.ota) runs at each ACTIVE, the peak of a boot
-// to Active is its run there: 925 ran out; 1,050 holds for a plain boot, and a rollback's boot
-// (the receiver then says it and writes the record) ran out with 1,050 and holds with 1,100.
-// Issue 18's target is 900, not met yet: the receiver is evaluated inside the app's function, whose
-// scope chain each of its functions copies.
-const BOOT_FREE = 1100;
+// alive, and from its end the tick's timer. Each boot path of the loader must get through with
+// BOOT_FREE free (BOOT_FREE=N tries another figure). The update receiver, run at each ACTIVE from a
+// timer at the top level (src/ota/later.ts), is no longer the peak (it was, at 1,050 for a plain
+// boot and 1,100 for a rollback's, when it ran inside the app's function): the peak is now the
+// core's own, loading the configuration while the set boots (src/console/, as on a 1 MB board, which
+// gets through with 890): 920 holds for every path, a rollback's included; 910 runs out there.
+// Issue 18's target, 900, is met by the update's own steps (ota.board.ts), not yet by that load.
+const BOOT_FREE = Number(process.env.BOOT_FREE || 920);
 forShapes(["4mb"], `board: the loader's boot paths with ${BOOT_FREE} variables free (4 MB layout)`, function () {
   this.timeout(180000);
   let b: Board;

@@ -36,7 +36,7 @@ describe("ota: manifest, HMAC and chunks", function () {
         h = createHash("sha1")
           .update(Buffer.concat([h, data.subarray(o, o + PIECE)]))
           .digest();
-      const onBoard = digest(n, (o, len) => latin1(data.subarray(o, o + len)), sha1);
+      const onBoard = digest("ln.b.boot", n, (name, o, len) => latin1(data.subarray(o, o + len)), sha1);
       assert.equal(onBoard, latin1(h));
       assert.equal(latin1(host.digest(data)), onBoard);
     }

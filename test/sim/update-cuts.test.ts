@@ -42,6 +42,8 @@ describe("simulator: power cuts during an update, at flash writes spread over al
     copyFileSync(path.join(template, "storage.json"), path.join(data, "storage.json"));
     const sim = await Simulator.start({ layout: LAYOUT, dataDir: data });
     await sim.waitFor(/LookingForBroker -> Active/, 15000);
+    // The receiver's own run at ACTIVE (100 ms on) writes the boot record: not the update's.
+    await sleep(500);
     return sim;
   }
 
