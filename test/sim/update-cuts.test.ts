@@ -5,13 +5,13 @@
 // a mix) and reaches the broker with its configuration and the light as it was; then the same
 // update, sent again, installs.
 import { strict as assert } from "node:assert";
-import { execFileSync, spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Simulator } from "../../sim/simulator";
 import { startAedes, RunningBroker } from "../support/brokers";
 import { bringUp } from "../support/node";
+import { buildSet, runOta } from "../support/ota";
 
 const KEY = "c2ltdWxhdGVkLWN1dHMta2V5LTAx";
 const LAYOUT = path.resolve("build", "storage-4mb");
@@ -47,17 +47,10 @@ describe("simulator: power cuts during an update, at flash writes spread over al
     return sim;
   }
 
-  // `npm run ota` with set b built as NEW (the version it signs comes from LIGHTNODE_VERSION too).
+  // `npm run ota` with set b built as NEW.
   function update(): { exit: Promise<number>; kill(): void } {
-    const child = spawn(
-      process.execPath,
-      ["scripts/ota.mjs", "--broker", broker.url, "--key-file", keyFile, "--dir", setB, "--timeout", "30"],
-      { stdio: "ignore", env: { ...process.env, LIGHTNODE_VERSION: NEW } }
-    );
-    return {
-      exit: new Promise((r) => child.on("exit", (c) => r(c === null ? -1 : c))),
-      kill: () => child.kill("SIGKILL")
-    };
+    const run = runOta(broker.url, ["--key-file", keyFile, "--dir", setB, "--timeout", "30"], NEW);
+    return { exit: run.exit.then((r) => r.code), kill: run.kill };
   }
 
   before(async function () {
@@ -65,11 +58,7 @@ describe("simulator: power cuts during an update, at flash writes spread over al
     dir = mkdtempSync(path.join(tmpdir(), "lightnode-cuts-"));
     keyFile = path.join(dir, "key");
     writeFileSync(keyFile, KEY, { mode: 0o600 });
-    setB = path.join(dir, "set-b");
-    execFileSync(process.execPath, ["scripts/build.mjs", "--set", "b", "--out", setB], {
-      stdio: "ignore",
-      env: { ...process.env, LIGHTNODE_VERSION: NEW }
-    });
+    setB = buildSet(dir, "b", NEW);
     template = path.join(dir, "template");
     mkdirSync(template);
     const sim = await Simulator.start({ layout: LAYOUT, dataDir: template });

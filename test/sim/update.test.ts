@@ -2,7 +2,6 @@
 // flashed, booted from .bootcde): the host tool (scripts/ota.mjs, a child process) against the
 // embedded broker, the node's receiver and loader in the simulator.
 import { strict as assert } from "node:assert";
-import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,23 +9,15 @@ import mqtt from "mqtt";
 import { Simulator } from "../../sim/simulator";
 import { startAedes, RunningBroker } from "../support/brokers";
 import { bringUp } from "../support/node";
+import { buildSet, runOta } from "../support/ota";
 
 const BASE = "living_room_lights";
 const KEY = "5d0c8e2a91f34b7c6a1e0f9d8b7c6a5e";
 const OTHER_KEY = "00112233445566778899aabbccddeeff";
 const LAYOUT = path.resolve("build", "storage-4mb");
 
-// Runs `npm run ota` (its script) to the end; resolves with its exit code and output.
 function ota(broker: RunningBroker, args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["scripts/ota.mjs", "--broker", broker.url, ...args], {
-      stdio: ["ignore", "pipe", "pipe"]
-    });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("exit", (code) => resolve({ code: code === null ? -1 : code, out }));
-  });
+  return runOta(broker.url, args).exit;
 }
 
 describe("simulator: an update over the air on the 4 MB layout", function () {
@@ -44,8 +35,7 @@ describe("simulator: an update over the air on the 4 MB layout", function () {
     keyFile = path.join(dir, "node.key");
     writeFileSync(keyFile, KEY, { mode: 0o600 });
     // Set b built once for all the tests (`npm run ota` builds it when not given --dir).
-    setB = path.join(dir, "set-b");
-    execFileSync(process.execPath, ["scripts/build.mjs", "--set", "b", "--out", setB], { stdio: "ignore" });
+    setB = buildSet(dir, "b", require("../../package.json").version);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
