@@ -330,9 +330,10 @@ forShapes(["4mb"], "board: the loader, its sets and safe mode (4 MB layout)", fu
 // timer at the top level (src/ota/later.ts), is no longer the peak (it was, at 1,050 for a plain
 // boot and 1,100 for a rollback's, when it ran inside the app's function): the peak is now the
 // core's own, loading the configuration while the set boots (src/console/, as on a 1 MB board, which
-// gets through with 890): 920 holds for every path, a rollback's included; 910 runs out there.
-// Issue 18's target, 900, is met by the update's own steps (ota.board.ts), not yet by that load.
-const BOOT_FREE = Number(process.env.BOOT_FREE || 920);
+// gets through with 890): 930 holds for every path, a rollback's included (920 did before issue
+// 21's gestures and telemetry; with them 920 runs out). Issue 18's target, 900, is met by the
+// update's own steps (ota.board.ts), not yet by that load.
+const BOOT_FREE = Number(process.env.BOOT_FREE || 930);
 forShapes(["4mb"], `board: the loader's boot paths with ${BOOT_FREE} variables free (4 MB layout)`, function () {
   this.timeout(180000);
   let b: Board;
