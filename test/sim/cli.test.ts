@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createServer } from "node:net";
 import { startAedes, RunningBroker } from "../support/brokers";
+import { cliCommand } from "../support/cli";
 
 function waitOutput(child: ChildProcess, get: () => string, re: RegExp, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -37,22 +38,8 @@ describe("sim: cli (npm start)", function () {
   });
 
   function start(...extra: string[]): { child: ChildProcess; out: () => string } {
-    const child = spawn(
-      path.resolve("node_modules/.bin/tsx"),
-      [
-        "sim/cli.ts",
-        "--broker",
-        broker.url,
-        "--data",
-        dataDir,
-        "--ssid",
-        "testnet",
-        "--password",
-        "pw-12345678",
-        ...extra
-      ],
-      { stdio: ["pipe", "pipe", "pipe"] }
-    );
+    const [program, ...args] = cliCommand(broker.url, dataDir, ...extra);
+    const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
     child.stdout!.on("data", (d) => (out += d));
     child.stderr!.on("data", (d) => (out += d));

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startAedes, RunningBroker } from "../support/brokers";
+import { cliCommand, CLI_WIFI_PASSWORD } from "../support/cli";
 
-const WIFI_PASSWORD = "pw-12345678";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = (text: string, word: string) => text.split(word).length - 1;
 
@@ -45,18 +45,7 @@ describe("sim: the console in a real terminal (npm start under a pty)", function
   });
 
   function open(): Terminal {
-    const cli = [
-      path.resolve("node_modules/.bin/tsx"),
-      "sim/cli.ts",
-      "--broker",
-      broker.url,
-      "--data",
-      dataDir,
-      "--ssid",
-      "testnet",
-      "--password",
-      WIFI_PASSWORD
-    ];
+    const cli = cliCommand(broker.url, dataDir);
     const child = spawn("script", ["-qfec", cli.join(" "), "/dev/null"], {
       stdio: ["pipe", "pipe", "pipe"],
       env: { ...process.env, TERM: "dumb" }
@@ -97,9 +86,9 @@ describe("sim: the console in a real terminal (npm start under a pty)", function
     t.keys("testnet\r");
     await t.waitFor(/password \[[^\]]*\]: $/, 5000, asked);
     const pw = t.screen().length;
-    t.keys(WIFI_PASSWORD + "\r");
+    t.keys(CLI_WIFI_PASSWORD + "\r");
     const broke = await t.waitFor(/broker \[[^\]]*\]: $/, 5000, pw);
-    assert.equal(count(t.screen().slice(pw), WIFI_PASSWORD), 0, "the Wi-Fi password is shown as typed");
+    assert.equal(count(t.screen().slice(pw), CLI_WIFI_PASSWORD), 0, "the Wi-Fi password is shown as typed");
     assert.equal(count(t.screen().slice(asked, pw), "testnet"), 1, "the ssid answer is not shown exactly once");
     t.keys("\x03");
     await t.waitFor(/setup abandoned/, 5000, broke);
