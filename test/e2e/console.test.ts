@@ -131,6 +131,11 @@ describe("e2e: console", function () {
     await sim.waitFor(/error: ssid: [^\n]*\(nothing saved\)/);
     sim.type(`config({nonsense: 1})`);
     await sim.waitFor(/error: nonsense: unknown field \(nothing saved\)/);
+    // The 1 MB build (this bundle) takes no updates, gestures or telemetry: those fields are unknown.
+    for (const field of ['key:"k"', "gestures:true", "tele:60"]) {
+      sim.type(`config({${field}})`);
+      await sim.waitFor(new RegExp(`error: ${field.split(":")[0]}: unknown field \\(nothing saved\\)`));
+    }
     sim.type("help()");
     await sim.waitFor(/setup\(\): /);
     sim.type("config()");

@@ -76,6 +76,15 @@ const CASES: [string, any, boolean][] = [
   ["power", "maybe", false],
   ["retained", false, true],
   ["discovery", 1, false],
+  // 4 MB boards only (a 1 MB build has no such fields: "unknown field", tested on the 1 MB shape).
+  ["gestures", true, true],
+  ["gestures", "yes", false],
+  ["tele", 0, true],
+  ["tele", 86400, true],
+  ["tele", 86401, false],
+  ["tele", -1, false],
+  ["tele", 2.5, false],
+  ["tele", "300", false],
   ["nonsense", 1, false]
 ];
 
