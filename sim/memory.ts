@@ -3,7 +3,7 @@
 // inspector's [[Scopes]]). Espruino's real cost differs: one variable per object, per property
 // name, per non-tiny value, per 8 characters of string (32-bit, as the ESP8266). Functions are
 // counted as run from flash, as our firmware is: the function, its code's name and flash string,
-// its scope link, one name per parameter. test/sim/memory.test.ts holds the firmware's figures
+// its scope link, one name per parameter. test/board/sim-memory.board.ts holds the firmware's figures
 // within 10% of the real interpreter's on the 4 MB board shape.
 import { Session } from "node:inspector";
 
@@ -74,7 +74,7 @@ function closureValues(fn: Function): Array<{ name: string; value: any }> {
 // A string of more than 4 characters, as the board (32-bit variables) stores it: a variable for
 // its first 4 characters and one per 8 more, and, as a property name, one more for the name (an
 // over-count kept on purpose: it makes up for what the estimate cannot see, such as sockets;
-// test/sim/memory.test.ts holds the sum to the board's figures).
+// test/board/sim-memory.board.ts holds the sum to the board's figures).
 function stringCost(s: string): number {
   return s.length <= 4 ? 0 : 1 + Math.ceil((s.length - 4) / 8);
 }
