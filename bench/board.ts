@@ -10,6 +10,8 @@
 // relay latency, beside Espruino's own MQTT module run the same way (ESPRUINO_MQTT_MODULE: path
 // of modules/MQTT.js from EspruinoDocs, read at run time, never kept in this repository).
 // ESPRUINO_BIN_BIG (optional): a build with resizable variables, run the same way after them.
+// BENCH_LAYOUT=4mb stores the 4 MB layout instead (build/storage-4mb/: the loader and set a, with
+// the update receiver), on the interpreters whose Storage holds it (not ESPRUINO_BIN_1MB's 16 KB).
 // Figures only: nothing here asserts a timing (test/board/ asserts the RAM ceilings). Exit code 1
 // if the interpreter ever reports OUT OF MEMORY, or if a scenario could not be completed.
 import { existsSync, readFileSync } from "node:fs";
@@ -33,6 +35,7 @@ const LATENCY_COMMANDS = 200;
 // The firmware refuses incoming packets over 1,024 bytes: the largest message on homeassistant/status
 // that fits (3-byte fixed header, 2-byte topic length, 20-byte topic).
 const BIG_PAYLOAD = 1024 - 3 - 2 - HA_STATUS.length;
+const LAYOUT = process.env.BENCH_LAYOUT === "4mb" ? "storage-4mb" : "storage";
 // Before a reading that is compared with an earlier one: the light saves its state 3 s after the
 // last change, and a timer still pending is not growth.
 const SETTLE_MS = 3500;
@@ -226,7 +229,7 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
       run.exact
         ? (await i.eval("process.memory().peak")) - base
         : (await i.eval("BENCH.sample(false),BENCH.peak")) - base - run.sampler;
-    const files = firmwareFiles();
+    const files = firmwareFiles(LAYOUT);
     for (const f of files) await i.writeFile(f.name, f.data);
     run.memory.push(["Storage files", files.map((f) => `${f.name} (${f.data.length} B)`).join(", ")]);
 
@@ -485,6 +488,7 @@ function report(run: Run): void {
 async function main(): Promise<number> {
   const bins: [string, string][] = [];
   for (const v of ["ESPRUINO_BIN_4MB", "ESPRUINO_BIN_1MB", "ESPRUINO_BIN", "ESPRUINO_BIN_BIG"]) {
+    if (LAYOUT == "storage-4mb" && v == "ESPRUINO_BIN_1MB") continue;
     const bin = process.env[v];
     if (bin && existsSync(bin)) bins.push([v, bin]);
     else if (bin) console.log(`bench:board: ${v}=${bin} does not exist: skipped`);
@@ -502,7 +506,7 @@ async function main(): Promise<number> {
   if (!moduleSource)
     console.log("bench:board: ESPRUINO_MQTT_MODULE not set (or missing): the MQTT module comparison is skipped");
   console.log(
-    `bench:board: storing ${firmwareFiles()
+    `bench:board: storing ${firmwareFiles(LAYOUT)
       .map((f) => f.name)
       .join(", ")} and the fake .boot0`
   );
