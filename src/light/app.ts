@@ -43,7 +43,7 @@ var SAVE_MS = 3000;
 // How long after the last own publication its echo is still expected (see onMessage).
 var ECHO_MS = 5000;
 // 4 MB boards: Home Assistant's configs announced after the light's (announce()).
-var EXTRAS = 5;
+var EXTRAS = 6;
 
 export interface LightDeps {
   pins: Pins;
@@ -175,7 +175,7 @@ function announce(remove?: 0 | 1, extra?: number) {
       true
     );
   // 4 MB boards: RSSI and uptime, read from <base>/info, as diagnostic sensors of the same device,
-  // and the gestures as its device triggers (only while they are on: else their configs are
+  // the firmware as its update entity, and the gestures as its device triggers (only while they are on: else their configs are
   // cleared, so that a node that had them leaves none behind). Home Assistant's abbreviations as
   // above. They go one per tick of the client (500 ms) after the light's, through `ticks` (from
   // -EXTRAS, event()): Espruino's socket holds what is written until it is sent, and five 250-byte
@@ -191,37 +191,56 @@ function announce(remove?: 0 | 1, extra?: number) {
         "sensor uptime s duration total_increasing",
         "device_automation single short",
         "device_automation double double",
-        "device_automation hold long"
+        "device_automation hold long",
+        "update firmware"
       ].forEach(function (row, i) {
         var f = row.split(" ");
         if (remove || i == extra)
           send(
             HA + f[0] + "/" + id + "/" + f[1] + "/config",
-            remove || (i > 1 && (!cfg.gestures || cfg.mode == "toggle"))
+            remove || (i > 1 && i < 5 && (!cfg.gestures || cfg.mode == "toggle"))
               ? ""
-              : i < 2
-                ? JSON.stringify({
-                    name: i ? "Uptime" : "RSSI",
-                    uniq_id: id + "_" + f[1],
-                    stat_t: t + "/info",
-                    val_tpl: "{{value_json." + f[1] + "}}",
-                    unit_of_meas: f[2],
-                    dev_cla: f[3],
-                    stat_cla: f[4],
+              : i > 4
+                ? // The firmware as an update entity: the node learns of no newer version (the host
+                  // tool brings it), so installed and latest are both the one in <base>/info, and
+                  // the update's own state (<base>/ota/state) is an attribute.
+                  JSON.stringify({
+                    name: "Firmware",
+                    uniq_id: id + "_fw",
+                    dev_cla: "firmware",
                     ent_cat: "diagnostic",
+                    stat_t: t + "/info",
+                    val_tpl: "{{value_json.version}}",
+                    l_ver_t: t + "/info",
+                    l_ver_tpl: "{{value_json.version}}",
+                    json_attr_t: t + "/ota/state",
+                    json_attr_tpl: "{{ {'update': value} | tojson }}",
                     avty_t: t + "/status",
                     dev: { ids: [id] }
                   })
-                : // A trigger, written as text: "type" is among the minifier's internal property names.
-                  '{"atype":"trigger","t":' +
-                  JSON.stringify(t + "/action") +
-                  ',"pl":"' +
-                  f[1] +
-                  '","type":"button_' +
-                  f[2] +
-                  '_press","stype":"button_1","dev":{"ids":' +
-                  JSON.stringify([id]) +
-                  "}}",
+                : i < 2
+                  ? JSON.stringify({
+                      name: i ? "Uptime" : "RSSI",
+                      uniq_id: id + "_" + f[1],
+                      stat_t: t + "/info",
+                      val_tpl: "{{value_json." + f[1] + "}}",
+                      unit_of_meas: f[2],
+                      dev_cla: f[3],
+                      stat_cla: f[4],
+                      ent_cat: "diagnostic",
+                      avty_t: t + "/status",
+                      dev: { ids: [id] }
+                    })
+                  : // A trigger, written as text: "type" is among the minifier's internal property names.
+                    '{"atype":"trigger","t":' +
+                    JSON.stringify(t + "/action") +
+                    ',"pl":"' +
+                    f[1] +
+                    '","type":"button_' +
+                    f[2] +
+                    '_press","stype":"button_1","dev":{"ids":' +
+                    JSON.stringify([id]) +
+                    "}}",
             0,
             true
           );

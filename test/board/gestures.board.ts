@@ -22,9 +22,9 @@ const SETTLE_MS = 3500;
 const WINDOW_MS = 300;
 const HOLD_MS = 1000;
 const ACTION = TOPIC + "/action";
-// Home Assistant's five extra configs go one per client tick (500 ms) after the light's
+// Home Assistant's six extra configs go one per client tick (500 ms) after the light's
 // (src/light/app.ts, announce()).
-const EXTRAS_MS = 5 * 500 + 500;
+const EXTRAS_MS = 6 * 500 + 500;
 
 forShapes(["4mb"], "board: gestures and telemetry (4 MB layout)", function () {
   this.timeout(300000);

@@ -1,6 +1,6 @@
 // How Home Assistant reads an MQTT discovery config, for checking the node's: the abbreviations
 // it expands (from homeassistant/components/mqtt/abbreviations.py, the entries a basic-schema
-// light, a sensor and a device trigger can use) and the fields each schema knows. A key it does not know stays unexpanded and
+// light, a sensor, a device trigger and an update entity can use) and the fields each schema knows. A key it does not know stays unexpanded and
 // fails the field check.
 const ABBREVIATIONS: { [short: string]: string } = {
   atype: "automation_type",
@@ -15,6 +15,9 @@ const ABBREVIATIONS: { [short: string]: string } = {
   ent_cat: "entity_category",
   ic: "icon",
   json_attr_t: "json_attributes_topic",
+  json_attr_tpl: "json_attributes_template",
+  l_ver_t: "latest_version_topic",
+  l_ver_tpl: "latest_version_template",
   name: "name",
   obj_id: "object_id",
   on_cmd_type: "on_command_type",
@@ -94,6 +97,37 @@ export const SENSOR_FIELDS = [
   "state_topic",
   "unique_id",
   "unit_of_measurement",
+  "value_template"
+];
+// Fields of the MQTT update entity (homeassistant/components/mqtt/update.py, and the availability
+// and entity fields every MQTT entity has).
+export const UPDATE_FIELDS = [
+  "availability",
+  "availability_mode",
+  "availability_template",
+  "availability_topic",
+  "command_topic",
+  "device",
+  "device_class",
+  "enabled_by_default",
+  "encoding",
+  "entity_category",
+  "entity_picture",
+  "icon",
+  "json_attributes_template",
+  "json_attributes_topic",
+  "latest_version_template",
+  "latest_version_topic",
+  "name",
+  "object_id",
+  "payload_install",
+  "qos",
+  "release_summary",
+  "release_url",
+  "retain",
+  "state_topic",
+  "title",
+  "unique_id",
   "value_template"
 ];
 // Fields of an MQTT device trigger (the gestures), and the types and subtypes its automation

@@ -10,7 +10,7 @@ import mqtt from "mqtt";
 import { Simulator } from "../../sim/simulator";
 import { startAedes, RunningBroker } from "../support/brokers";
 import { bringUp } from "../support/node";
-import { expandDiscovery, SENSOR_FIELDS, TRIGGER_FIELDS } from "../light/ha";
+import { expandDiscovery, SENSOR_FIELDS, TRIGGER_FIELDS, UPDATE_FIELDS } from "../light/ha";
 
 const BASE = "living_room_lights";
 const ACTION = BASE + "/action";
@@ -144,6 +144,24 @@ describe("simulator: gestures and telemetry on the 4 MB layout", function () {
     assert.deepEqual(triggers.map((h) => JSON.parse(h.payload).pl).sort(), ["double", "hold", "single"]);
     for (const t of triggers)
       for (const k of Object.keys(expandDiscovery(t.payload, true))) assert.ok(TRIGGER_FIELDS.includes(k), k);
+
+    // The firmware as an update entity on the same device: the last of the extras.
+    await until("the update entity", () =>
+      heard.some((h) => /^homeassistant\/update\/.+\/firmware\/config$/.test(h.topic) && h.payload)
+    );
+    const update = expandDiscovery(
+      heard.filter((h) => /^homeassistant\/update\/.+\/firmware\/config$/.test(h.topic)).pop()!.payload,
+      true
+    );
+    for (const k of Object.keys(update)) assert.ok(UPDATE_FIELDS.includes(k), k);
+    assert.equal(update.device_class, "firmware");
+    assert.equal(update.state_topic, BASE + "/info");
+    assert.equal(update.latest_version_topic, BASE + "/info");
+    assert.equal(update.value_template, "{{value_json.version}}");
+    assert.equal(update.json_attributes_topic, BASE + "/ota/state");
+    assert.deepEqual(update.device, expandDiscovery(sensors[0].payload, true).device);
+    // What its templates read: the version in the retained info.
+    assert.equal(JSON.parse(on(BASE + "/info", 0).pop()!).version, require("../../package.json").version);
 
     // Telemetry's count starts once discovery's extras have gone, one per tick after Active.
     await sleep(3000);
