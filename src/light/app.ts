@@ -292,9 +292,14 @@ function event(e: AppEvent, a?: any): any {
   // 4 MB boards: telemetry, <base>/info again every `tele` seconds of a connection (2 ticks a
   // second), on the client's clock. Before that, from -EXTRAS, the ticks send discovery's extras
   // one by one (announce()).
+  // Both wait for an update's work (the receiver's global LNQ: its calls queued), the extras for
+  // its whole transfer too (lnOTA, cleared at each ACTIVE, 100 ms before they start: never stale
+  // for them): a 250-byte config or the info on top of a chunk passed the update's 900-variable
+  // peak when an update began within the extras' 3 s after Active.
   if (SET_LETTER && e == AppEvent.TICK) {
-    if (ticks < 0) announce(0, EXTRAS + ticks++);
-    else if (cfg.tele && ++ticks >= 2 * cfg.tele) {
+    if (ticks < 0) {
+      if (!(global as any).LNQ && !(global as any).lnOTA) announce(0, EXTRAS + ticks++);
+    } else if (cfg.tele && ++ticks >= 2 * cfg.tele && !(global as any).LNQ) {
       ticks = 0;
       send(t + "/info", JSON.stringify(deps.info()), 0, true);
     }
