@@ -167,9 +167,9 @@ async function baseline(i: Interpreter, run: Run): Promise<number> {
   const withFake = await i.usage();
   run.fake = withFake - run.empty;
   run.exact = await i.eval("'peak' in process.memory()");
-  await i.eval(run.exact ? "process.memory().peak,1" : "BENCH.peak=0,BENCH.sample(true),1");
+  await i.eval(run.exact ? "process.memory(2).peak,1" : "BENCH.peak=0,BENCH.sample(true),1");
   await sleep(200);
-  run.sampler = (await i.eval(run.exact ? "process.memory().peak" : "BENCH.sample(false),BENCH.peak")) - withFake;
+  run.sampler = (await i.eval(run.exact ? "process.memory(2).peak" : "BENCH.sample(false),BENCH.peak")) - withFake;
   return withFake;
 }
 
@@ -224,10 +224,10 @@ async function firmwareRun(bin: string, run: Run): Promise<void> {
     await net.start();
     const base = await baseline(i, run);
     const used = async () => (await i.usage()) - base;
-    const startPeak = () => i.eval(run.exact ? "process.memory().peak,1" : "BENCH.peak=0,BENCH.sample(true),1");
+    const startPeak = () => i.eval(run.exact ? "process.memory(2).peak,1" : "BENCH.peak=0,BENCH.sample(true),1");
     const stopPeak = async () =>
       run.exact
-        ? (await i.eval("process.memory().peak")) - base
+        ? (await i.eval("process.memory(2).peak")) - base
         : (await i.eval("BENCH.sample(false),BENCH.peak")) - base - run.sampler;
     const files = firmwareFiles(LAYOUT);
     for (const f of files) await i.writeFile(f.name, f.data);

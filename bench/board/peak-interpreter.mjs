@@ -1,6 +1,7 @@
 // Builds the board-shaped interpreters (../shared/espruino/build.sh) with one addition, for
 // measuring: `process.memory().peak`, the most variables in use (counted after a garbage
-// collection, so only what was reachable) since the previous process.memory() call. A filler
+// collection, so only what was reachable) since the last `process.memory(2)`, which starts a new
+// count (the firmware's own process.memory() calls, for <base>/info, leave it alone). A filler
 // (test/board/peaks.board.ts) proves a peak fits; this tells each scenario's own figure, which the
 // bench prints when the interpreter has it. Usage: node bench/board/peak-interpreter.mjs OUTDIR
 // (ESPRUINO_SOURCE: the folder of build.sh and the source tarball, default ../shared/espruino).
@@ -45,7 +46,7 @@ JsVar *jsvNewWithFlags(JsVarFlags flags) {`
     path.join(src, "src", "jswrap_process.c"),
     '    jsvObjectSetIntChild(obj, "history", (JsVarInt)history);',
     `    jsvObjectSetIntChild(obj, "history", (JsVarInt)history);
-    { extern unsigned int jsvPeakUsage; jsvObjectSetIntChild(obj, "peak", (JsVarInt)jsvPeakUsage); jsvPeakUsage = jsvGetMemoryUsage(); }`
+    { extern unsigned int jsvPeakUsage; jsvObjectSetIntChild(obj, "peak", (JsVarInt)jsvPeakUsage); if (jsvIsInt(gc) && jsvGetInteger(gc) == 2) jsvPeakUsage = jsvGetMemoryUsage(); }`
   );
 }
 
