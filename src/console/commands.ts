@@ -244,7 +244,8 @@ export function runCommand(
     store().erase();
     // After this run has returned, as save() does: the runner's code is never evaluated beside
     // the console's.
-    setTimeout(conn.input, 0, In.CONFIG, (lent.config = undefined));
+    delete lent.config;
+    setTimeout(conn.input, 0, In.CONFIG);
     say("forgotten");
   } else if (name == "help")
     // The fields as an array joined by commas (an array in a string is its items with commas).
