@@ -14,6 +14,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import vm from "node:vm";
+import * as acorn from "acorn";
 import { rollup } from "rollup";
 import { minify } from "terser";
 import { checkSource, formatViolations } from "./espruino-gate.mjs";
@@ -103,11 +104,19 @@ function bakeSet(letter) {
 }
 
 // The Storage files, each built from its entry module: the console's code and the connection's
-// (each one expression, the function src/console/entry.ts or src/conn/entry.ts exports, evaluated
-// when used), then the boot code, which checks them by their CRC (`crc`: its placeholder there).
+// (evaluated when used: the connection's is one expression, the function src/conn/entry.ts
+// exports; the console's, `body`, the body of a function applying src/console/entry.ts's export to
+// its arguments, made by Function() in src/main.ts), then the boot code, which checks them by their CRC (`crc`: its placeholder there).
 // `setOnly`: a file of the sets alone (4 MB boards), never in build/storage/ (the budget).
 export const FILES = [
-  { storage: "lightnode.con", entry: "console/entry.js", name: "console", expression: true, crc: "__CRC_CON__" },
+  {
+    storage: "lightnode.con",
+    entry: "console/entry.js",
+    name: "console",
+    expression: true,
+    body: true,
+    crc: "__CRC_CON__"
+  },
   { storage: "lightnode.net", entry: "conn/entry.js", name: "net", expression: true, crc: "__CRC_NET__" },
   { storage: ".bootcde", entry: "main.js", name: "firmware" },
   // The update receiver (src/ota/): last, so that the files before it are minified alike in both
@@ -166,6 +175,17 @@ async function bundle(file, board, version, nameCache, letter, updates) {
   // `var CONSOLE = (function () {...})();` as the bare expression that eval() returns.
   const expression = (js) => "(" + js.replace(/^var CONSOLE ?= ?/, "").replace(/;\s*$/, "") + ")\n";
   if (file.expression && !/^var CONSOLE ?=/.test(min)) throw new Error("console bundle: unexpected shape");
+  // The console's file (`body`): the body of the bundle's function, ending with its default export
+  // applied to the body's arguments, as Function(code) runs it (src/main.ts).
+  const body = (js) => {
+    const fn = acorn.parse(js, { ecmaVersion: 5 }).body[0].declarations[0].init;
+    const iife = fn.type == "CallExpression" ? fn.callee : null;
+    const last = iife && iife.body.body[iife.body.body.length - 1];
+    if (!last || last.type != "ReturnStatement") throw new Error("console bundle: unexpected shape");
+    const inner = js.slice(iife.body.start + 1, last.start);
+    return inner + "(" + js.slice(last.argument.start, last.argument.end) + ").apply(0,arguments)\n";
+  };
+  if (file.body) return { code: body(code), min: body(min) };
   return file.expression ? { code: expression(code), min: expression(min) } : { code, min };
 }
 

@@ -31,6 +31,8 @@ export const INTERNAL_PROPERTIES = [
   "pins",
   "serial",
   "setConfig",
+  "setTelnet",
+  "open",
   "storage",
   "store",
   "watch",

@@ -103,6 +103,15 @@ export class Board {
     // indirect one: the firmware evaluates Storage files only at the top level or indirectly).
     const nativeEval = this.realm.global.eval;
     this.realm.global.eval = (code: any) => nativeEval(typeof code === "string" ? readableCode(code) : code);
+    // Function(body) too (the console's file is a function's body: src/main.ts), called with or
+    // without `new`, as Espruino's; its prototype stays the realm's.
+    const NativeFunction = this.realm.global.Function;
+    const readable = function (...args: any[]) {
+      if (typeof args[args.length - 1] === "string") args[args.length - 1] = readableCode(args[args.length - 1]);
+      return NativeFunction(...args);
+    };
+    readable.prototype = NativeFunction.prototype;
+    this.realm.global.Function = readable;
     this.builtins = new Set(Object.keys(this.realm.global));
   }
 

@@ -32,10 +32,10 @@ export interface ConsoleDeps {
 // The devices the console drives, supplied by the console's own file (src/console/entry.ts), so
 // that the firmware keeps none of their code between commands.
 export interface ConsoleDevices {
-  // Only for setup() and its "chars": other commands get none.
-  serial?: Serial;
+  // The serial line, made when called: only setup() and its "keys" pay for its functions.
+  serial(): Serial;
   // Turns Espruino's network console on or off.
-  telnet(on: boolean): void;
+  setTelnet(on: boolean): void;
 }
 
 export var MAX_LINE = 100;
@@ -70,8 +70,8 @@ export interface Wizard {
 // setup()'s wizard keeps its state in a plain object rather than in closures: the firmware hands it
 // each chunk typed by evaluating the console's code afresh (src/main.ts), so between two
 // keystrokes none of that code holds RAM. Call wizardStart once the serial line is held, then
-// wizardInput with each chunk; `apply` gets `cur` with the answers set (it saves and connects, and
-// prints its own result after release). Typed lines are assembled from raw serial chunks:
+// wizardInput with each chunk. Once the wizard is over (k empty), it was completed when i is
+// ASKED_FIELDS (its answers are in `editing`), else abandoned. Typed lines are assembled from raw serial chunks:
 // backspace edits, CR, LF or CRLF ends a line, Ctrl-C (or the DLE that starts every line the
 // espruino CLI uploads) abandons. Hostile lines are refused whole: too long, or holding control
 // characters. Password fields are not echoed.
@@ -85,16 +85,14 @@ export function wizardStart(line: Serial, cur: Config): Wizard {
   return wizard;
 }
 
-// The wizard, serial line and `apply` of the chunk being handled (one run of the console's code).
+// The wizard and serial line of the chunk being handled (one run of the console's code).
 var wizard: Wizard;
 var serial: Serial;
-var apply: (c: Config) => void;
 
 function end(done?: boolean) {
   wizard.k = "";
   if (!done) serial.write("\r\nsetup abandoned\r\n");
   serial.release();
-  if (done) apply(wizard.editing);
 }
 
 // The wizard asks for the first ASKED_FIELDS: Wi-Fi, broker, client id and MQTT credentials.
@@ -115,11 +113,10 @@ function answer(v: any, err: string) {
   ask();
 }
 
-export function wizardInput(state: Wizard, line: Serial, onDone: (c: Config) => void, chunk: string) {
+export function wizardInput(state: Wizard, line: Serial, chunk: string) {
   var out = line.write;
   wizard = state;
   serial = line;
-  apply = onDone;
   for (var j = 0; j < chunk.length && wizard.k; j++) {
     var ch = chunk[j];
     var c = ch.charCodeAt(0);
@@ -147,17 +144,17 @@ var SET = "config({...})";
 var json = JSON.stringify;
 var assign = Object.assign;
 
-// The command being run: what the firmware lends the console, the store and the devices (set for
-// one run of the console's code by runCommand).
+// The command being run: what the firmware lends the console, how to open the store, and the
+// devices (set for one run of the console's code by runCommand).
 var lent: ConsoleDeps;
-var store: ConfigStore;
+var store: () => ConfigStore;
 var devices: ConsoleDevices;
 // The configuration in use when the command began (lent.config, read by a short name).
 var inUse: Config | undefined;
 
 // A copy of the current configuration (or of the defaults), to change before saving.
 function copy(): Config {
-  return assign({}, inUse || store.defaults());
+  return assign({}, inUse || store().defaults());
 }
 
 // Sets the given fields on a copy, saves it if the whole is valid and differs from the stored one,
@@ -171,7 +168,7 @@ function save(changes: any) {
     assign(edited, changes);
     // A copy holds its fields in the configuration's order.
     if (inUse && json(inUse) == json(edited)) return (say("unchanged"), true);
-    error = store.save(edited);
+    error = store().save(edited);
   }
   if (error) {
     say("error: " + error + " (nothing saved)");
@@ -180,7 +177,7 @@ function save(changes: any) {
   say("saved");
   // copy() is the configuration still in use (or the defaults): telnet is switched on a change.
   if (edited.telnet != copy().telnet) {
-    devices.telnet(edited.telnet);
+    devices.setTelnet(edited.telnet);
     if (edited.telnet) say("warning: telnet on: open to the LAN");
   }
   // Applied from a timer, after this command returns: by then nothing holds the console's code,
@@ -189,14 +186,16 @@ function save(changes: any) {
   return true;
 }
 
-// setup()'s end: the answers saved, the node connects (also when it was held by offline()).
-function saveAndConnect(answers: Config) {
-  if (save(answers)) setTimeout(lent.net.input, 0, In.CONNECT);
-}
-
 // Runs the console command `name` with its argument. One function with a branch per command
 // rather than an object of closures: a run of the console creates only what the command uses.
-export function runCommand(deps: ConsoleDeps, configs: ConfigStore, given: ConsoleDevices, name: string, arg?: any) {
+// `configs` opens the store: only the commands that read defaults or write flash build it.
+export function runCommand(
+  deps: ConsoleDeps,
+  configs: () => ConfigStore,
+  given: ConsoleDevices,
+  name: string,
+  arg?: any
+) {
   var say = deps.print;
   var conn = deps.net;
   var shown: any, field: string;
@@ -214,13 +213,23 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, given: Conso
     for (field in shown) if (shown[field] && /^pass|^key$/.test(field)) shown[field] = "***";
     say(json(shown) + (inUse ? "" : " (not saved)"));
   } else if (name == "setup") {
-    // The serial line's chunks come back as the "chars" command, each in a fresh run of the
-    // console's code: the wizard lives for minutes, and only its state object stays meanwhile.
-    devices.serial!.grab(lent.command.bind(null, "chars"));
-    lent.wizard = wizardStart(devices.serial!, copy());
-  } else if (name == "chars") {
-    if (running) wizardInput(running, devices.serial!, saveAndConnect, arg);
-    if (running && !running.k) lent.wizard = undefined;
+    // The serial line's chunks come back as the "keys" command (the keys typed), each in a fresh
+    // run of the console's code: the wizard lives for minutes, and only its state object stays
+    // meanwhile. (Held once the first question is written: the REPL prints nothing before this
+    // run returns.)
+    lent.wizard = wizardStart(devices.serial(), copy());
+    serial.grab(lent.command.bind(null, "keys"));
+  } else if (name == "keys" && running) {
+    wizardInput(running, devices.serial(), arg);
+    // Over: completed, its answers go to a run of their own ("done"), once this one has returned
+    // (the wizard's code and the save's are never held at once).
+    if (!running.k) {
+      delete lent.wizard;
+      if (running.i >= ASKED_FIELDS) setTimeout(lent.command, 0, "done", running.editing);
+    }
+  } else if (name == "done") {
+    // setup()'s answers saved, the node connects (also when it was held by offline()).
+    if (save(arg)) setTimeout(conn.input, 0, In.CONNECT);
   } else if (name == "status") {
     shown = inUse || {};
     say(
@@ -232,8 +241,11 @@ export function runCommand(deps: ConsoleDeps, configs: ConfigStore, given: Conso
       )
     );
   } else if (name == "forget") {
-    store.erase();
-    conn.input(In.CONFIG, (lent.config = undefined));
+    store().erase();
+    // After this run has returned, as save() does: the runner's code is never evaluated beside
+    // the console's.
+    delete lent.config;
+    setTimeout(conn.input, 0, In.CONFIG);
     say("forgotten");
   } else if (name == "help")
     // The fields as an array joined by commas (an array in a string is its items with commas).

@@ -3,6 +3,7 @@ import sinon from "sinon";
 import { espruinoTimers } from "../support/espruino-timers";
 import { wizardStart, wizardInput, MAX_LINE, Serial, ConsoleDeps } from "../../src/console/commands";
 import { Config } from "../../src/config";
+import { ASKED_FIELDS } from "../../src/config.table";
 import { runCommand } from "../../src/console/commands";
 import { configStore } from "../../src/store/config-store";
 import { openRecord } from "../../src/store/record";
@@ -53,12 +54,14 @@ const CUR = {
 } as Config;
 
 // Types chunks into setup(), then empty answers for any remaining question; returns what the
-// wizard wrote and the answers it applied (undefined when abandoned).
+// wizard wrote and the answers it completed with (undefined when abandoned).
 function typeInto(...chunks: string[]) {
   const serial = new FakeSerial();
   let answers: any;
-  const apply = (a: Config) => (answers = a);
-  serial.grab((chunk) => wizardInput(w, serial, apply, chunk));
+  serial.grab((chunk) => {
+    wizardInput(w, serial, chunk);
+    if (!w.k && w.i >= ASKED_FIELDS) answers = w.editing;
+  });
   const w = wizardStart(serial, Object.assign({}, CUR));
   for (const c of chunks) serial.type(c);
   serial.type("\r".repeat(7));
@@ -143,15 +146,16 @@ function rig() {
     print: (l) => lines.push(l),
     info,
     config: store.load(),
-    command: (name, arg) => runCommand(deps, store, devices, name, arg)
+    command: (name, arg) => runCommand(deps, () => store, devices, name, arg)
   };
-  const devices = { serial, telnet: (on: boolean) => void telnet.push(on) };
+  const devices = { serial: () => serial, setTelnet: (on: boolean) => void telnet.push(on) };
   // Each command by name, as the console's file runs it.
   const cmds: any = {};
-  for (const name of ["config", "setup", "chars", "status", "forget", "help"])
+  for (const name of ["config", "setup", "keys", "status", "forget", "help"])
     cmds[name] = (arg?: any) => deps.command(name, arg);
-  // The console applies a saved configuration from a timer (after the command returned): reading
-  // the calls first lets those timers run.
+  // The console applies a saved configuration from a timer (after the command returned), and
+  // setup()'s answers are saved by a run of their own, from a timer: reading the calls first, or
+  // settle(), lets those timers run.
   return {
     storage,
     flash,
@@ -160,6 +164,7 @@ function rig() {
     serial,
     telnet,
     cmds,
+    settle: () => clock.tick(1),
     get calls() {
       clock.tick(1);
       return calls;
@@ -307,6 +312,7 @@ describe("console/wizard (setup)", function () {
     t.serial.type("\r"); // id: keep default
     t.serial.type("bob\r");
     t.serial.type(MPW + "\r");
+    t.settle();
     assert.ok(!t.serial.held);
     assert.match(t.serial.out, /error: broker: host name or IPv4\r\n/);
     assert.match(t.serial.out, /error: port: integer 1-65535/);
@@ -327,6 +333,7 @@ describe("console/wizard (setup)", function () {
     t.cmds.config({ ssid: "home", password: PW, broker: "b", user: "bob", pass: MPW });
     t.cmds.setup();
     t.serial.type("\r\r\r\r\r\r\r");
+    t.settle();
     assert.equal(
       t.serial.out,
       "setup (Enter: keep, Esc: quit)\r\nssid [home]: \r\npassword [***]: \r\nbroker [b]: \r\nport [1883]: \r\n" +
@@ -346,6 +353,7 @@ describe("console/wizard (setup)", function () {
     t.cmds.config({ ssid: "home", password: PW, broker: "b" });
     t.cmds.setup();
     t.serial.type("new\r\r\r\r\r\r\r");
+    t.settle();
     assert.match(t.serial.out, /ssid \[home\]: new\r\npassword \[\*\*\*\]: \r\nbroker \[b\]: \r\n/);
     noSecret(t.serial.out);
     const c = t.store.load()!;
