@@ -150,13 +150,13 @@ function onPacket(firstByte: number, body: string, droppedSize?: number | false)
 
 // CONNACK, PUBACK and SUBACK (PINGRESP only ended the deadline; UNSUBACK never comes: the client
 // does not unsubscribe).
+// p.type and p.id are read where needed, not kept: two variables less on the stack while the
+// CONNACK's event loads and runs the connection's code (src/conn/net.ts).
 function onControl(p: Packet) {
-  var type = p.type,
-    code = p.code as number,
-    id = p.id as number,
+  var code = p.code as number,
     i: number,
     topic: string | 0;
-  if (type == Type.CONNACK) {
+  if (p.type == Type.CONNACK) {
     // CONNACK return codes 1-5 [MQTT-3.2.2-3], as "refused: ..." reasons.
     if (code)
       throw (
@@ -177,13 +177,13 @@ function onControl(p: Packet) {
       outbox[i] = dup(outbox[i] as string);
     }
     call(client.onEvent, MqttEvent.CONNECTED, p.session);
-  } else if (type == Type.PUBACK) {
-    i = outbox.indexOf(id);
+  } else if (p.type == Type.PUBACK) {
+    i = outbox.indexOf(p.id as number);
     if (~i) outbox.splice(i, 2);
     if (!outbox.length) call(client.onEvent, MqttEvent.DRAINED);
-  } else if (type == Type.SUBACK && (topic = subscribing[id])) {
+  } else if (p.type == Type.SUBACK && (topic = subscribing[p.id as number])) {
     // 0x80: the broker refused the subscription [MQTT-3.9.3].
-    subscribing[id] = 0;
+    subscribing[p.id as number] = 0;
     if (code < 0x80) subscriptions[topic] |= Sub.SUBACKED;
     call(client.onSubscribed, topic, code);
   }
