@@ -133,12 +133,12 @@ function sub(topic: string) {
 // per packet. A PUBLISH over maxPacket comes as its first bytes, up to the packet id, with its
 // size in `droppedSize`: it is acknowledged and reported, not delivered.
 function onPacket(firstByte: number, body: string, droppedSize?: number | false) {
-  var p = /*@__NOINLINE__*/ decode(firstByte, body),
-    type = p.type;
-  if ((type == Type.CONNACK ? Phase.CONNECT_SENT : Phase.CONNECTED) != phase) bad("sequence");
+  // p.type read where needed, not kept: a variable less while CONNACK starts the connection's code.
+  var p = /*@__NOINLINE__*/ decode(firstByte, body);
+  if ((p.type == Type.CONNACK ? Phase.CONNECT_SENT : Phase.CONNECTED) != phase) bad("sequence");
   // Any packet shows the broker alive: it ends the CONNACK or PINGRESP deadline.
   deadline = 0;
-  if (type != Type.PUBLISH) return /*@__NOINLINE__*/ onControl(p);
+  if (p.type != Type.PUBLISH) return /*@__NOINLINE__*/ onControl(p);
   // Acknowledged before delivery, so a throwing handler cannot lose the PUBACK. Only QoS 1
   // carries an id.
   if (p.id) send(packet(PUBACK, u16(p.id)));

@@ -4,30 +4,27 @@
 // streams by, any other packet refused.
 import { bad, Type, u16at } from "./codec";
 
-// Calls onPacket(firstByte, body) for each whole packet at the start of `rest` + `chunk` and
-// returns what is left: a partial packet (or ""), or, as a number, how many bytes of a dropped
-// PUBLISH are still to come (0: none); the caller passes that back with the next chunk. A PUBLISH
-// over `max` goes to onPacket as its first bytes up to the packet id (enough to acknowledge it),
+// Calls onPacket(firstByte, body) for each whole packet at the start of what was left (`start`)
+// and the chunk (`buf`), and returns what is left: a partial packet (or ""), or, as a number, how
+// many bytes of a dropped PUBLISH are still to come (0: none); the caller passes that back with
+// the next chunk. A PUBLISH over `max` goes to onPacket as its first bytes up to the packet id (enough to acknowledge it),
 // with its whole size as the third argument; its topic and id must fit `max`. Throws a reason
 // string: "malformed: remaining length" (a 5th length byte [MQTT-2.2.3]) or "packet too large".
 // `start` walks from packet to packet: the buffer is cut once, at the end, not once per packet (a
 // chunk of many small packets was copied over and over). charCodeAt as it is, not utf8's at(): on
 // Espruino a call costs more than its bytes, here twice per packet.
+// The arguments are walked themselves, not copied into locals: two variables fewer on the stack
+// while a packet is handled (the connection's code loads inside CONNACK's).
 export function frame(
-  rest: string | number,
-  chunk: string,
+  start: any,
+  buf: string,
   max: number,
   onPacket: (h: number, body: string, dropped?: number | false) => void
 ): string | number {
-  // `start` is the number of bytes of a dropped PUBLISH still to skip, or the packet's offset.
-  var buf = chunk,
-    start: any = rest,
-    first: number,
-    headerSize: number,
-    length: number,
-    byte: number,
-    needed: number;
-  if (start.charAt) ((buf = start + chunk), (start = 0));
+  // `start` comes as what was left (see above), then is the number of bytes of a dropped PUBLISH
+  // still to skip, or the packet's offset in `buf` (the chunk, or the partial packet and it).
+  var first: number, headerSize: number, length: number, byte: number, needed: number;
+  if (start.charAt) ((buf = start + buf), (start = 0));
   for (;;) {
     first = buf.charCodeAt(start);
     // The remaining length: 7 bits per byte, low group first, while the high bit says another
