@@ -104,9 +104,9 @@ function bakeSet(letter) {
 }
 
 // The Storage files, each built from its entry module: the console's code and the connection's
-// (evaluated when used: the connection's is one expression, the function src/conn/entry.ts
-// exports; the console's, `body`, the body of a function applying src/console/entry.ts's export to
-// its arguments, made by Function() in src/main.ts), then the boot code, which checks them by their CRC (`crc`: its placeholder there).
+// (run when used, each as `body`: the body of a function applying its entry's export to its
+// arguments, made by Function() in src/main.ts), then the boot code, which checks them by their
+// CRC (`crc`: its placeholder there).
 // `setOnly`: a file of the sets alone (4 MB boards), never in build/storage/ (the budget).
 export const FILES = [
   {
@@ -117,7 +117,7 @@ export const FILES = [
     body: true,
     crc: "__CRC_CON__"
   },
-  { storage: "lightnode.net", entry: "conn/entry.js", name: "net", expression: true, crc: "__CRC_NET__" },
+  { storage: "lightnode.net", entry: "conn/entry.js", name: "net", expression: true, body: true, crc: "__CRC_NET__" },
   { storage: ".bootcde", entry: "main.js", name: "firmware" },
   // The update receiver (src/ota/): last, so that the files before it are minified alike in both
   // layouts (one name cache per build).

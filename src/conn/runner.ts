@@ -217,8 +217,11 @@ function setConfig(c: Config | undefined) {
 
 // One input (In), with its arguments (types.ts says what `a` and `b` are for each). Boot says the
 // state once, in the same words as every later change.
+// It is the connection's entry while the file's function runs (src/conn/net.ts), so that the
+// inputs its own effects give come here, not to the file's function, which would make the runner
+// again beside this one.
 export function step(state: NetState, input: In, a?: any, b?: any) {
-  conn = state;
+  (conn = state).run = step;
   later = setTimeout;
   cancel = clearTimeout;
   if (input == In.START) {
