@@ -87,8 +87,10 @@ export function step(
 }
 
 export interface BoardOptions {
-  // Variables left free for the firmware by a filler (none: all of them).
+  // Variables left free for the firmware by a filler (none: all of them); more figures calibrate
+  // fillers for fillNow(free) too.
   fill?: number;
+  fills?: number[];
   // Extra environment for the interpreter (e.g. LD_PRELOAD).
   env?: NodeJS.ProcessEnv;
   // What is flashed: build/storage/ (the default: the 1 MB layout, on either shape) or
@@ -128,6 +130,7 @@ export class Board {
     await b.i.writeFile(".boot0", await fakeBoard());
     await b.i.boot();
     b.base = await b.i.usage();
+    for (const free of options.fills || []) await b.calibrate(free);
     if (options.fill !== undefined) await b.calibrate(options.fill);
     for (const f of firmwareFiles(options.layout)) await b.i.writeFile(f.name, f.data);
     await b.i.boot();
@@ -147,6 +150,8 @@ export class Board {
       const left = this.total - (await this.i.usage());
       if (left === free) {
         this.fillerVars = this.total - free - this.base;
+        this.fillers.set(free, this.filler);
+        this.calibratedFree = free;
         await this.fill(false);
         return;
       }
@@ -159,19 +164,27 @@ export class Board {
   // and the firmware's figures stay over the interpreter and the fake alone.
   async fill(on: boolean): Promise<void> {
     if (!this.filler) throw new Error("board: start({fill}) calibrates the filler");
+    this.fillerVars = this.total - this.calibratedFree - this.base;
     if (on) await this.i.writeFile(".boot1", this.filler);
     else await this.i.eval(`require("Storage").erase(".boot1")`);
     this.stored = on;
   }
 
-  // The same filler, made now (typed: the loop's code is dropped once it ran).
-  async fillNow(): Promise<void> {
-    if (!this.filler) throw new Error("board: start({fill}) calibrates the filler");
-    if (this.filling) return;
-    this.i.type("\x10" + this.filler + "\r");
+  // The same filler, made now (typed: the loop's code is dropped once it ran); with `free`, the
+  // one start({fills}) calibrated for that figure.
+  async fillNow(free?: number): Promise<void> {
+    const filler = free === undefined ? this.filler : this.fillers.get(free);
+    if (!filler) throw new Error(`board: start({fill, fills}) calibrates no filler for ${free} free`);
+    if (this.stored) return;
+    // One made before, for another figure, goes first.
+    if (this.live) await this.i.eval("FILL=0,1");
+    this.i.type("\x10" + filler + "\r");
     await this.i.eval("FILL.length");
+    this.fillerVars = this.total - (free === undefined ? this.calibratedFree : free) - this.base;
     this.live = true;
   }
+  private fillers = new Map<number, string>();
+  private calibratedFree = 0;
 
   // The variables the filler holds; whether it is stored as .boot1, or made since the last boot.
   private fillerVars = 0;

@@ -1,4 +1,4 @@
-// Every peak of the firmware within CEILINGS.peak variables, on espruino-esp8266-4mb: a filler
+// Every peak of the firmware within its ceiling (CEILINGS.peaks), on espruino-esp8266-4mb: a filler
 // leaves exactly that many free, so a peak above it, however short, prints OUT OF MEMORY (a
 // sampler between events would miss it). The node is configured first without the filler (from a
 // new board; that step is the last one here); the boot runs with the filler stored as .boot1, every
@@ -8,15 +8,21 @@ import { strict as assert } from "node:assert";
 import { BIG_PAYLOAD, Board, forShapes, HA_STATUS, sleep, step, typeSetup } from "./harness";
 import { CEILINGS } from "./ceilings";
 
+// PEAK=N tries every step with N free.
+const ceiling = (figure: number) => Number(process.env.PEAK || figure);
+
 forShapes(
   ["4mb"],
-  `board: every peak within ${CEILINGS.peak} variables (a filler leaves exactly that many free)`,
+  "board: every peak within its ceiling (a filler leaves exactly that many variables free)",
   function () {
     this.timeout(120000);
     let b: Board;
 
     before(async () => {
-      b = await Board.start({ fill: CEILINGS.peak });
+      b = await Board.start({
+        fill: ceiling(CEILINGS.peaks.boot),
+        fills: [...new Set(Object.values(CEILINGS.peaks).map(ceiling))]
+      });
       await b.configure();
     });
     after(async () => {
@@ -24,18 +30,18 @@ forShapes(
     });
 
     // Each step on its own: one that runs out of memory leaves the next to power the node on again.
-    const peak = (title: string, fn: () => Promise<void>) =>
+    const peak = (title: string, free: number, fn: () => Promise<void>) =>
       step(
         () => b,
-        title,
+        `${title}, with ${ceiling(free)} free`,
         async () => {
-          await b.fillNow();
+          await b.fillNow(ceiling(free));
           await fn();
         },
         true
       );
 
-    peak("100 commands and 100 wall switch flips", async () => {
+    peak("100 commands and 100 wall switch flips", CEILINGS.peaks.commandsAndFlips, async () => {
       for (let n = 0; n < 100; n++) await b.flipByCommand();
       b.i.skip();
       await b.i.eval("BENCH.flips(100,20),1");
@@ -43,23 +49,23 @@ forShapes(
       await b.flipByCommand();
     });
 
-    peak(`a ${BIG_PAYLOAD}-byte message (1 KB packet)`, async () => {
+    peak(`a ${BIG_PAYLOAD}-byte message (1 KB packet)`, CEILINGS.peaks.bigMessage, async () => {
       await b.publish(HA_STATUS, "x".repeat(BIG_PAYLOAD), 0);
       await b.flipByCommand();
     });
 
-    peak("a broker restart until Active", async () => {
+    peak("a broker restart until Active", CEILINGS.peaks.brokerRestart, async () => {
       await b.restartBroker();
       await b.active(30000);
       await b.flipByCommand();
     });
 
-    peak("20 reconnects", async () => {
+    peak("20 reconnects", CEILINGS.peaks.reconnects, async () => {
       for (let n = 0; n < 20; n++) await b.reconnect();
       await b.flipByCommand();
     });
 
-    peak("setup() typed key by key, until Active", async () => {
+    peak("setup() typed key by key, until Active", CEILINGS.peaks.setup, async () => {
       await typeSetup(b, [
         ["ssid", ""],
         ["password", ""],
@@ -74,7 +80,7 @@ forShapes(
 
     // Each waits for its own answer, not just the prompt: a command that fails (an exception, or
     // its file refused by the interpreter's parser) also ends at a prompt.
-    peak("status(), config(), help()", async () => {
+    peak("status(), config(), help()", CEILINGS.peaks.consoleCommands, async () => {
       for (const [c, answer] of [
         ["status()", /\{"state":"Active"/],
         ["config()", /\{"ssid":/],
@@ -87,7 +93,7 @@ forShapes(
       }
     });
 
-    peak("offline(), connect()", async () => {
+    peak("offline(), connect()", CEILINGS.peaks.offlineConnect, async () => {
       b.i.skip();
       b.i.line("offline()");
       await b.i.waitFor(/-> Offline/);
@@ -95,7 +101,7 @@ forShapes(
       await b.active();
     });
 
-    peak("forget(), then config({...}) from a new board until Active", async () => {
+    peak("forget(), then config({...}) from a new board until Active", CEILINGS.peaks.forgetThenConfig, async () => {
       b.i.skip();
       b.i.line("forget()");
       await b.i.waitFor(/-> Offline/);
@@ -107,7 +113,7 @@ forShapes(
     // Last: with the filler stored, every later boot would start short of memory.
     step(
       () => b,
-      "boot with a configuration until Active",
+      `boot with a configuration until Active, with ${ceiling(CEILINGS.peaks.boot)} free`,
       async () => {
         await b.powerCut();
         if (/no config/.test(b.i.output)) await b.configure();
