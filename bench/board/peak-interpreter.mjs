@@ -1,7 +1,9 @@
 // Builds the board-shaped interpreters (../shared/espruino/build.sh) with one addition, for
 // measuring: `process.memory().peak`, the most variables in use (counted after a garbage
 // collection, so only what was reachable) since the last `process.memory(2)`, which starts a new
-// count (the firmware's own process.memory() calls, for <base>/info, leave it alone). A filler
+// count (the firmware's own process.memory() calls, for <base>/info, leave it alone). Like `usage`,
+// it leaves out the console's input history as it is when read (the interpreter frees that before
+// it runs out of memory). A filler
 // (test/board/peaks.board.ts) proves a peak fits; this tells each scenario's own figure, which the
 // bench prints when the interpreter has it. Usage: node bench/board/peak-interpreter.mjs OUTDIR
 // (ESPRUINO_SOURCE: the folder of build.sh and the source tarball, default ../shared/espruino).
@@ -46,7 +48,7 @@ JsVar *jsvNewWithFlags(JsVarFlags flags) {`
     path.join(src, "src", "jswrap_process.c"),
     '    jsvObjectSetIntChild(obj, "history", (JsVarInt)history);',
     `    jsvObjectSetIntChild(obj, "history", (JsVarInt)history);
-    { extern unsigned int jsvPeakUsage; jsvObjectSetIntChild(obj, "peak", (JsVarInt)jsvPeakUsage); if (jsvIsInt(gc) && jsvGetInteger(gc) == 2) jsvPeakUsage = jsvGetMemoryUsage(); }`
+    { extern unsigned int jsvPeakUsage; jsvObjectSetIntChild(obj, "peak", (JsVarInt)jsvPeakUsage - (JsVarInt)history); if (jsvIsInt(gc) && jsvGetInteger(gc) == 2) jsvPeakUsage = jsvGetMemoryUsage(); }`
   );
 }
 
