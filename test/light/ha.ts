@@ -47,12 +47,11 @@ const DEVICE_ABBREVIATIONS: { [short: string]: string } = {
   sw: "sw_version",
   sa: "suggested_area"
 };
+// The availability fields every MQTT entity has (first in each sorted list below).
+const AVAILABILITY_FIELDS = ["availability", "availability_mode", "availability_template", "availability_topic"];
 // Fields of the light's default ("basic") schema without brightness/colour, and of its device.
 export const LIGHT_FIELDS = [
-  "availability",
-  "availability_mode",
-  "availability_template",
-  "availability_topic",
+  ...AVAILABILITY_FIELDS,
   "command_topic",
   "device",
   "enabled_by_default",
@@ -76,10 +75,7 @@ export const LIGHT_FIELDS = [
 ];
 // Fields of an MQTT sensor (the node's diagnostics: RSSI and uptime, read from <base>/info).
 export const SENSOR_FIELDS = [
-  "availability",
-  "availability_mode",
-  "availability_template",
-  "availability_topic",
+  ...AVAILABILITY_FIELDS,
   "device",
   "device_class",
   "enabled_by_default",
@@ -102,10 +98,7 @@ export const SENSOR_FIELDS = [
 // Fields of the MQTT update entity (homeassistant/components/mqtt/update.py, and the availability
 // and entity fields every MQTT entity has).
 export const UPDATE_FIELDS = [
-  "availability",
-  "availability_mode",
-  "availability_template",
-  "availability_topic",
+  ...AVAILABILITY_FIELDS,
   "command_topic",
   "device",
   "device_class",
