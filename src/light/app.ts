@@ -372,7 +372,9 @@ function command(p: string) {
   k = /*@__NOINLINE__*/ cmds().indexOf(p);
   if (echo[k]) echo[k]--;
   else {
-    k = /*@__NOINLINE__*/ cmds().indexOf(p.trim().toLowerCase());
+    // Only a short payload is trimmed and lowercased (a long one is no command): each is a copy,
+    // and two of a 1 KB one, beside the packet's, ran the board out of memory (probe: OUT OF MEMORY).
+    k = /*@__NOINLINE__*/ cmds().indexOf((p.length < 20 && p.trim().toLowerCase()) as string);
     if (k < 0) deps.print("light: ignored " + JSON.stringify(p.slice(0, 20)));
     else set(k > 5 ? !light : k % 2 > 0);
   }

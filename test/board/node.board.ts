@@ -73,6 +73,14 @@ forShapes(["4mb", "1mb"], "board: the firmware on the real interpreter", functio
     assert.doesNotMatch(b.i.output.slice(from), /packet too large|-> (Disconnected|LookingForBroker)/);
   });
 
+  test(`ignores a ${BIG_PAYLOAD}-byte message on its command topic and obeys the next command`, async () => {
+    const from = b.i.output.length;
+    await b.publish(TOPIC, "o".repeat(BIG_PAYLOAD + HA_STATUS.length - TOPIC.length), 0);
+    await b.i.waitFor(/light: ignored "o{20}"/);
+    await b.flipByCommand();
+    assert.doesNotMatch(b.i.output.slice(from), /OUT OF MEMORY|-> (Disconnected|LookingForBroker)/);
+  });
+
   test(`no growth over ${COMMANDS} commands`, async function () {
     await sleep(SETTLE_MS);
     const before = await b.firmwareUsage();

@@ -5,7 +5,7 @@
 // other step on a node booted without it and then filled, so that each step says for itself
 // whether it fits.
 import { strict as assert } from "node:assert";
-import { BIG_PAYLOAD, Board, forShapes, HA_STATUS, sleep, step, typeSetup } from "./harness";
+import { BIG_PAYLOAD, Board, forShapes, HA_STATUS, sleep, step, TOPIC, typeSetup } from "./harness";
 import { CEILINGS } from "./ceilings";
 
 // PEAK=N tries every step with N free.
@@ -51,6 +51,11 @@ forShapes(
 
     peak(`a ${BIG_PAYLOAD}-byte message (1 KB packet)`, CEILINGS.peaks.bigMessage, async () => {
       await b.publish(HA_STATUS, "x".repeat(BIG_PAYLOAD), 0);
+      await b.flipByCommand();
+    });
+
+    peak(`a ${BIG_PAYLOAD}-byte message on the command topic (ignored)`, CEILINGS.peaks.bigCommand, async () => {
+      await b.publish(TOPIC, "o".repeat(BIG_PAYLOAD + HA_STATUS.length - TOPIC.length), 0);
       await b.flipByCommand();
     });
 

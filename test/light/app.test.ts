@@ -168,6 +168,15 @@ describe("light/app", function () {
     assert.deepEqual(log, ['light: ignored "dim 50%"']);
   });
 
+  it("takes a command with spaces around it, and ignores one of 20 bytes or more (never copied whole)", function () {
+    const app = make();
+    app.onMessage(msg("living_room_lights", " On  "));
+    assert.equal(relayOn(sw), true);
+    app.onMessage(msg("living_room_lights", "off" + " ".repeat(17)));
+    assert.equal(relayOn(sw), true);
+    assert.deepEqual(log, ['light: ignored "off                 "']);
+  });
+
   it("ignores retained commands unless configured", function () {
     const app = make();
     app.onMessage(msg("living_room_lights", "on", true));
