@@ -64,8 +64,7 @@ function sha1(s: string) {
 // Whether "M" + signature (base64) + manifest holds this node's key's signature.
 function signed(p: string) {
   return (
-    p.length <= MANIFEST_AT + MANIFEST_MAX &&
-    btoa(hmac(cfg.key as string, p.slice(MANIFEST_AT), sha1)) == p.substr(1, 28)
+    p.length <= MANIFEST_AT + MANIFEST_MAX && btoa(hmac(cfg.key as string, p, sha1, MANIFEST_AT)) == p.substr(1, 28)
   );
 }
 
