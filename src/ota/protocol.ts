@@ -24,19 +24,24 @@ export var MANIFEST_MAX = 440;
 // A staged file is hashed in pieces of this many bytes, read back from flash one at a time.
 export var PIECE = 256;
 
-// HMAC-SHA1 (RFC 2104) of `msg` under `key` (at most 64 bytes, the block size), with `sha1`
-// giving a string's 20-byte digest as a string.
-export function hmac(key: string, msg: string, sha1: (s: string) => string): string {
-  var inner = "",
-    outer = "",
-    k = 0,
-    c;
-  for (; k < 64; k++) {
-    c = k < key.length ? key.charCodeAt(k) : 0;
-    inner += String.fromCharCode(c ^ 0x36);
-    outer += String.fromCharCode(c ^ 0x5c);
+// HMAC-SHA1 (RFC 2104) of `msg` from `at` on (all of it without) under `key` (at most 64 bytes,
+// the block size), with `sha1` giving a string's 20-byte digest as a string.
+// The inner hash is the update's peak of RAM on the board, and SHA-1's result needs 3 variables in
+// a row there, which the few left free may not give (measured: 13 free, at most 2 in a row,
+// "Not enough memory for result"). So at that moment only the key's pad with the message appended
+// lives: the message's part is cut from `msg` and appended at once (no copy kept), and the outer
+// pad is made after the inner hash (about 40 variables fewer than the pads made together and the
+// part passed as a copy).
+export function hmac(key: string, msg: string, sha1: (s: string) => string, at?: number): string {
+  var h = "",
+    s,
+    k,
+    x;
+  for (x = 0x36; x; x = h && x != 0x5c ? 0x5c : 0) {
+    for (s = "", k = 0; k < 64; k++) s += String.fromCharCode((k < key.length ? key.charCodeAt(k) : 0) ^ x);
+    h = sha1((s += h || msg.slice(at)));
   }
-  return sha1(outer + sha1(inner + msg));
+  return h;
 }
 
 // A file's digest, as a chain over its pieces of PIECE bytes: h = SHA1(h + piece), h starting

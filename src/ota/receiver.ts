@@ -64,8 +64,7 @@ function sha1(s: string) {
 // Whether "M" + signature (base64) + manifest holds this node's key's signature.
 function signed(p: string) {
   return (
-    p.length <= MANIFEST_AT + MANIFEST_MAX &&
-    btoa(hmac(cfg.key as string, p.slice(MANIFEST_AT), sha1)) == p.substr(1, 28)
+    p.length <= MANIFEST_AT + MANIFEST_MAX && btoa(hmac(cfg.key as string, p, sha1, MANIFEST_AT)) == p.substr(1, 28)
   );
 }
 
@@ -120,6 +119,9 @@ function verify() {
   }
   if (why) return say("refused: " + why);
   storage.write(prefix + "man", p);
+  // The message (a few hundred bytes) and its head are let go before the states are published:
+  // with them alive, 870 free ran out here (860 still does).
+  p = head = 0;
   g.lnOTA = { o: 0, t: t, p: 0 };
   say("receiving 0%");
   say(0, 1);
@@ -177,6 +179,9 @@ function switchSets() {
   r.trial = other;
   r.tried = 0;
   if (!rec.write(r)) return say("refused: boot record not written");
+  // The open record (its closures) and the boot record are let go before the state is published:
+  // with them, 870 free ran out here.
+  rec = r = 0 as any;
   say("switching to " + m.slice(MANIFEST_AT, m.indexOf(" ")));
   setTimeout(load, 1000);
 }

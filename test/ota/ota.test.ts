@@ -16,15 +16,17 @@ function files(sizes: number[]) {
 }
 
 describe("ota: manifest, HMAC and chunks", function () {
-  it("HMAC-SHA1 equals Node's for keys of 16, 40 and 64 bytes and messages up to the manifest's limit", function () {
+  it("HMAC-SHA1 equals Node's for keys of 16, 40 and 64 bytes and messages up to the manifest's limit, the whole message or from an offset", function () {
     for (const key of ["0123456789abcdef", "0123456789abcdef0123456789abcdef01234567", "k".repeat(64)])
       for (const n of [0, 1, 63, 64, 65, 200, MANIFEST_MAX]) {
         const msg = latin1(randomBytes(n));
-        assert.equal(
-          hmac(key, msg, sha1),
-          createHmac("sha1", Buffer.from(key, "latin1")).update(Buffer.from(msg, "latin1")).digest("latin1"),
-          `key ${key.length}, message ${n}`
-        );
+        const reference = createHmac("sha1", Buffer.from(key, "latin1"))
+          .update(Buffer.from(msg, "latin1"))
+          .digest("latin1");
+        assert.equal(hmac(key, msg, sha1), reference, `key ${key.length}, message ${n}`);
+        // As the receiver calls it: the manifest after the "M" message's head of MANIFEST_AT bytes.
+        const head = latin1(randomBytes(MANIFEST_AT));
+        assert.equal(hmac(key, head + msg, sha1, MANIFEST_AT), reference, `key ${key.length}, message ${n} at 29`);
       }
   });
 
@@ -96,7 +98,7 @@ describe("ota: manifest, HMAC and chunks", function () {
     const m = host.manifest({ version: "0.2.0", set: "b", from: "0.1.0", force: false, files: files([100, 200]) });
     const msg = latin1(host.begin(key, m));
     const check = (k: string, p: string) =>
-      Buffer.from(hmac(k, p.slice(MANIFEST_AT), sha1), "latin1").toString("base64") == p.substr(1, 28);
+      Buffer.from(hmac(k, p, sha1, MANIFEST_AT), "latin1").toString("base64") == p.substr(1, 28);
     assert.equal(msg[0], "M");
     assert.ok(check(key, msg));
     assert.ok(!check("0123456789abcdef0123456789abcdef01234567", msg));
