@@ -3,7 +3,7 @@
 // message (run with `node --expose-gc` through tsx for that last one).
 import { minifiedPart } from "./part-size";
 import { decode, packet as build, PUBLISH } from "../src/mqtt/codec";
-import { text, u16 } from "../src/mqtt/utf8";
+import { field, u16 } from "../src/mqtt/utf8";
 import { createFramer } from "../src/mqtt/framer";
 import { createClient } from "../src/mqtt/client";
 import { Net } from "../src/ports";
@@ -49,7 +49,7 @@ async function main() {
   });
   sender.disconnect();
   // A broker's PUBLISH QoS 1, id 7.
-  const packet = build(PUBLISH | 2, text("home/living/light/set") + u16(7) + payload);
+  const packet = build(PUBLISH | 2, field("home/living/light/set") + u16(7) + payload);
   const stream = packet.repeat(100);
   rate("frame + decode PUBLISH QoS 1 (100 per chunk)", N, () => {
     const feed = createFramer(1 << 20, (h, b) => decode(h, b));

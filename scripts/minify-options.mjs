@@ -84,7 +84,8 @@ export const INTERNAL_PROPERTIES = [
   "lastError",
   "net",
   "onEvent",
-  "event"
+  "event",
+  "isUtf8"
 ];
 
 export const MINIFY_OPTIONS = {

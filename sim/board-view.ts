@@ -177,7 +177,11 @@ export class BoardView {
   private readFlash(): void {
     const best = storedConfig(this.sim.storage);
     this.snap.mode = best && typeof best.mode === "string" ? best.mode : "toggle";
-    this.snap.topic = best && typeof best.topic === "string" && best.topic ? best.topic : DEFAULT_TOPIC;
+    // The firmware holds the topic as its UTF-8 bytes (one char each); the page wants the text.
+    this.snap.topic =
+      best && typeof best.topic === "string" && best.topic
+        ? Buffer.from(best.topic, "latin1").toString("utf8")
+        : DEFAULT_TOPIC;
     const boot = newestRecord(this.sim.storage, "ln.boot");
     this.snap.set = boot && typeof boot.set === "string" ? boot.set : this.sim.layout ? "a" : null;
     this.snap.trial = boot && typeof boot.trial === "string" ? boot.trial : null;

@@ -10,6 +10,7 @@
 import { Config } from "../config";
 import { MqttClient, MqttEvent, MqttMessage } from "../mqtt/api";
 import { createClient } from "../mqtt/client";
+import { utf8Valid } from "../mqtt/utf8";
 import { BoardProfile, Net, Pins, Print, StorageModule, WifiModule } from "../ports";
 import { configStore } from "../store/config-store";
 import { openRecord, Record } from "../store/record";
@@ -168,7 +169,7 @@ function watchLink() {
 export function startSafeMode(deps: SafeDeps): void {
   d = deps;
   board = d.board;
-  cfg = configStore(openRecord(d.storage, "cfg", 1, d.crc, d.print), d.serial, d.print).load();
+  cfg = configStore(openRecord(d.storage, "cfg", 1, d.crc, d.print), d.serial, d.print, utf8Valid).load();
   light = !cfg || cfg.power == "last" ? (lightRecord().read() ? 1 : 0) : cfg.power == "on" ? 1 : 0;
   saving = link = watching = 0;
   client = undefined;

@@ -27,6 +27,8 @@ export interface ConsoleDeps {
   command(name: string, arg?: any): void;
   // setup()'s wizard while it runs.
   wizard?: Wizard;
+  // The firmware's UTF-8 check (src/mqtt/utf8.ts utf8Valid), for the fields' rules.
+  isUtf8(s: string): boolean;
 }
 
 // The devices the console drives, supplied by the console's own file (src/console/entry.ts), so
@@ -88,6 +90,8 @@ export function wizardStart(line: Serial, cur: Config): Wizard {
 // The wizard and serial line of the chunk being handled (one run of the console's code).
 var wizard: Wizard;
 var serial: Serial;
+// The firmware's UTF-8 check for the answers' rules, as the keys' run was given it.
+var isUtf8: (s: string) => boolean;
 
 function end(done?: boolean) {
   wizard.k = "";
@@ -108,15 +112,16 @@ function answer(v: any, err: string) {
   var k = wizard.k;
   if (!v && !err) v = (wizard.editing as any)[k];
   if (k == "port") v = +v;
-  if ((err = err || (checkField(k, v) as string))) serial.write("error: " + err + "\r\n");
+  if ((err = err || (checkField(k, v, isUtf8) as string))) serial.write("error: " + err + "\r\n");
   else (((wizard.editing as any)[k] = v), wizard.i++);
   ask();
 }
 
-export function wizardInput(state: Wizard, line: Serial, chunk: string) {
+export function wizardInput(state: Wizard, line: Serial, chunk: string, utf8: (s: string) => boolean) {
   var out = line.write;
   wizard = state;
   serial = line;
+  isUtf8 = utf8;
   for (var j = 0; j < chunk.length && wizard.k; j++) {
     var ch = chunk[j];
     var c = ch.charCodeAt(0);
@@ -220,7 +225,7 @@ export function runCommand(
     lent.wizard = wizardStart(devices.serial(), copy());
     serial.grab(lent.command.bind(null, "keys"));
   } else if (name == "keys" && running) {
-    wizardInput(running, devices.serial(), arg);
+    wizardInput(running, devices.serial(), arg, lent.isUtf8);
     // Over: completed, its answers go to a run of their own ("done"), once this one has returned
     // (the wizard's code and the save's are never held at once).
     if (!running.k) {

@@ -52,7 +52,7 @@ function serialLine(): Serial {
 // flash: status(), help() and each key typed into setup() never build it.
 export default function run(ctx: ConsoleContext, name: string, arg?: any): void {
   var store = function () {
-    return configStore(ctx.open(ctx.storage, "cfg", 1, ctx.crc, ctx.print), getSerial(), ctx.print);
+    return configStore(ctx.open(ctx.storage, "cfg", 1, ctx.crc, ctx.print), getSerial(), ctx.print, ctx.isUtf8);
   };
   var cfg: Config | undefined;
   if (name == "load") {

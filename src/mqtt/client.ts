@@ -9,7 +9,7 @@ import { SET_LETTER } from "../config";
 import { Net, Socket } from "../ports";
 import { CloseReason, MqttClient, MqttEvent, MqttMessage, MqttOptions } from "./api";
 import { frame } from "./framer";
-import { at, chr, text, u16 } from "./utf8";
+import { at, chr, field, u16 } from "./utf8";
 import {
   bad,
   badTopic,
@@ -122,7 +122,7 @@ function nextId() {
 function sub(topic: string) {
   var id = nextId();
   subscribing[id] = topic;
-  send(packet(SUBSCRIBE, u16(id) + text(topic) + chr(subscriptions[topic])));
+  send(packet(SUBSCRIBE, u16(id) + field(topic) + chr(subscriptions[topic])));
 }
 
 // Session logic per broker packet (its first byte and its body, as the framer cuts them); throws
@@ -263,7 +263,7 @@ function publish(topic: string, payload: string, qos: 0 | 1, retain: boolean) {
   var id!: number, p: string;
   if (badTopic(topic) || (qos && outbox.length >= 2 * options.outboxSize)) return false;
   // DUP 0 at first; the packet id is only present for QoS 1 [MQTT-2.3.1-5].
-  p = packet(PUBLISH | (qos << 1) | (retain as any), text(topic) + (qos ? u16((id = nextId())) : "") + payload);
+  p = packet(PUBLISH | (qos << 1) | (retain as any), field(topic) + (qos ? u16((id = nextId())) : "") + payload);
   if (qos) outbox.push(id, phase == Phase.CONNECTED ? dup(p) : p);
   if (phase == Phase.CONNECTED) send(p);
   return qos > 0 || phase == Phase.CONNECTED;

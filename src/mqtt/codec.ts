@@ -3,7 +3,7 @@
 // one decoder for what a broker may send. Decode errors are thrown as the client's short reason
 // strings. The client writes PUBLISH, PUBACK and SUBSCRIBE inline from these pieces (one line
 // each): once minified that is far smaller than a call into an encoder per packet type.
-import { at, chr, field, text, u16, utf8Decode } from "./utf8";
+import { at, chr, field, u16, utf8Valid } from "./utf8";
 import { Malformed } from "./api";
 
 // Fixed headers of the packets the client sends, with the flags [MQTT-2.2.2-1] requires.
@@ -81,22 +81,22 @@ export function encodeConnect(fields: ConnectFields): string {
         ((fields.clean as any) << 1) | (will && 4 | (will.qos << 3) | (will.retain << 5)) | (user && 128) | (pass && 64)
       ) +
       u16(fields.keepalive) +
-      text(fields.clientId) +
-      (will ? text(will.topic) + field(will.payload) : "") +
-      (user ? text(user) : "") +
-      (pass ? text(pass) : "")
+      field(fields.clientId) +
+      (will ? field(will.topic) + field(will.payload) : "") +
+      (user ? field(user) : "") +
+      (pass ? field(pass) : "")
   );
 }
 
 // The client never unsubscribes; kept so the codec covers the packet types the issue lists.
 export function encodeUnsubscribe(id: number, topic: string): string {
-  return packet(UNSUBSCRIBE, u16(id) + text(topic));
+  return packet(UNSUBSCRIBE, u16(id) + field(topic));
 }
 
-// A topic name must be non-empty [MQTT-4.7.3-1] and carry no wildcards [MQTT-3.3.2-2]; null is
-// what utf8Decode returns for ill-formed UTF-8.
-export function badTopic(topic: string | null): boolean {
-  return !topic || /[+#]/.test(topic);
+// A topic name must be non-empty [MQTT-4.7.3-1], carry no wildcards [MQTT-3.3.2-2], and be
+// well-formed UTF-8 without U+0000 [MQTT-1.5.3-1, -2].
+export function badTopic(topic: string): boolean {
+  return !topic || /[+#]/.test(topic) || !utf8Valid(topic);
 }
 
 // Every protocol violation ends here, as the client's reason string.
@@ -118,7 +118,7 @@ export function decode(h: number, b: string): Packet {
     q = (f >> 1) & 3,
     i: number,
     id: number | undefined,
-    topic: string | null;
+    topic: string;
   if (!(FIXED[t] >= 0)) bad("type");
   // Header flags are 0 [MQTT-2.2.2-1], except PUBLISH's, where DUP needs QoS 1 [MQTT-3.3.1-2].
   if (t == Type.PUBLISH ? f > 7 && !q : f) bad("flags");
@@ -134,7 +134,7 @@ export function decode(h: number, b: string): Packet {
   if (i > n) bad("topic length");
   topic = b.slice(2, i);
   // The common topic, ASCII with neither NUL nor a wildcard, is valid as it is: one native test.
-  if (!/^[^\x00+#\x80-\xff]+$/.test(topic) && badTopic((topic = /*@__NOINLINE__*/ utf8Decode(topic)))) bad("topic");
+  if (!/^[^\x00+#\x80-\xff]+$/.test(topic) && badTopic(topic)) bad("topic");
   if (q) {
     id = u16at(b, i, true);
     i += 2;

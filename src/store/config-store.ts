@@ -22,9 +22,11 @@ function host(v: string) {
 }
 
 // The broken rule of one field, as "field: rule", or undefined when the value is fine. n is the
-// value of an integer, the length of a text (n != n: NaN). Text is 8-bit (one char per byte on
-// Espruino) without control chars; a passphrase printable ASCII.
-export function checkField(field: string, v: any): string | undefined {
+// value of an integer, the length of a text (n != n: NaN). Text is the bytes the console was sent
+// (one char per byte), without control chars, and well-formed UTF-8 as MQTT requires of its
+// strings (`isUtf8`: src/mqtt/utf8.ts utf8Valid, lent by the firmware, so that the console's file
+// carries no second copy of it); a passphrase printable ASCII.
+export function checkField(field: string, v: any, isUtf8: (s: string) => boolean): string | undefined {
   // The field's rule (config.table.ts says what its kinds and bounds mean), from the rules packed
   // as one string: a string stays in flash with the code, a table would be built in RAM. Each
   // array lives only while it is indexed, one after the other: a configuration is checked field by
@@ -42,7 +44,14 @@ export function checkField(field: string, v: any): string | undefined {
     var n = k == "i" ? v : v.length;
     if (
       (k == "p" && !v) ||
-      (!(n % 1 || n < +r[0] || n > +r[1] || n != n || (k == "p" ? /[^ -~]/ : /[^ -~\x80-\xff]/).test(v)) &&
+      (!(
+        n % 1 ||
+        n < +r[0] ||
+        n > +r[1] ||
+        n != n ||
+        (k == "p" ? /[^ -~]/ : /[^ -~\x80-\xff]/).test(v) ||
+        !isUtf8(v)
+      ) &&
         (k == "|"
           ? rule.split("|").indexOf(v) > 0
           : k == "h"
@@ -58,7 +67,7 @@ export function checkField(field: string, v: any): string | undefined {
   return (
     field +
     ": " +
-    "text of # bytes;# ASCII chars or empty;host name or IPv4;# of 0-9A-Za-z_-;text of # bytes, no + or #;integer #;true or false;#"
+    "UTF-8 text of # bytes;# ASCII chars or empty;host name or IPv4;# of 0-9A-Za-z_-;UTF-8 text of # bytes, no + or #;integer #;true or false;#"
       .split(";")
       ["sphdtib|".indexOf(k)].replace("#", range)
   );
@@ -66,12 +75,12 @@ export function checkField(field: string, v: any): string | undefined {
 
 // The first broken rule of a whole configuration (a missing field, then an unknown one), or
 // undefined when it is valid. Field by field, holding no array of their names (see checkField).
-export function check(c: Config): string | undefined {
+export function check(c: Config, isUtf8: (s: string) => boolean): string | undefined {
   var e: string | undefined,
     k: string,
     i = 0;
-  while (!e && (k = fields()[i++])) e = checkField(k, (c as any)[k]);
-  for (k in c) e = e || checkField(k, (c as any)[k]);
+  while (!e && (k = fields()[i++])) e = checkField(k, (c as any)[k], isUtf8);
+  for (k in c) e = e || checkField(k, (c as any)[k], isUtf8);
   return e;
 }
 
@@ -87,8 +96,8 @@ export interface ConfigStore {
 
 // `rec` is the record "cfg" (openRecord(storage, "cfg", 1, crc, log)): the console's file gets the
 // firmware's own openRecord rather than a second copy of it. `serial` is getSerial(),
-// "aabbccdd-eeff": the default client id ends with the MAC's last 3 bytes.
-export function configStore(rec: Record, serial: string, log: Print): ConfigStore {
+// "aabbccdd-eeff": the default client id ends with the MAC's last 3 bytes. `isUtf8` as checkField's.
+export function configStore(rec: Record, serial: string, log: Print, isUtf8: (s: string) => boolean): ConfigStore {
   // The declared defaults (config.table.ts), the client id's ending with the chip's MAC.
   function defaults(): Config {
     var c: any = {};
@@ -106,11 +115,11 @@ export function configStore(rec: Record, serial: string, log: Print): ConfigStor
       var e;
       if (!data) return;
       for (var k in c) if (k in data) c[k] = data[k];
-      if (!(e = check(c))) return c;
+      if (!(e = check(c, isUtf8))) return c;
       log("cfg: " + e);
     },
     save: function (c) {
-      return check(c) || (rec.write(c) ? undefined : "flash write failed");
+      return check(c, isUtf8) || (rec.write(c) ? undefined : "flash write failed");
     },
     erase: rec.erase
   };

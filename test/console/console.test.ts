@@ -1,3 +1,4 @@
+import { utf8Valid } from "../../src/mqtt/utf8";
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { espruinoTimers } from "../support/espruino-timers";
@@ -59,7 +60,7 @@ function typeInto(...chunks: string[]) {
   const serial = new FakeSerial();
   let answers: any;
   serial.grab((chunk) => {
-    wizardInput(w, serial, chunk);
+    wizardInput(w, serial, chunk, utf8Valid);
     if (!w.k && w.i >= ASKED_FIELDS) answers = w.editing;
   });
   const w = wizardStart(serial, Object.assign({}, CUR));
@@ -134,7 +135,8 @@ function rig() {
   const store = configStore(
     openRecord(storage, "cfg", 1, crc, () => {}),
     "aabbccdd-eeff",
-    () => {}
+    () => {},
+    utf8Valid
   );
   const lines: string[] = [];
   const serial = new FakeSerial();
@@ -146,7 +148,8 @@ function rig() {
     print: (l) => lines.push(l),
     info,
     config: store.load(),
-    command: (name, arg) => runCommand(deps, () => store, devices, name, arg)
+    command: (name, arg) => runCommand(deps, () => store, devices, name, arg),
+    isUtf8: utf8Valid
   };
   const devices = { serial: () => serial, setTelnet: (on: boolean) => void telnet.push(on) };
   // Each command by name, as the console's file runs it.
@@ -407,7 +410,7 @@ describe("console/wizard (setup)", function () {
     assert.ok(t.serial.held);
     assert.match(t.serial.out, /error: line too long/);
     assert.match(t.serial.out, /error: control chars/);
-    assert.match(t.serial.out, /error: ssid: text of 1-32 bytes/);
+    assert.match(t.serial.out, /error: ssid: UTF-8 text of 1-32 bytes/);
     assert.equal((t.serial.out.match(/\nssid \[\]: /g) || []).length, 4);
     t.serial.type("\x03");
   });

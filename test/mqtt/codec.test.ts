@@ -147,11 +147,12 @@ const OUTGOING: Outgoing[] = [
     name: "CONNECT, will QoS 0 not retained, UTF-8 client id and user name, keepalive 0",
     encode: () =>
       encodeConnect({
-        clientId: "lümen",
+        // The firmware's strings are the UTF-8 bytes the console was sent.
+        clientId: utf8("lümen"),
         clean: true,
         keepalive: 0,
         will: { topic: "t", payload: "", qos: 0, retain: false },
-        username: "Ωmega"
+        username: utf8("Ωmega")
       }),
     bytes: bytes(
       0x10,
@@ -208,7 +209,7 @@ const OUTGOING: Outgoing[] = [
   },
   {
     name: "PUBLISH QoS 1, UTF-8 topic with an astral character, 200-byte payload (2-byte length)",
-    encode: () => clientWrites((c) => c.publish("€/😀", "x".repeat(200), 1, false)),
+    encode: () => clientWrites((c) => c.publish(utf8("€/😀"), "x".repeat(200), 1, false)),
     bytes: bytes(0x32, 0xd4, 0x01, 0, 8, utf8("€/😀"), 0, 1, "x".repeat(200)), // 212 = 0xd4 0x01; topic 3+1+4 bytes
     ref: {
       cmd: "publish",
@@ -288,7 +289,8 @@ const INCOMING: Incoming[] = [
       messageId: 513
     },
     bytes: bytes(0x3a, 2 + 7 + 2 + 2, 0, 7, utf8("ü/😀"), 2, 1, "\x00\xff"),
-    ours: { type: 3, topic: "ü/😀", payload: "\x00\xff", qos: 1, retain: false, dup: true, id: 513 }
+    // Its UTF-8 bytes, checked, not converted.
+    ours: { type: 3, topic: utf8("ü/😀"), payload: "\x00\xff", qos: 1, retain: false, dup: true, id: 513 }
   },
   {
     name: "PUBLISH QoS 0, empty payload",

@@ -280,7 +280,11 @@ describe("mqtt interop: credentials", function () {
         }
       };
       try {
-        assert.equal(await attempt({ username: "node", password: "pässwort-1" }), false);
+        // The password as the console holds it: the UTF-8 bytes it was sent.
+        assert.equal(
+          await attempt({ username: "node", password: Buffer.from("pässwort-1", "utf8").toString("latin1") }),
+          false
+        );
         await assert.rejects(
           attempt({ username: "node", password: "wrong" }),
           /^Error: refused: (bad user name or password|not authorized)$/

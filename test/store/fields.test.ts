@@ -1,4 +1,5 @@
 // The configuration's declared field list (src/config.table.ts) and what the firmware reads of it.
+import { utf8Valid } from "../../src/mqtt/utf8";
 import { strict as assert } from "node:assert";
 import { fields } from "../../src/config";
 import {
@@ -55,7 +56,8 @@ describe("config fields", function () {
     const store = configStore(
       openRecord(flashStorage().storage, "cfg", 1, crc, () => {}),
       "aabbccdd-eeff",
-      () => {}
+      () => {},
+      utf8Valid
     );
     const c: any = store.defaults();
     assert.deepEqual(Object.keys(c), fields());

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { check, checkField, configStore } from "../../src/store/config-store";
 import { openRecord } from "../../src/store/record";
+import { utf8Valid } from "../../src/mqtt/utf8";
 import { flashStorage, crc } from "../support/ports";
 import { FlashStorage } from "../../sim/storage";
 import { StorageModule } from "../../src/ports";
@@ -17,6 +18,15 @@ const CASES: [string, any, boolean][] = [
   ["ssid", "tab\there", false],
   ["ssid", "nul\0", false],
   ["ssid", "emoji\u{1F600}", false],
+  // Text is the UTF-8 bytes a terminal sends: Latin-1 bytes (a terminal set so) are refused, as
+  // MQTT would refuse them in a packet.
+  ["ssid", "Caf\xe9", false],
+  ["topic", "k\xc3\xbcche", true],
+  ["topic", "k\xfcche", false],
+  ["topic", "\xf0\x9f\x92\xa1/licht", true],
+  ["user", "\xce\xa9mega", true],
+  ["user", "\xce", false],
+  ["pass", "p\xc3\xa4sswort", true],
   ["ssid", 42, false],
   ["password", "", true],
   ["password", "12345678", true],
@@ -91,7 +101,7 @@ const CASES: [string, any, boolean][] = [
 describe("store/validate", function () {
   for (const [field, value, ok] of CASES) {
     it(`${field} = ${JSON.stringify(value).slice(0, 30)} is ${ok ? "accepted" : "refused"}`, function () {
-      const err = checkField(field, value);
+      const err = checkField(field, value, utf8Valid);
       if (ok) assert.equal(err, undefined);
       else assert.match(err!, new RegExp("^" + field + ": "));
     });
@@ -99,7 +109,7 @@ describe("store/validate", function () {
 
   it("never puts a value in a message", function () {
     for (const f of ["password", "pass", "ssid", "user"]) {
-      const err = checkField(f, SECRET + "\n" + "x".repeat(70));
+      const err = checkField(f, SECRET + "\n" + "x".repeat(70), utf8Valid);
       assert.ok(err && !err.includes(SECRET), err);
     }
   });
@@ -108,26 +118,27 @@ describe("store/validate", function () {
     const s = configStore(
       openRecord(flashStorage().storage, "cfg", 1, crc, () => {}),
       "aabbccdd-eeff",
-      () => {}
+      () => {},
+      utf8Valid
     );
     const c = s.defaults();
     assert.equal(c.id, "lightnode-ddeeff");
-    assert.equal(check(c), "ssid: missing");
-    assert.equal(check(Object.assign({}, c, { ssid: "x".repeat(33) })), "ssid: text of 1-32 bytes");
+    assert.equal(check(c, utf8Valid), "ssid: missing");
+    assert.equal(check(Object.assign({}, c, { ssid: "x".repeat(33) }), utf8Valid), "ssid: UTF-8 text of 1-32 bytes");
     Object.assign(c, { ssid: "home", password: SECRET, broker: "10.0.0.2" });
-    assert.equal(check(c), undefined);
+    assert.equal(check(c, utf8Valid), undefined);
     // A missing field and an unknown one are both refused.
     const partial: any = Object.assign({}, c);
     delete partial.topic;
-    assert.equal(check(partial), "topic: text of 1-64 bytes, no + or #");
-    assert.equal(check(Object.assign({}, c, { colour: "red" }) as any), "colour: unknown field");
+    assert.equal(check(partial, utf8Valid), "topic: UTF-8 text of 1-64 bytes, no + or #");
+    assert.equal(check(Object.assign({}, c, { colour: "red" }) as any, utf8Valid), "colour: unknown field");
   });
 
   it("says what type a field takes when given another (issue 20: config({ssid: 123}))", function () {
-    assert.equal(checkField("ssid", 123), "ssid: text of 1-32 bytes");
-    assert.equal(checkField("topic", ["a"]), "topic: text of 1-64 bytes, no + or #");
-    assert.equal(checkField("port", "1883"), "port: integer 1-65535");
-    assert.equal(checkField("retained", "yes"), "retained: true or false");
+    assert.equal(checkField("ssid", 123, utf8Valid), "ssid: UTF-8 text of 1-32 bytes");
+    assert.equal(checkField("topic", ["a"], utf8Valid), "topic: UTF-8 text of 1-64 bytes, no + or #");
+    assert.equal(checkField("port", "1883", utf8Valid), "port: integer 1-65535");
+    assert.equal(checkField("retained", "yes", utf8Valid), "retained: true or false");
   });
 });
 
@@ -139,7 +150,8 @@ describe("store/config-store", function () {
     configStore(
       openRecord(storage, "cfg", 1, crc, (l) => log.push(l)),
       "aabbccdd-eeff",
-      (l) => log.push(l)
+      (l) => log.push(l),
+      utf8Valid
     );
   const valid = () => Object.assign(open().defaults(), { ssid: "home", password: SECRET, broker: "mqtt.local" });
 
