@@ -85,7 +85,8 @@ export const INTERNAL_PROPERTIES = [
   "net",
   "onEvent",
   "event",
-  "isUtf8"
+  "isUtf8",
+  "json"
 ];
 
 export const MINIFY_OPTIONS = {

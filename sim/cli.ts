@@ -98,7 +98,9 @@ async function main(): Promise<void> {
       : { board: "ESP8266_BOARD" }),
     dataDir: o.data,
     ap: { ssid: o.ssid, password: o.password },
-    echo: (text) => (early === null ? process.stdout.write(text) : (early += text)),
+    // The board's output is bytes, one char each (its texts are the UTF-8 the terminal sent, as
+    // stdin is read below): written as such, the terminal shows them as it typed them.
+    echo: (text) => (early === null ? process.stdout.write(Buffer.from(text, "latin1")) : (early += text)),
     terminal: true
   });
   let web: WebServer | null = null;
@@ -136,7 +138,8 @@ async function main(): Promise<void> {
     "this terminal is the board's serial console (Ctrl-C goes to the board); Ctrl-] or .exit quits",
     ""
   ].join("\n");
-  process.stdout.write(hint + "\n" + early);
+  process.stdout.write(hint + "\n");
+  process.stdout.write(Buffer.from(early, "latin1"));
   early = null;
 
   const raw = !!process.stdin.isTTY;

@@ -11,7 +11,7 @@ import { ConsoleContext } from "./console/entry";
 import { CONSOLE_FILE, SET_LETTER } from "./config";
 import { BoardProfile, Pins, Print, StorageModule } from "./ports";
 import { openRecord } from "./store/record";
-import { utf8Valid } from "./mqtt/utf8";
+import { utf8Json, utf8Valid } from "./mqtt/utf8";
 
 var started = false;
 var board: BoardProfile = __BOARD__;
@@ -121,7 +121,8 @@ function start() {
     board: board,
     storage: storage,
     crc: E.CRC32,
-    isUtf8: utf8Valid
+    isUtf8: utf8Valid,
+    json: utf8Json
   } as ConsoleContext & LightDeps;
   // Sets ctx.config: the stored configuration, or none.
   con("load");

@@ -27,8 +27,10 @@ export interface ConsoleDeps {
   command(name: string, arg?: any): void;
   // setup()'s wizard while it runs.
   wizard?: Wizard;
-  // The firmware's UTF-8 check (src/mqtt/utf8.ts utf8Valid), for the fields' rules.
+  // The firmware's UTF-8 check (src/mqtt/utf8.ts utf8Valid), for the fields' rules, and its JSON
+  // that shows the texts' bytes as the UTF-8 they are (utf8Json), for what the console prints.
   isUtf8(s: string): boolean;
+  json(v: any): string;
 }
 
 // The devices the console drives, supplied by the console's own file (src/console/entry.ts), so
@@ -216,7 +218,7 @@ export function runCommand(
     // hides them) and the update key. (The value first: a regex right after the loop's head is a
     // SyntaxError on Espruino.)
     for (field in shown) if (shown[field] && /^pass|^key$/.test(field)) shown[field] = "***";
-    say(json(shown) + (inUse ? "" : " (not saved)"));
+    say(lent.json(shown) + (inUse ? "" : " (not saved)"));
   } else if (name == "setup") {
     // The serial line's chunks come back as the "keys" command (the keys typed), each in a fresh
     // run of the console's code: the wizard lives for minutes, and only its state object stays
@@ -238,7 +240,7 @@ export function runCommand(
   } else if (name == "status") {
     shown = inUse || {};
     say(
-      json(
+      lent.json(
         assign(
           { state: conn.nodeState, ssid: shown.ssid, broker: shown.broker, port: shown.port, error: conn.lastError },
           lent.info()

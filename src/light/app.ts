@@ -21,7 +21,7 @@ import { Config, GESTURE_FILE, SET_LETTER } from "../config";
 import { Held } from "../gesture/entry";
 import { Edge } from "../gesture/gesture";
 import { MqttClient, MqttMessage, Will } from "../mqtt/api";
-import { chr } from "../mqtt/utf8";
+import { utf8Json } from "../mqtt/utf8";
 import { BoardProfile, Pins, Print, StorageModule } from "../ports";
 import { openRecord, Record } from "../store/record";
 import { later } from "../ota/later";
@@ -152,17 +152,6 @@ function set(next: Bit | boolean) {
 // QoS 1 its 300 bytes would wait in the outbox for the PUBACK, a copy more after every reconnect
 // of a flapping link. With `remove` (1), the entity is removed instead: an empty retained config,
 // at QoS 1, as the node is about to leave.
-// JSON as UTF-8 for Home Assistant. The topic and id are the UTF-8 bytes typed at the console, and
-// Espruino's JSON.stringify writes each byte over 0x7e as \u00XX, which a reader takes for that code
-// point (the bytes of "ü" would read "Ã¼"): so the bytes are put back as they are, as Node writes
-// them (there this finds nothing). A topic holding a backslash then "u00" and a hex pair as text
-// would be read wrong: nobody names a topic so.
-function json(v: any): string {
-  return JSON.stringify(v).replace(/\\u00[89A-F]./g, function (e) {
-    return chr(("0x" + e.slice(4)) as any);
-  });
-}
-
 // 4 MB boards also announce EXTRAS more configs (`extra`: one of them alone, see below).
 function announce(remove?: 0 | 1, extra?: number) {
   var t = cfg.topic;
@@ -172,7 +161,7 @@ function announce(remove?: 0 | 1, extra?: number) {
       HA + "light/" + id + "/config",
       remove
         ? ""
-        : json({
+        : utf8Json({
             name: null,
             uniq_id: id,
             cmd_t: t,
@@ -216,7 +205,7 @@ function announce(remove?: 0 | 1, extra?: number) {
                 ? // The firmware as an update entity: the node learns of no newer version (the host
                   // tool brings it), so installed and latest are both the one in <base>/info, and
                   // the update's own state (<base>/ota/state) is an attribute.
-                  json({
+                  utf8Json({
                     name: "Firmware",
                     uniq_id: id + "_fw",
                     dev_cla: "firmware",
@@ -231,7 +220,7 @@ function announce(remove?: 0 | 1, extra?: number) {
                     dev: { ids: [id] }
                   })
                 : i < 2
-                  ? json({
+                  ? utf8Json({
                       name: i ? "Uptime" : "RSSI",
                       uniq_id: id + "_" + f[1],
                       stat_t: t + "/info",
@@ -245,13 +234,13 @@ function announce(remove?: 0 | 1, extra?: number) {
                     })
                   : // A trigger, written as text: "type" is among the minifier's internal property names.
                     '{"atype":"trigger","t":' +
-                    json(t + "/action") +
+                    utf8Json(t + "/action") +
                     ',"pl":"' +
                     f[1] +
                     '","type":"button_' +
                     f[2] +
                     '_press","stype":"button_1","dev":{"ids":' +
-                    json([id]) +
+                    utf8Json([id]) +
                     "}}",
             0,
             true

@@ -48,3 +48,15 @@ export function utf8Valid(b: string): boolean {
   }
   return true;
 }
+
+// JSON of data holding such strings, as UTF-8 text: for Home Assistant's discovery and what the
+// console shows. Espruino's JSON.stringify writes each byte over 0x7e as \u00XX, which a reader
+// takes for that code point (the two bytes of a u-umlaut would read as two other letters), so
+// the bytes are put back as they are, as Node writes them (there this finds nothing). A string
+// holding a backslash, then "u00" and a hex pair as text, would be read wrong: nobody names a
+// topic so.
+export function utf8Json(v: any): string {
+  return JSON.stringify(v).replace(/\\u00[89A-F]./g, function (e) {
+    return chr(("0x" + e.slice(4)) as any);
+  });
+}

@@ -1,7 +1,7 @@
 // A base topic beyond ASCII, typed at the console of the real interpreter as a terminal set to
 // UTF-8 sends it (its UTF-8 bytes): the node subscribes and publishes on exactly that topic, a
-// phone's command on it moves the relay, and Home Assistant's discovery names it so. Typed as
-// Latin-1 bytes instead, it is refused with the rule, and nothing is saved.
+// phone's command on it moves the relay, Home Assistant's discovery names it so, and config() shows
+// it as typed. Typed as Latin-1 bytes instead, it is refused with the rule, and nothing is saved.
 import { strict as assert } from "node:assert";
 import { Board, forShapes, SAVED, sleep, WIFI } from "./harness";
 
@@ -46,6 +46,9 @@ forShapes(["4mb", "1mb"], "board: a UTF-8 base topic", function () {
         throw new Error("the broker has no subscription to " + TOPIC + ": " + subscribed.join(", "));
       await sleep(10);
     }
+    // aedes tells of a subscription as it stores it: a message published that very moment can
+    // still miss it (seen once, under load).
+    await sleep(300);
     await b.publish(TOPIC, "on");
     while (!b.heard.slice(from).some((h) => h[0] === TOPIC + "/state" && h[1] === "on")) {
       if (Date.now() > end) throw new Error("the phone heard no 'on' on " + TOPIC + "/state");
@@ -60,5 +63,9 @@ forShapes(["4mb", "1mb"], "board: a UTF-8 base topic", function () {
     assert.equal(discovery.stat_t, TOPIC + "/state");
     assert.equal(discovery.dev.name, TOPIC);
     assert.ok(b.heard.slice(from).some((h) => h[0] === TOPIC + "/status" && h[1] === "online"));
+    // The console shows it as typed: its bytes, not Espruino's \u00XX escapes.
+    b.i.skip();
+    b.i.line("config()");
+    await b.i.waitFor(new RegExp(`"topic":"${typed(TOPIC, "utf8")}"`));
   });
 });

@@ -1,4 +1,4 @@
-import { utf8Valid } from "../../src/mqtt/utf8";
+import { utf8Json, utf8Valid } from "../../src/mqtt/utf8";
 import { strict as assert } from "node:assert";
 import sinon from "sinon";
 import { espruinoTimers } from "../support/espruino-timers";
@@ -149,7 +149,8 @@ function rig() {
     info,
     config: store.load(),
     command: (name, arg) => runCommand(deps, () => store, devices, name, arg),
-    isUtf8: utf8Valid
+    isUtf8: utf8Valid,
+    json: utf8Json
   };
   const devices = { serial: () => serial, setTelnet: (on: boolean) => void telnet.push(on) };
   // Each command by name, as the console's file runs it.

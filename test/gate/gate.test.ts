@@ -91,6 +91,15 @@ describe("gate: Espruino compatibility", () => {
     });
   }
 
+  // The simulator untokenises the unminified bundle (comments kept), where a char over 0x7e reads
+  // as one of the pretokeniser's codes ("Unexpected pretokenised string code").
+  it("keeps src/ ASCII, comments included", () => {
+    const files = readdirSync("src", { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".ts"));
+    for (const f of files) assert.doesNotMatch(readFileSync("src/" + f, "utf8"), /[^\x00-\x7e]/, "src/" + f);
+  });
+
   it("keeps the Storage files together within the 12 KB budget of scripts/build.mjs", () => {
     const m = /SIZE_BUDGET = (\d+) \* 1024/.exec(readFileSync("scripts/build.mjs", "utf8"));
     assert.ok(m, "SIZE_BUDGET not found in scripts/build.mjs");

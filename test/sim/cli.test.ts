@@ -73,6 +73,22 @@ describe("sim: cli (npm start)", function () {
     assert.match(out(), /simulator stopped/);
   });
 
+  it("shows a UTF-8 topic as it was typed, in the echo and in config()", async () => {
+    const { child, out } = start();
+    const done = exited(child);
+    await waitOutput(child, out, /lightnode \d+\.\d+\.\d+/, 20000);
+    child.stdin!.write(
+      `config({ssid:"testnet", password:"pw-12345678", broker:"127.0.0.1", port:${broker.port}, topic:"küche"})\n`
+    );
+    await waitOutput(child, out, /saved/, 5000);
+    child.stdin!.write("config()\n");
+    await waitOutput(child, out, /"topic":"küche"/, 5000);
+    assert.match(out(), /topic:"küche"\}\)/);
+    assert.doesNotMatch(out(), /Ã/);
+    child.kill("SIGINT");
+    assert.equal(await done, 0);
+  });
+
   it("flips the simulated wall switch with .switch: the node publishes it and the relay follows", async () => {
     const { child, out } = start();
     const done = exited(child);
