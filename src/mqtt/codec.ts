@@ -28,8 +28,12 @@ export const enum Type {
 // return code, PUBACK (4) and UNSUBACK (11) a packet id, SUBACK (9) a packet id and one return code
 // (the client subscribes one filter at a time), PINGRESP (13) nothing; PUBLISH (3) has a digit only
 // to pass the type check, its length varies. The other types ("x", or past the end: client-to-
-// broker, or the QoS 2 flow, which we never request) are malformed.
-var FIXED: any = "xx222xxxx3x2x0";
+// broker, or the QoS 2 flow, which we never request) are malformed. Written where it is read,
+// not kept in a variable: a literal in code run from flash lives only while it is read, a
+// variable's string for good (3 variables of the firmware's idle use, 16 bytes).
+function fixed(): any {
+  return "xx222xxxx3x2x0";
+}
 
 // A packet as decoded; which fields are set depends on `type`.
 export interface Packet {
@@ -119,7 +123,7 @@ export function decode(h: number, b: string): Packet {
     i: number,
     id: number | undefined,
     topic: string;
-  if (!(FIXED[t] >= 0)) bad("type");
+  if (!(/*@__INLINE__*/ fixed()[t] >= 0)) bad("type");
   // Header flags are 0 [MQTT-2.2.2-1], except PUBLISH's, where DUP needs QoS 1 [MQTT-3.3.1-2].
   if (t == Type.PUBLISH ? f > 7 && !q : f) bad("flags");
   // The other packets in a function of their own: on Espruino a branch not taken is still read
@@ -147,7 +151,7 @@ function decodeControl(t: number, b: string): Packet {
   var n = b.length,
     c: number,
     i: number;
-  if (n != FIXED[t]) bad("length");
+  if (n != /*@__INLINE__*/ fixed()[t]) bad("length");
   // CONNACK: reserved bits are 0 [MQTT-3.2.2-1], no session with a refusal [MQTT-3.2.2-4].
   if (t == Type.CONNACK) {
     c = at(b, 0);
