@@ -12,13 +12,11 @@ import path from "node:path";
 
 const CONFIG_SAVES = 100;
 const LIGHT_SAVES = 1000;
-const WARP = 100;
-const FAST_TIMERS = `\x10BENCH.setTimeout=setTimeout;var setTimeout=function(f,ms,a,b){return BENCH.setTimeout(f,ms/${WARP},a,b)};\r`;
 const COMPACTING = /Compacting/g;
 
 async function measure(): Promise<void> {
   // The harness reads BOARD_BIN when it is imported, so each shape runs in a process of its own.
-  const { Board, SAVED, sleep } = await import("../../test/board/harness");
+  const { Board, FAST_TIMERS, LIGHT_SAVED_MS, SAVED, sleep } = await import("../../test/board/harness");
   const b = await Board.start();
   await b.configure();
   b.i.skip();
@@ -40,7 +38,7 @@ async function measure(): Promise<void> {
     b.i.skip();
     await b.i.eval("BENCH.flip(1-BENCH.level),1");
     await b.i.waitFor(/#R[01]/);
-    await sleep(3000 / WARP + 40);
+    await sleep(LIGHT_SAVED_MS);
   }
   const lightCompactions = (b.i.output.slice(from).match(COMPACTING) || []).length;
   const broken = /Storage is corrupt|not saved|OUT OF MEMORY/.exec(b.i.output);

@@ -28,9 +28,10 @@ export const enum Type {
 // return code, PUBACK (4) and UNSUBACK (11) a packet id, SUBACK (9) a packet id and one return code
 // (the client subscribes one filter at a time), PINGRESP (13) nothing; PUBLISH (3) has a digit only
 // to pass the type check, its length varies. The other types ("x", or past the end: client-to-
-// broker, or the QoS 2 flow, which we never request) are malformed. Written where it is read,
-// not kept in a variable: a literal in code run from flash lives only while it is read, a
-// variable's string for good (3 variables of the firmware's idle use, 16 bytes).
+// broker, or the QoS 2 flow, which we never request) are malformed. A function the minifier writes
+// in place at each use, not a variable: a literal in code run from flash lives only while it is
+// read, a variable's string for good (measured: idle 641 -> 639, a broker restart's peak 897 ->
+// 887; 5 bytes more).
 function fixed(): any {
   return "xx222xxxx3x2x0";
 }

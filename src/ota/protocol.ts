@@ -37,7 +37,8 @@ export function hmac(key: string, msg: string, sha1: (s: string) => string, at?:
     s,
     k,
     x;
-  for (x = 0x36; x; x = h && x != 0x5c ? 0x5c : 0) {
+  // Two rounds: the inner pad (0x36) with the message, then the outer pad (0x5c) with that hash.
+  for (x = 0x36; x; x = x == 0x36 ? 0x5c : 0) {
     for (s = "", k = 0; k < 64; k++) s += String.fromCharCode((k < key.length ? key.charCodeAt(k) : 0) ^ x);
     h = sha1((s += h || msg.slice(at)));
   }

@@ -3,16 +3,9 @@
 // every one of them kept. What is checked is what the console and the pins show, not how the store
 // lays its records out.
 import { strict as assert } from "node:assert";
-import { Board, forShapes, SAVED, sleep } from "./harness";
+import { Board, FAST_TIMERS, forShapes, LIGHT_SAVED_MS, SAVED, sleep } from "./harness";
 
 const SAVES = 300;
-// The light saves itself 3 s after its last change (SAVE_MS in src/light/app.ts). For 300 saves in
-// half a minute rather than a quarter of an hour, the board's setTimeout runs 100 times as fast
-// during that test (typed in, so gone at the next boot); the node stays Offline meanwhile, so no
-// other timer of the firmware is in play.
-const WARP = 100;
-const FAST_TIMERS = `\x10BENCH.setTimeout=setTimeout;var setTimeout=function(f,ms,a,b){return BENCH.setTimeout(f,ms/${WARP},a,b)};\r`;
-const SAVED_MS = 3000 / WARP + 40;
 const BROKEN = /Storage is corrupt|Erasing Storage|missing or damaged|not saved|error:|Uncaught|OUT OF MEMORY/;
 
 forShapes(["1mb"], "board: Storage wear (16 KB)", function () {
@@ -63,7 +56,7 @@ forShapes(["1mb"], "board: Storage wear (16 KB)", function () {
       await b.i.eval("BENCH.flip(1-BENCH.level),1");
       const m = await b.i.waitFor(/#R([01])/);
       assert.equal(+m[1], 1 - before);
-      await sleep(SAVED_MS);
+      await sleep(LIGHT_SAVED_MS);
     }
     const last = b.relay();
     assert.equal(last, 1 - first);
